@@ -1,0 +1,164 @@
+/**
+ * Typed errors. Every message says what happened, where, and what to do, and
+ * never contains a token (only its masked form).
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error this module throws.
+ *
+ * @example Usage
+ * ```ts
+ * import { HfAuthError, TokenNotFoundError } from "@hf-notebook/auth";
+ * import { assert } from "node:assert/strict";
+ *
+ * assert(new TokenNotFoundError("no token") instanceof HfAuthError);
+ * ```
+ */
+export class HfAuthError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What happened, where and what to do.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * No source had a token and no prompt could be shown (or it was dismissed).
+ * The message lists every source tried and the fix for the detected platform.
+ *
+ * @example Usage
+ * ```ts
+ * import { getToken, TokenNotFoundError } from "@hf-notebook/auth";
+ * import { assert } from "node:assert/strict";
+ *
+ * try {
+ *   await getToken({ prompt: false, env: {}, cwd: "/nonexistent", secretFiles: [], mountedSecretDirs: [], refresh: true });
+ * } catch (e) {
+ *   assert(e instanceof TokenNotFoundError);
+ * }
+ * ```
+ */
+export class TokenNotFoundError extends HfAuthError {}
+
+/**
+ * A token was found but is malformed (empty, too long, inner whitespace or
+ * control characters). The message names the source, never the value.
+ *
+ * @example Usage
+ * ```ts
+ * import { InvalidTokenError, normalizeToken } from "@hf-notebook/auth";
+ * import { assertThrows } from "node:assert/strict";
+ *
+ * assertThrows(() => normalizeToken("hf_a b", "env:HF_TOKEN"), InvalidTokenError);
+ * ```
+ */
+export class InvalidTokenError extends HfAuthError {
+  /** The source that held the malformed value (e.g. `env:HF_TOKEN`). */
+  readonly source: string;
+  /**
+   * Creates the error.
+   *
+   * @param message What is wrong with the value and how to fix it.
+   * @param source Where the value came from.
+   */
+  constructor(message: string, source: string) {
+    super(message);
+    this.source = source;
+  }
+}
+
+/**
+ * A named secret is not in any secret store.
+ *
+ * @example Usage
+ * ```ts
+ * import { SecretNotFoundError } from "@hf-notebook/auth";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * const e = new SecretNotFoundError("MY_SECRET", "Secret MY_SECRET was not found.");
+ * assertEquals(e.secretName, "MY_SECRET");
+ * ```
+ */
+export class SecretNotFoundError extends HfAuthError {
+  /** The name that was looked up. */
+  readonly secretName: string;
+  /**
+   * Creates the error.
+   *
+   * @param secretName The name that was looked up.
+   * @param message Which stores were asked and how to add the secret.
+   */
+  constructor(secretName: string, message: string) {
+    super(message);
+    this.secretName = secretName;
+  }
+}
+
+/**
+ * A secret store exists but refused or failed to answer (permission denied,
+ * HTTP error, malformed response).
+ *
+ * @example Usage
+ * ```ts
+ * import { SecretAccessError } from "@hf-notebook/auth";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * const e = new SecretAccessError("HF_TOKEN", "kaggle", "Kaggle answered 401.");
+ * assertEquals(e.store, "kaggle");
+ * ```
+ */
+export class SecretAccessError extends HfAuthError {
+  /** The name that was looked up. */
+  readonly secretName: string;
+  /** The store that failed (e.g. `kaggle`, `file:/run/secrets`). */
+  readonly store: string;
+  /**
+   * Creates the error.
+   *
+   * @param secretName The name that was looked up.
+   * @param store The store that failed.
+   * @param message What failed and what to do.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(secretName: string, store: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.secretName = secretName;
+    this.store = store;
+  }
+}
+
+/**
+ * Reading or writing a stored token file failed (permissions, read-only
+ * directory, malformed `stored_tokens`). Nothing was half-written.
+ *
+ * @example Usage
+ * ```ts
+ * import { TokenStorageError } from "@hf-notebook/auth";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * const e = new TokenStorageError("/tmp/x", "Cannot write /tmp/x: read-only.");
+ * assertEquals(e.path, "/tmp/x");
+ * ```
+ */
+export class TokenStorageError extends HfAuthError {
+  /** The file or directory involved. */
+  readonly path: string;
+  /**
+   * Creates the error.
+   *
+   * @param path The file or directory involved.
+   * @param message What failed and what to do.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.path = path;
+  }
+}

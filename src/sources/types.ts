@@ -1,0 +1,56 @@
+/**
+ * Shared shapes of the token sources: what a source is asked with and what it
+ * answers. Resolution walks an ordered list of sources and records an
+ * {@linkcode Attempt} for each.
+ *
+ * @module
+ */
+
+import type { EnvLike } from "../_env.ts";
+
+/** How one source's look-up ended. */
+export type AttemptOutcome =
+  /** The source held a token (the first `found` wins). */
+  | "found"
+  /** The source exists but holds no token, or does not apply here. */
+  | "not-found"
+  /** The source held a value that is not a usable token (message says why). */
+  | "invalid"
+  /** The source could not be read (permissions, HTTP error, …). */
+  | "error"
+  /** The source was not consulted (an earlier source won, or it was disabled). */
+  | "skipped";
+
+/** One step of a resolution, as shown in `attempts` and in error messages. */
+export interface Attempt {
+  /** Source id, e.g. `env:HF_TOKEN`, `file:~/.cache/huggingface/token`, `secret:kaggle:HF_TOKEN`. */
+  source: string;
+  /** How the look-up ended. */
+  outcome: AttemptOutcome;
+  /** A sentence for people: why not found, what was wrong, or a warning. Never the token. */
+  detail?: string;
+  /** Masked form of the value found there, if any. */
+  masked?: string;
+}
+
+/** What every source look-up gets: injectable environment, paths and network. */
+export interface SourceContext {
+  /** Environment to read. */
+  env: EnvLike;
+  /** Working directory for `.env.local` / `.env`. */
+  cwd: string;
+  /** The fetch to use for remote stores (Kaggle). */
+  fetch: typeof fetch;
+  /** Cancels remote look-ups. */
+  signal?: AbortSignal;
+}
+
+/** A raw hit from a source, before hygiene. */
+export interface RawHit {
+  /** Source id. */
+  source: string;
+  /** The raw value (not yet normalised). */
+  value: string;
+  /** Extra warnings this hit carries (e.g. legacy variable name, world-readable file). */
+  warnings?: string[];
+}

@@ -1,0 +1,123 @@
+/**
+ * The result of a token resolution: the token, which source won, every source
+ * tried and the warnings found on the way. Inspecting or serialising it shows
+ * the masked token only.
+ *
+ * @module
+ */
+
+import { maskToken } from "../_mask.ts";
+import type { Attempt } from "../sources/types.ts";
+
+/** Machine-readable kinds of warning a resolution can carry. */
+export type TokenWarningCode =
+  /** A legacy variable name (e.g. `HF_API_KEY`) held the token; `HF_TOKEN` is recommended. */
+  | "legacy-env-alias"
+  /** The winning source shadows a different token in a later source (e.g. env vs token file). */
+  | "shadowed-token"
+  /** The token does not start with `hf_`. */
+  | "not-hf-prefix"
+  /** The file holding the token is readable by other users. */
+  | "world-readable"
+  /** Colab was detected; its secret vault cannot answer a Deno kernel. */
+  | "colab-bridge"
+  /** Anything else worth saying. */
+  | "other";
+
+/** A warning attached to a resolution (never contains the token). */
+export interface TokenWarning {
+  /** Machine-readable kind. */
+  code: TokenWarningCode;
+  /** Where it applies (a source id). */
+  source: string;
+  /** What is wrong. */
+  message: string;
+  /** What to do about it. */
+  fix?: string;
+}
+
+/** The platform the code runs on, as detected from the environment. */
+export type Platform = "colab" | "kaggle" | "spaces" | "jupyter" | "terminal" | "headless";
+
+/**
+ * A resolved token and how it was found.
+ *
+ * @example Usage
+ * ```ts
+ * import { Resolution } from "@hf-notebook/auth";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * const r = new Resolution({ token: "hf_sandbox_read_alice", source: "env:HF_TOKEN", attempts: [] });
+ * assertEquals(r.masked, "hf_sa…ice");
+ * assertEquals(Deno.inspect(r).includes("hf_sandbox_read_alice"), false);
+ * assertEquals(JSON.stringify(r).includes("hf_sandbox_read_alice"), false);
+ * ```
+ */
+export class Resolution {
+  #token: string;
+  /** Which source won, e.g. `env:HF_TOKEN`, `secret:kaggle:HF_TOKEN`, `prompt:jupyter`. */
+  readonly source: string;
+  /** Every source tried, in order, with its outcome. */
+  readonly attempts: readonly Attempt[];
+  /** Warnings found while resolving (legacy names, shadowed tokens, …). */
+  readonly warnings: readonly TokenWarning[];
+  /** The platform detected while resolving. */
+  readonly platform: Platform;
+  /** Masked form of the token (`hf_Ab…xyz`). */
+  readonly masked: string;
+
+  /**
+   * Creates a resolution. Normally made by `resolveToken`.
+   *
+   * @param init The token, the winning source, the attempts and warnings.
+   */
+  constructor(init: {
+    token: string;
+    source: string;
+    attempts: readonly Attempt[];
+    warnings?: readonly TokenWarning[];
+    platform?: Platform;
+  }) {
+    this.#token = init.token;
+    this.source = init.source;
+    this.attempts = init.attempts;
+    this.warnings = init.warnings ?? [];
+    this.platform = init.platform ?? "terminal";
+    this.masked = maskToken(init.token);
+  }
+
+  /** The token itself. Pass it to clients; never print it. */
+  get token(): string {
+    return this.#token;
+  }
+
+  /** Serialisable form, with the token masked. */
+  toJSON(): {
+    source: string;
+    masked: string;
+    platform: Platform;
+    attempts: readonly Attempt[];
+    warnings: readonly TokenWarning[];
+  } {
+    return {
+      source: this.source,
+      masked: this.masked,
+      platform: this.platform,
+      attempts: this.attempts,
+      warnings: this.warnings,
+    };
+  }
+
+  /** One line: masked token and source. */
+  toString(): string {
+    return `${this.masked} (from ${this.source})`;
+  }
+
+  /** `console.log` shows the masked form. */
+  [Symbol.for("Deno.customInspect")](
+    inspect: (value: unknown, options?: unknown) => string,
+    options: unknown,
+  ): string {
+    return `Resolution ${inspect(this.toJSON(), options)}`;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The per-kernel session cache. It lives in a slot on `globalThis` keyed by
+ * `Symbol.for(...)`, so a second import of this module (another URL or version)
+ * shares it: a notebook resolves its token once per kernel.
+ *
+ * @module
+ */
+
+import type { Resolution } from "./resolution.ts";
+
+/** What the session keeps. Other parts of the module add their own maps here. */
+export interface SessionState {
+  /** Layout version of this slot; bumped on incompatible changes. */
+  version: 1;
+  /** The resolution in force (first success, `setToken`, or refresh). */
+  resolution?: Resolution;
+  /** A resolution under way: concurrent callers share it (one prompt, not two). */
+  pending?: Promise<Resolution>;
+  /** Remote secret-store look-ups that found nothing (or failed), keyed `store:name`. */
+  negative: Map<string, { outcome: "not-found" | "error"; detail: string }>;
+  /** Validations by token (the Map key is the token; never displayed). */
+  validations: Map<string, Promise<unknown>>;
+  /** Counters used by benchmarks and tests to prove cached calls do no I/O. */
+  stats: { resolutions: number; fileReads: number; requests: number };
+}
+
+const SLOT = Symbol.for("hf-notebook-auth.session.v1");
+
+/**
+ * Returns the session state, creating it on first use.
+ *
+ * @example Usage
+ * ```ts
+ * import { sessionState } from "@hf-notebook/auth";
+ * import { assert } from "node:assert/strict";
+ *
+ * assert(sessionState() === sessionState());
+ * ```
+ *
+ * @returns The one state object of this JavaScript realm.
+ */
+export function sessionState(): SessionState {
+  const g = globalThis as unknown as Record<symbol, SessionState | undefined>;
+  let state = g[SLOT];
+  if (!state || state.version !== 1) {
+    state = {
+      version: 1,
+      negative: new Map(),
+      validations: new Map(),
+      stats: { resolutions: 0, fileReads: 0, requests: 0 },
+    };
+    Object.defineProperty(g, SLOT, { value: state, configurable: true, enumerable: false });
+  }
+  return state;
+}
+
+/**
+ * Forgets everything the session cached (token, pending prompt, negative
+ * look-ups, validations). Used by `clearToken()`.
+ *
+ * @example Usage
+ * ```ts
+ * import { resetSession, sessionState } from "@hf-notebook/auth";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * resetSession();
+ * assertEquals(sessionState().resolution, undefined);
+ * ```
+ */
+export function resetSession(): void {
+  const state = sessionState();
+  state.resolution = undefined;
+  state.pending = undefined;
+  state.negative.clear();
+  state.validations.clear();
+}

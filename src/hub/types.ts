@@ -54,6 +54,10 @@ export interface TokenFacts {
   createdAt?: string;
   /** Expiry date (ISO 8601), if any. */
   expiresAt?: string;
+  /** How the Hub authenticated the token: `access_token`, `app_token`, `app_token_as_user`. */
+  authType?: string;
+  /** For app (OAuth) tokens: the entities the app may act on and its role there. */
+  appScope?: { entities: string[]; role?: string };
 }
 
 /** Severity of a diagnostic. */
@@ -97,4 +101,51 @@ export interface ValidationData {
   checkedAt: string;
   /** HTTP status of the whoami call, if any. */
   status?: number;
+  /** Why the check did not succeed (absent when the Hub answered 200). */
+  failure?: Failure;
+}
+
+/** Machine-readable cause of a failed check (each has a diagnostic with the same code). */
+export type FailureCode =
+  /** The Hub answered 401 (or the token was refused before any request). */
+  | "token-invalid"
+  /** The Hub answered 401 for a token known to be past its expiry date. */
+  | "token-expired"
+  /** The token does not start with `hf_`: it was not sent. */
+  | "not-hf-prefix"
+  /** `HF_HUB_OFFLINE` is set: no request was made. */
+  | "offline"
+  /** The Hub answered 429. */
+  | "rate-limited"
+  /** The Hub answered 5xx (or another unexpected status). */
+  | "server-error"
+  /** The Hub answered with an HTML page instead of JSON. */
+  | "html-error-page"
+  /** The JSON body ended early or did not parse. */
+  | "truncated-response"
+  /** The JSON parsed but lacked the expected fields. */
+  | "malformed-response"
+  /** No answer within the time limit. */
+  | "timeout"
+  /** Nothing listens on the Hub's port. */
+  | "connection-refused"
+  /** The connection was closed or reset mid-request. */
+  | "connection-reset"
+  /** The Hub's host name did not resolve. */
+  | "dns-error"
+  /** A TLS handshake or certificate failure. */
+  | "tls-error"
+  /** Any other network failure. */
+  | "network-error";
+
+/** Details of a failed check. Never contains the token. */
+export interface Failure {
+  /** What went wrong. */
+  code: FailureCode;
+  /** The host that was asked (`huggingface.co`, `127.0.0.1:8080`). */
+  host?: string;
+  /** Seconds the Hub asked to wait (`Retry-After`), for `rate-limited`. */
+  retryAfterSeconds?: number;
+  /** Redacted, short detail from the client or server (for people). */
+  detail?: string;
 }

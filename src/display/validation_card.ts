@@ -1,0 +1,357 @@
+/**
+ * Pure renderers of a token validation: a compact HTML card for notebooks and
+ * an aligned plain-text card for terminals. Every string that came from the
+ * network or a file goes through the escaping html`` tag (HTML) or has its
+ * control characters neutralised (text). Only the masked token is ever shown.
+ *
+ * @module
+ */
+
+import { daysUntil } from "../hub/diagnose_token.ts";
+import type { Diagnostic, PermissionGroup, ValidationData, Verdict } from "../hub/types.ts";
+import { html, type SafeHtml } from "./_html.ts";
+import { badge, hfnaRoot, severityIcon, severityIconHtml, type Tone } from "./_style.ts";
+
+const LABELS: Record<Verdict, string> = {
+  valid: "valid",
+  invalid: "invalid",
+  expired: "expired",
+  offline: "offline · not checked",
+  "network-error": "network error",
+  "rate-limited": "rate-limited",
+  "server-error": "server error",
+};
+
+/**
+ * The badge tone of a verdict: green for `valid`, grey for `offline`, red for
+ * every failure.
+ *
+ * @example Usage
+ * ```ts
+ * import { verdictTone } from "@hf-notebook/auth";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * assertEquals(verdictTone("valid"), "ok");
+ * assertEquals(verdictTone("offline"), "muted");
+ * assertEquals(verdictTone("expired"), "error");
+ * ```
+ *
+ * @param verdict A verdict.
+ * @returns Its tone.
+ */
+export function verdictTone(verdict: Verdict): Tone {
+  return verdict === "valid" ? "ok" : verdict === "offline" ? "muted" : "error";
+}
+
+function roleLabel(data: ValidationData): string | undefined {
+  const t = data.token;
+  if (!t) return undefined;
+  if (t.role === "fineGrained") return "fine-grained";
+  if (t.role) return t.role;
+  if (t.authType?.startsWith("app_token")) return "app (OAuth)";
+  return undefined;
+}
+
+function day(isoDate: string | undefined): string | undefined {
+  if (!isoDate) return undefined;
+  const t = Date.parse(isoDate);
+  return Number.isNaN(t) ? isoDate : new Date(t).toISOString().slice(0, 10);
+}
+
+function expiryLabel(data: ValidationData): string | undefined {
+  const t = data.token;
+  if (!t) return undefined;
+  if (!t.expiresAt) return data.verdict === "valid" ? "never" : undefined;
+  const days = daysUntil(t.expiresAt, data.checkedAt);
+  const when = day(t.expiresAt);
+  if (days === undefined) return when;
+  if (days < 0) return `${when} (expired ${-days} day${days === -1 ? "" : "s"} ago)`;
+  if (days === 0) return `${when} (today)`;
+  return `${when} (in ${days} day${days === 1 ? "" : "s"})`;
+}
+
+function orgsLabel(data: ValidationData): string | undefined {
+  const orgs = data.identity?.orgs ?? [];
+  if (orgs.length === 0) return undefined;
+  return orgs.map((o) => (o.role ? `${o.name} (${o.role})` : o.name)).join(", ");
+}
+
+function accountLabel(data: ValidationData): string | undefined {
+  const id = data.identity;
+  if (!id) return undefined;
+  return id.fullname && id.fullname !== id.name ? `${id.name} — ${id.fullname}` : id.name;
+}
+
+function kindLabel(data: ValidationData): string | undefined {
+  const kind = data.identity?.kind;
+  if (!kind) return undefined;
+  return kind === "app" ? "app" : kind === "org" ? "organisation" : "user";
+}
+
+function kvRow(label: string, value: SafeHtml | string | undefined): SafeHtml | "" {
+  if (value === undefined || value === "") return "";
+  return html`
+    <dt>${label}</dt>
+    <dd>${value}</dd>
+  `;
+}
+
+function permissionsTable(groups: PermissionGroup[]): SafeHtml {
+  const rows = groups.map((g) =>
+    html`
+      <tr>
+        <td><code>${g.scope}</code></td>
+        <td>${g.permissions.length === 0
+          ? html`<span class="hfna-muted">none</span>`
+          : g.permissions.map((p, i) => html`${i ? " " : ""}<code>${p}</code>`)}</td>
+      </tr>
+    `
+  );
+  return html`
+    <table class="hfna-table">
+      <thead>
+        <tr>
+          <th>Scope</th>
+          <th>Permissions</th>
+        </tr>
+      </thead>
+      <tbody>${rows}</tbody>
+    </table>
+  `;
+}
+
+function diagnosticsList(diagnostics: Diagnostic[]): SafeHtml {
+  return html`<ul class="hfna-diags">${
+    diagnostics.map((d) =>
+      html`<li data-code="${d.code}">${severityIconHtml(d.severity)}<div><div>${d.message}</div>
+<div class="hfna-fix">Fix: ${d.fix}</div></div></li>`
+    )
+  }</ul>`;
+}
+
+/**
+ * Renders a validation as a compact, self-contained HTML card (scoped styles,
+ * no scripts, no images, no external resources): verdict badge, account,
+ * token facts with the masked token, fine-grained permissions by scope, and
+ * diagnostics with fixes. Failures render as a red card with the reason and
+ * fix. Every value is escaped.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderValidationHtml } from "@hf-notebook/auth";
+ * import { assert } from "node:assert/strict";
+ *
+ * const out = renderValidationHtml({
+ *   verdict: "valid",
+ *   reason: "The Hub accepted the token.",
+ *   masked: "hf_sa…ice",
+ *   identity: { kind: "user", name: "mallory", fullname: "<img src=x>", orgs: [] },
+ *   diagnostics: [],
+ *   warnings: [],
+ *   hubUrl: "https://huggingface.co",
+ *   checkedAt: "2030-01-01T00:00:00Z",
+ * });
+ * assert(out.includes("&lt;img src=x&gt;") && !out.includes("<img"));
+ * ```
+ *
+ * @param data The validation data.
+ * @returns An HTML fragment for `text/html`.
+ */
+export function renderValidationHtml(data: ValidationData): string {
+  const tone = verdictTone(data.verdict);
+  const worst = data.diagnostics[0]?.severity;
+  const accent: Tone = tone !== "ok"
+    ? tone
+    : worst === "error"
+    ? "error"
+    : worst === "warning"
+    ? "warn"
+    : "ok";
+  const id = data.identity;
+  const t = data.token;
+
+  const head = html`
+    <div
+      class="hfna-head"><span class="hfna-title">Hugging Face token</span>${badge(
+        LABELS[data.verdict],
+        tone,
+      )}${id?.isPro ? badge("PRO", "pro") : ""}<code>${data.masked}</code>${data.source
+        ? html`<span class="hfna-sub">from ${data.source}</span>`
+        : ""}</div>
+    <div class="hfna-reason">${data.reason}</div>
+  `;
+
+  const who = id
+    ? html`
+      <h4 class="hfna-section">Account</h4>
+      <dl class="hfna-kv">${kvRow("Name", accountLabel(data))}${kvRow(
+        "Kind",
+        kindLabel(data),
+      )}${kvRow("Orgs", orgsLabel(data))}${id.isPro !== undefined
+        ? kvRow("PRO", id.isPro ? "yes" : "no")
+        : ""}</dl>
+    `
+    : "";
+
+  const tokenSection = html`
+    <h4 class="hfna-section">Token</h4>
+    <dl
+      class="hfna-kv">${kvRow("Name", t?.displayName)}${kvRow("Role", roleLabel(data))}${kvRow(
+        "Token",
+        html`<code>${data.masked}</code>`,
+      )}${kvRow("Source", data.source)}${kvRow("Created", day(t?.createdAt))}${kvRow(
+        "Expires",
+        expiryLabel(data),
+      )}${t?.appScope
+        ? kvRow(
+          "App scope",
+          `${t.appScope.role ?? "?"} on ${t.appScope.entities.join(", ") || "no entities"}`,
+        )
+        : ""}${t?.canReadGatedRepos !== undefined
+        ? kvRow("Gated repos", t.canReadGatedRepos ? "readable" : "not readable")
+        : ""}</dl>
+  `;
+
+  const perms = t?.role === "fineGrained"
+    ? html`<h4 class="hfna-section">Fine-grained permissions</h4>${
+      t.permissions.length
+        ? permissionsTable(t.permissions)
+        : html`<div class="hfna-muted">No permissions at all.</div>`
+    }`
+    : "";
+
+  const diags = data.diagnostics.length
+    ? html`<h4 class="hfna-section">Diagnostics</h4>${diagnosticsList(data.diagnostics)}`
+    : "";
+
+  const foot = html`
+    <div class="hfna-muted"
+      style="margin-top:6px;font-size:11.5px">Checked ${data.checkedAt.replace("T", " ").replace(
+        /\.\d+Z$/,
+        "Z",
+      )} against ${data.hubUrl}${data.status !== undefined ? ` · HTTP ${data.status}` : ""}</div>
+  `;
+
+  return hfnaRoot(
+    html`${head}${who}${tokenSection}${perms}${diags}${foot}`,
+    accent,
+    `Hugging Face token: ${LABELS[data.verdict]}`,
+  );
+}
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Neutralises control characters (ANSI escapes, bidi overrides) in untrusted text. */
+function clean(text: string): string {
+  return text.replace(CONTROL, "\uFFFD").replace(/\n/g, " ");
+}
+
+const ANSI = {
+  reset: "\x1b[0m",
+  bold: "\x1b[1m",
+  dim: "\x1b[2m",
+  red: "\x1b[31m",
+  green: "\x1b[32m",
+  yellow: "\x1b[33m",
+  blue: "\x1b[34m",
+  grey: "\x1b[90m",
+};
+
+/** Options of {@linkcode renderValidationText}. */
+export interface TextOptions {
+  /** Use ANSI colours. Default: `false`. */
+  color?: boolean;
+}
+
+/**
+ * Renders a validation as an aligned plain-text card for terminals and logs
+ * (colours only with `color: true`). Control characters from the network are
+ * replaced, so a crafted display name cannot move the cursor or recolour the
+ * terminal.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderValidationText } from "@hf-notebook/auth";
+ * import { assert } from "node:assert/strict";
+ *
+ * const out = renderValidationText({
+ *   verdict: "offline",
+ *   reason: "HF_HUB_OFFLINE is set: the token was not checked with the Hub.",
+ *   masked: "hf_sa…ice",
+ *   source: "env:HF_TOKEN",
+ *   diagnostics: [],
+ *   warnings: [],
+ *   hubUrl: "https://huggingface.co",
+ *   checkedAt: "2030-01-01T00:00:00Z",
+ * });
+ * assert(out.startsWith("Hugging Face token · OFFLINE"));
+ * assert(!out.includes("\x1b["));
+ * ```
+ *
+ * @param data The validation data.
+ * @param options `color` to add ANSI colours.
+ * @returns Multi-line text.
+ */
+export function renderValidationText(data: ValidationData, options: TextOptions = {}): string {
+  const c = (code: keyof typeof ANSI, text: string) =>
+    options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text;
+  const tone = verdictTone(data.verdict);
+  const verdictColor = tone === "ok" ? "green" : tone === "muted" ? "grey" : "red";
+  const lines: string[] = [];
+  lines.push(
+    `${c("bold", "Hugging Face token")} · ${c(verdictColor, LABELS[data.verdict].toUpperCase())}${
+      data.identity?.isPro ? ` · ${c("blue", "PRO")}` : ""
+    }`,
+  );
+  const rows: [string, string | undefined][] = [
+    ["Reason", data.reason],
+    ["Account", accountLabel(data)],
+    ["Kind", kindLabel(data)],
+    ["Orgs", orgsLabel(data)],
+    ["Token", data.masked],
+    ["Source", data.source],
+    ["Name", data.token?.displayName],
+    ["Role", roleLabel(data)],
+    ["Created", day(data.token?.createdAt)],
+    ["Expires", expiryLabel(data)],
+    [
+      "App scope",
+      data.token?.appScope
+        ? `${data.token.appScope.role ?? "?"} on ${data.token.appScope.entities.join(", ")}`
+        : undefined,
+    ],
+  ];
+  const width = 12;
+  for (const [label, value] of rows) {
+    if (value === undefined || value === "") continue;
+    lines.push(`  ${c("dim", label.padEnd(width))}${clean(value)}`);
+  }
+  if (data.token?.role === "fineGrained") {
+    lines.push(`  ${c("dim", "Permissions")}`);
+    const groups = data.token.permissions;
+    if (groups.length === 0) lines.push(`    (none)`);
+    const scopeWidth = Math.max(...groups.map((g) => clean(g.scope).length), 6) + 2;
+    for (const g of groups) {
+      lines.push(
+        `    ${clean(g.scope).padEnd(scopeWidth)}${
+          g.permissions.length ? clean(g.permissions.join(", ")) : "(none)"
+        }`,
+      );
+    }
+  }
+  if (data.diagnostics.length) {
+    lines.push(`  ${c("dim", "Diagnostics")}`);
+    for (const d of data.diagnostics) {
+      const color = d.severity === "error" ? "red" : d.severity === "warning" ? "yellow" : "blue";
+      lines.push(`    ${c(color, severityIcon(d.severity))} ${clean(d.message)}`);
+      lines.push(`      Fix: ${clean(d.fix)}`);
+    }
+  }
+  lines.push(
+    `  ${c("dim", "Checked".padEnd(width))}${
+      data.checkedAt.replace("T", " ").replace(/\.\d+Z$/, "Z")
+    } against ${clean(data.hubUrl)}${data.status !== undefined ? ` (HTTP ${data.status})` : ""}`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,127 @@
+/**
+ * `login()`: the one call a notebook needs to get going: find the token
+ * (prompting if there is none), check it with the Hub, show what it can do,
+ * and optionally save it where `hf`, Python and this module all find it.
+ *
+ * @module
+ */
+
+import { redact } from "../_mask.ts";
+import { sessionState } from "../resolve/session_cache.ts";
+import type { Diagnostic } from "./types.ts";
+import { Validation } from "./validation.ts";
+import { whoami, type WhoamiOptions } from "./whoami.ts";
+
+/** Options of {@linkcode login}. */
+export interface LoginOptions extends WhoamiOptions {
+  /**
+   * Also save the token (in huggingface_hub's `stored_tokens` and as the
+   * active token file) when the Hub accepts it. Default: `false`.
+   */
+  persist?: boolean;
+  /** Name to save the token under (with `persist`). Default: `"default"`. */
+  name?: string;
+  /** Save even if the Hub did not accept the token (with `persist`). Default: `false`. */
+  force?: boolean;
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+function withDiagnostic(v: Validation, d: Diagnostic): Validation {
+  const diagnostics = [...v.diagnostics, d]
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => SEVERITY_RANK[a.x.severity] - SEVERITY_RANK[b.x.severity] || a.i - b.i)
+    .map(({ x }) => x);
+  return new Validation({ ...v.toJSON(), diagnostics });
+}
+
+/**
+ * Resolves the token (prompting in the notebook or terminal if no source has
+ * one), checks it with the Hub and returns the {@linkcode Validation}: leave it
+ * as the last expression of a cell to see the card. A token passed as `token`
+ * that the Hub accepts becomes the session's token.
+ *
+ * With `persist: true` the token is saved (see `saveToken`) only if the Hub
+ * accepted it; otherwise nothing is written and the card says so (an error
+ * diagnostic `not-saved`), unless `force: true`. A failure to write becomes a
+ * `save-failed` diagnostic, not an exception. `refresh: true` re-reads the
+ * token sources and asks the Hub again.
+ *
+ * @example Usage
+ * ```ts
+ * import { login } from "@hf-notebook/auth";
+ * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * const sandbox = await startSandbox({ quiet: true });
+ * const home = await Deno.makeTempDir();
+ * try {
+ *   const env = { ...sandbox.env, HF_HOME: home };
+ *   const ok = await login({ token: PERSONAS.write.token, env, persist: true, name: "demo" });
+ *   assertEquals(ok.verdict, "valid");
+ *   assertEquals(ok.diagnostics.some((d) => d.code === "token-saved"), true);
+ *
+ *   const bad = await login({ token: PERSONAS.revoked.token, env, persist: true });
+ *   assertEquals(bad.verdict, "invalid");
+ *   assertEquals(bad.diagnostics.some((d) => d.code === "not-saved"), true);
+ * } finally {
+ *   await sandbox.close();
+ *   await Deno.remove(home, { recursive: true });
+ * }
+ * ```
+ *
+ * @param options Resolve options (`token`, `prompt`, `env`, …), network options,
+ *   `persist`, `name`, `force`, `refresh`.
+ * @returns The validation, with a `token-saved` / `not-saved` / `save-failed`
+ *   diagnostic when `persist` was asked.
+ * @throws {TokenNotFoundError} when no token was found and none was typed in.
+ */
+export async function login(options: LoginOptions = {}): Promise<Validation> {
+  let resolution = options.resolution;
+  if (!resolution) {
+    const { resolveToken } = await import("../resolve/resolve_token.ts");
+    const { resolution: _r, persist: _p, name: _n, force: _f, timeoutMs: _t, ...rest } = options;
+    resolution = await resolveToken(rest);
+  }
+  let validation = await whoami({ ...options, token: undefined, resolution });
+
+  const state = sessionState();
+  if (options.token !== undefined && (validation.ok || validation.verdict === "offline")) {
+    state.resolution = resolution;
+  }
+
+  if (!options.persist) return validation;
+  const name = options.name ?? "default";
+  if (!validation.ok && !options.force) {
+    return withDiagnostic(validation, {
+      code: "not-saved",
+      severity: "error",
+      message: `Nothing was saved: the token's verdict is "${validation.verdict}", not "valid".`,
+      fix: "Fix the token as described here and call login({ persist: true }) again, or pass " +
+        "force: true to save it anyway.",
+    });
+  }
+  try {
+    const { saveToken } = await import("../store/save_token.ts");
+    const result = await saveToken(resolution.token, { name, env: options.env });
+    return withDiagnostic(validation, {
+      code: "token-saved",
+      severity: "info",
+      message: `Saved as "${name}" in ${result.changed.join(" and ")}` +
+        (result.active ? "; it is now the active token for hf, Python and this module." : "."),
+      fix: `Nothing to do; forgetToken({ name: ${JSON.stringify(name)} }) removes it again.`,
+    });
+  } catch (error) {
+    const message = redact(error instanceof Error ? error.message : String(error), [
+      resolution.token,
+    ]);
+    validation = withDiagnostic(validation, {
+      code: "save-failed",
+      severity: "error",
+      message: `The token could not be saved: ${message}`,
+      fix: "Check that HF_HOME (or ~/.cache/huggingface) is writable, or keep the token in " +
+        "HF_TOKEN / a secret store instead.",
+    });
+    return validation;
+  }
+}

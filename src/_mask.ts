@@ -13,10 +13,10 @@
  * @example Usage
  * ```ts
  * import { maskToken } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(maskToken("hf_sandbox_read_alice"), "hf_sa…ice");
- * assertEquals(maskToken("short"), "•••••");
+ * assert.deepEqual(maskToken("hf_sandbox_read_alice"), "hf_sa…ice");
+ * assert.deepEqual(maskToken("short"), "•••••");
  * ```
  *
  * @param token The secret to mask.
@@ -35,9 +35,9 @@ export function maskToken(token: string): string {
  * @example Usage
  * ```ts
  * import { redact } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(
+ * assert.deepEqual(
  *   redact("Bearer hf_sandbox_read_alice was refused", ["hf_sandbox_read_alice"]),
  *   "Bearer hf_sa…ice was refused",
  * );

@@ -11,7 +11,7 @@
  * @example Usage
  * ```ts
  * import { HfAuthError, TokenNotFoundError } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * assert(new TokenNotFoundError("no token") instanceof HfAuthError);
  * ```
@@ -36,7 +36,7 @@ export class HfAuthError extends Error {
  * @example Usage
  * ```ts
  * import { getToken, TokenNotFoundError } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * try {
  *   await getToken({ prompt: false, env: {}, cwd: "/nonexistent", secretFiles: [], mountedSecretDirs: [], refresh: true });
@@ -54,9 +54,9 @@ export class TokenNotFoundError extends HfAuthError {}
  * @example Usage
  * ```ts
  * import { InvalidTokenError, normalizeToken } from "@hf-notebook/auth";
- * import { assertThrows } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertThrows(() => normalizeToken("hf_a b", "env:HF_TOKEN"), InvalidTokenError);
+ * assert.throws(() => normalizeToken("hf_a b", "env:HF_TOKEN"), InvalidTokenError);
  * ```
  */
 export class InvalidTokenError extends HfAuthError {
@@ -80,10 +80,10 @@ export class InvalidTokenError extends HfAuthError {
  * @example Usage
  * ```ts
  * import { SecretNotFoundError } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const e = new SecretNotFoundError("MY_SECRET", "Secret MY_SECRET was not found.");
- * assertEquals(e.secretName, "MY_SECRET");
+ * assert.deepEqual(e.secretName, "MY_SECRET");
  * ```
  */
 export class SecretNotFoundError extends HfAuthError {
@@ -108,10 +108,10 @@ export class SecretNotFoundError extends HfAuthError {
  * @example Usage
  * ```ts
  * import { SecretAccessError } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const e = new SecretAccessError("HF_TOKEN", "kaggle", "Kaggle answered 401.");
- * assertEquals(e.store, "kaggle");
+ * assert.deepEqual(e.store, "kaggle");
  * ```
  */
 export class SecretAccessError extends HfAuthError {
@@ -141,10 +141,10 @@ export class SecretAccessError extends HfAuthError {
  * @example Usage
  * ```ts
  * import { TokenStorageError } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const e = new TokenStorageError("/tmp/x", "Cannot write /tmp/x: read-only.");
- * assertEquals(e.path, "/tmp/x");
+ * assert.deepEqual(e.path, "/tmp/x");
  * ```
  */
 export class TokenStorageError extends HfAuthError {

@@ -22,15 +22,15 @@ export interface MimeBundle {
  *
  * @example Usage
  * ```ts
- * import { Displayable } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import { Displayable, JUPYTER_DISPLAY } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
  *
  * class Hello extends Displayable {
  *   toHtml() { return "<b>hi</b>"; }
  *   override toString() { return "hi"; }
  *   toJSON() { return { hi: true }; }
  * }
- * assertEquals(new Hello()[Symbol.for("Jupyter.display")]()["text/plain"], "hi");
+ * assert.deepEqual(new Hello()[JUPYTER_DISPLAY]()["text/plain"], "hi");
  * ```
  */
 export abstract class Displayable {

@@ -64,13 +64,13 @@ function clean(url: string, what: string): string {
  * @example Usage
  * ```ts
  * import { resolveEndpoints } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(resolveEndpoints({ env: {} }), {
+ * assert.deepEqual(resolveEndpoints({ env: {} }), {
  *   hubUrl: "https://huggingface.co",
  *   inferenceUrl: "https://router.huggingface.co",
  * });
- * assertEquals(
+ * assert.deepEqual(
  *   resolveEndpoints({ env: { HF_ENDPOINT: "http://127.0.0.1:9/" } }).hubUrl,
  *   "http://127.0.0.1:9",
  * );
@@ -108,7 +108,7 @@ function rebase(url: URL, fromOrigin: string, toBase: string): URL | undefined {
  * @example Usage
  * ```ts
  * import { guardedFetch } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const seen: string[] = [];
  * const fake: typeof fetch = (input, init) => {
@@ -120,7 +120,7 @@ function rebase(url: URL, fromOrigin: string, toBase: string): URL | undefined {
  * const auth = { headers: { Authorization: "Bearer hf_x" } };
  * await f("https://huggingface.co/api/whoami-v2", auth);
  * await f("https://example.com/x", auth);
- * assertEquals(seen, [
+ * assert.deepEqual(seen, [
  *   "http://127.0.0.1:9/api/whoami-v2 auth=true",
  *   "https://example.com/x auth=false",
  * ]);

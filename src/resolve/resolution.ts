@@ -45,12 +45,12 @@ export type Platform = "colab" | "kaggle" | "spaces" | "jupyter" | "terminal" | 
  * @example Usage
  * ```ts
  * import { Resolution } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const r = new Resolution({ token: "hf_sandbox_read_alice", source: "env:HF_TOKEN", attempts: [] });
- * assertEquals(r.masked, "hf_sa…ice");
- * assertEquals(Deno.inspect(r).includes("hf_sandbox_read_alice"), false);
- * assertEquals(JSON.stringify(r).includes("hf_sandbox_read_alice"), false);
+ * assert.deepEqual(r.masked, "hf_sa…ice");
+ * assert.deepEqual(Deno.inspect(r).includes("hf_sandbox_read_alice"), false);
+ * assert.deepEqual(JSON.stringify(r).includes("hf_sandbox_read_alice"), false);
  * ```
  */
 export class Resolution {

@@ -32,7 +32,7 @@ const SLOT = Symbol.for("hf-notebook-auth.session.v1");
  * @example Usage
  * ```ts
  * import { sessionState } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * assert(sessionState() === sessionState());
  * ```
@@ -61,10 +61,10 @@ export function sessionState(): SessionState {
  * @example Usage
  * ```ts
  * import { resetSession, sessionState } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * resetSession();
- * assertEquals(sessionState().resolution, undefined);
+ * assert.deepEqual(sessionState().resolution, undefined);
  * ```
  */
 export function resetSession(): void {

@@ -54,3 +54,29 @@ export interface RawHit {
   /** Extra warnings this hit carries (e.g. legacy variable name, world-readable file). */
   warnings?: string[];
 }
+
+/** What one source answers. */
+export interface SourceLookup {
+  /** `found`, `not-found` or `error` (`invalid` is decided by the resolver's hygiene step). */
+  outcome: "found" | "not-found" | "error";
+  /** The raw value when found. */
+  value?: string;
+  /** A more precise source id than the source's own (e.g. which key of a `.env` file). */
+  source?: string;
+  /** Why not found / what failed, for people. */
+  detail?: string;
+  /** Warnings attached to a hit (legacy name, world-readable file, duplicate key, …). */
+  warnings?: import("../resolve/resolution.ts").TokenWarning[];
+}
+
+/** One place a token can come from. The resolver walks an ordered list of these. */
+export interface TokenSource {
+  /** Source id, e.g. `env:HF_TOKEN`. */
+  id: string;
+  /** Family, for tables. */
+  kind: "secret" | "env" | "dotenv" | "file";
+  /** Remote look-ups (Kaggle) are negative-cached for the session and left out of shadow checks. */
+  remote?: boolean;
+  /** Looks the token up. Never throws: failures are `{ outcome: "error" }`. */
+  lookup(ctx: SourceContext): Promise<SourceLookup>;
+}

@@ -1,0 +1,111 @@
+/**
+ * # hf-notebook-auth
+ *
+ * Get a Hugging Face access token the safe way in a Deno Jupyter notebook,
+ * and see at a glance what it can do.
+ *
+ * - **Find the token**: named secret stores (Kaggle user secrets, mounted
+ *   secret files, your own stores; Colab detected and explained), then
+ *   `HF_TOKEN` & co., `.env.local` / `.env`, the token file written by
+ *   `hf auth login`, then a secure prompt (a masked password box in the kernel,
+ *   hidden input in a terminal, a clear error where nobody can answer).
+ * - **Keep it for the session**: resolved once per kernel; later calls do no I/O.
+ * - **Show what it is and can do**: `login()` / `whoami()` return a validation
+ *   card, `probe()` a capability table, `sources()` the sources table; each
+ *   renders as HTML in Jupyter and as text in a terminal. Tokens only ever
+ *   appear masked (`hf_Ab…xyz`).
+ *
+ * @example Resolve the token
+ * ```ts
+ * import { getToken, resolveToken } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const env = { HF_TOKEN: "hf_sandbox_read_alice" };
+ * const token = await getToken({ env, refresh: true });
+ * const { source } = await resolveToken();
+ * assert.deepEqual([token, source], ["hf_sandbox_read_alice", "env:HF_TOKEN"]);
+ * ```
+ *
+ * @module
+ */
+
+export { maskToken, redact } from "./src/_mask.ts";
+export type { EnvLike } from "./src/_env.ts";
+export {
+  HfAuthError,
+  InvalidTokenError,
+  SecretAccessError,
+  SecretNotFoundError,
+  TokenNotFoundError,
+  TokenStorageError,
+} from "./src/errors.ts";
+
+// Token sources
+export type {
+  Attempt,
+  AttemptOutcome,
+  SourceContext,
+  SourceLookup,
+  TokenSource,
+} from "./src/sources/types.ts";
+export type { SecretStore, SecretValue } from "./src/sources/secret_store.ts";
+export { kaggleSecretStore } from "./src/sources/kaggle_secrets.ts";
+export {
+  credentialsDirectoryStore,
+  mountedSecretStore,
+  runSecretsStore,
+} from "./src/sources/file_secrets.ts";
+export { envSources, LEGACY_ENV_NAMES, TOKEN_ENV_NAMES } from "./src/sources/env_vars.ts";
+export { DOTENV_FILES, dotenvSources } from "./src/sources/dotenv_files.ts";
+export { tokenFileSource } from "./src/sources/token_file.ts";
+export { MAX_TOKEN_LENGTH, normalizeToken } from "./src/sources/normalize_token.ts";
+export { COLAB_BRIDGE_CELL, colabExplanation } from "./src/sources/colab.ts";
+export { detectPlatform, inJupyterKernel } from "./src/sources/platform.ts";
+export { PROMPT_MESSAGE, promptForToken } from "./src/sources/prompt.ts";
+export type { PromptOptions, PromptOutcome } from "./src/sources/prompt.ts";
+
+// Resolution and session cache
+export { clearToken, getToken, resolveToken, setToken } from "./src/resolve/resolve_token.ts";
+export type { ResolveOptions } from "./src/resolve/resolve_token.ts";
+export { Resolution } from "./src/resolve/resolution.ts";
+export type { Platform, TokenWarning, TokenWarningCode } from "./src/resolve/resolution.ts";
+export { resetSession, sessionState } from "./src/resolve/session_cache.ts";
+export type { SessionState } from "./src/resolve/session_cache.ts";
+export { buildSourceList } from "./src/resolve/source_list.ts";
+export type { SourceListOptions } from "./src/resolve/source_list.ts";
+export { platformFix } from "./src/resolve/platform_fix.ts";
+export { sources, SourcesTable } from "./src/resolve/sources_table.ts";
+export { secrets } from "./src/resolve/secrets.ts";
+export type { SecretsOptions } from "./src/resolve/secrets.ts";
+
+// Persistence (opt-in)
+export { forgetToken, listStoredTokens, saveToken, switchToken } from "./src/store/save_token.ts";
+export type { StoredTokenInfo, StoreOptions, StoreResult } from "./src/store/save_token.ts";
+export { displayPath, tokenPaths } from "./src/store/paths.ts";
+export type { TokenPaths } from "./src/store/paths.ts";
+export { parseStoredTokens, serializeStoredTokens } from "./src/store/stored_tokens_ini.ts";
+
+// Hub endpoints
+export {
+  DEFAULT_HUB_URL,
+  DEFAULT_INFERENCE_URL,
+  guardedFetch,
+  resolveEndpoints,
+} from "./src/hub/endpoints.ts";
+export type { Endpoints, NetworkOptions } from "./src/hub/endpoints.ts";
+export type {
+  Diagnostic,
+  Identity,
+  PermissionGroup,
+  Severity,
+  TokenFacts,
+  ValidationData,
+  Verdict,
+} from "./src/hub/types.ts";
+
+// Display
+export { Displayable, JUPYTER_DISPLAY } from "./src/display/displayable.ts";
+export type { MimeBundle } from "./src/display/displayable.ts";
+export { renderSourcesHtml, renderSourcesText } from "./src/display/sources_table.ts";
+export type { SourceRow, SourcesData } from "./src/display/sources_table.ts";
+export { STYLE } from "./src/display/_style.ts";

@@ -1,0 +1,76 @@
+/**
+ * The ordered list of token sources (everything but the session cache, the
+ * explicit token and the prompt), built from the options.
+ *
+ * @module
+ */
+
+import { type EnvLike } from "../_env.ts";
+import { DOTENV_FILES, dotenvSources } from "../sources/dotenv_files.ts";
+import { ALL_TOKEN_NAMES, envSources } from "../sources/env_vars.ts";
+import {
+  credentialsDirectoryStore,
+  mountedSecretStore,
+  RUN_SECRETS_DIR,
+} from "../sources/file_secrets.ts";
+import { kaggleSecretStore } from "../sources/kaggle_secrets.ts";
+import type { SecretStore } from "../sources/secret_store.ts";
+import { SECRET_NAMES, secretFileSources, secretStoreSources } from "../sources/secret_sources.ts";
+import { tokenFileSource } from "../sources/token_file.ts";
+import type { TokenSource } from "../sources/types.ts";
+
+/** Options that choose which sources are consulted. */
+export interface SourceListOptions {
+  /** Environment (default `Deno.env`). */
+  env?: EnvLike;
+  /** Your own secret stores, consulted first. */
+  stores?: SecretStore[];
+  /** Secret names to look up in stores (default `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`). */
+  secretNames?: string[];
+  /** Directories of mounted secret files (default `/run/secrets` and `$CREDENTIALS_DIRECTORY`). */
+  mountedSecretDirs?: string[];
+  /** Extra files that each hold a token (e.g. a Drive file: seed 002). */
+  secretFiles?: string[];
+  /** Whether Kaggle user secrets are consulted (default: when `KAGGLE_USER_SECRETS_TOKEN` is set). */
+  kaggle?: boolean;
+  /** Variable names read from the environment and `.env` files (default: HF_TOKEN, then aliases). */
+  envNames?: string[];
+  /** Dotenv files in the working directory (default `.env.local`, `.env`); `false` disables. */
+  dotenv?: string[] | false;
+  /** Whether the Hugging Face token file is read (default true). */
+  tokenFile?: boolean;
+}
+
+/**
+ * Builds the ordered source list: secret stores → environment → dotenv files → token file.
+ *
+ * @example Usage
+ * ```ts
+ * import { buildSourceList } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = buildSourceList({ env: { HOME: "/home/ada" }, mountedSecretDirs: [] }).map((s) => s.id);
+ * assert.deepEqual(ids.slice(2, 4), ["env:HF_TOKEN", "env:HUGGING_FACE_HUB_TOKEN"]);
+ * assert.deepEqual(ids.at(-1), "file:~/.cache/huggingface/token");
+ * ```
+ *
+ * @param options What to consult.
+ * @returns The sources, in order.
+ */
+export function buildSourceList(options: SourceListOptions = {}): TokenSource[] {
+  const stores: SecretStore[] = [...(options.stores ?? [])];
+  if (options.kaggle ?? true) stores.push(kaggleSecretStore);
+  if (options.mountedSecretDirs) {
+    stores.push(...options.mountedSecretDirs.map((dir) => mountedSecretStore(dir)));
+  } else {
+    stores.push(mountedSecretStore(RUN_SECRETS_DIR, "run-secrets"), credentialsDirectoryStore);
+  }
+  const names = options.envNames ?? ALL_TOKEN_NAMES;
+  return [
+    ...secretStoreSources(stores, options.secretNames ?? SECRET_NAMES),
+    ...secretFileSources(options.secretFiles ?? []),
+    ...envSources(names),
+    ...(options.dotenv === false ? [] : dotenvSources(options.dotenv ?? DOTENV_FILES, names)),
+    ...(options.tokenFile ?? true ? [tokenFileSource({ env: options.env })] : []),
+  ];
+}

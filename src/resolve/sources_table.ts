@@ -1,0 +1,154 @@
+/**
+ * `sources()`: every place a token can come from, what each holds (masked),
+ * which one is in use, and where sources disagree.
+ *
+ * @module
+ */
+
+import { maskToken } from "../_mask.ts";
+import { Displayable } from "../display/displayable.ts";
+import {
+  renderSourcesHtml,
+  renderSourcesText,
+  type SourceRow,
+  type SourcesData,
+} from "../display/sources_table.ts";
+import { normalizeToken } from "../sources/normalize_token.ts";
+import { detectPlatform, inJupyterKernel } from "../sources/platform.ts";
+import type { TokenWarning } from "./resolution.ts";
+import type { ResolveOptions } from "./resolve_token.ts";
+import { sessionState } from "./session_cache.ts";
+import { buildSourceList } from "./source_list.ts";
+
+/** The sources table: a displayable (HTML in Jupyter, text in terminals, JSON for programs). */
+export class SourcesTable extends Displayable {
+  /** The data. */
+  readonly data: SourcesData;
+  /** Wraps the data. */
+  constructor(data: SourcesData) {
+    super();
+    this.data = data;
+  }
+  /** HTML rendering. */
+  toHtml(): string {
+    return renderSourcesHtml(this.data);
+  }
+  /** Text rendering. */
+  toString(): string {
+    return renderSourcesText(this.data);
+  }
+  /** The data (masked values only). */
+  toJSON(): SourcesData {
+    return this.data;
+  }
+}
+
+/**
+ * Surveys every token source (it does not stop at the first hit and never
+ * prompts) and reports which one wins and which are shadowed.
+ *
+ * @example Usage
+ * ```ts
+ * import { sources } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const table = await sources({
+ *   env: { HF_TOKEN: "hf_sandbox_read_alice", HF_API_KEY: "hf_sandbox_write_bob" },
+ *   mountedSecretDirs: [], dotenv: false, tokenFile: false,
+ * });
+ * assert.deepEqual(table.data.active, "env:HF_TOKEN");
+ * assert.deepEqual(table.data.warnings[0].code, "shadowed-token");
+ * ```
+ *
+ * @param options The same options as `resolveToken`.
+ * @returns The table.
+ */
+export async function sources(options: ResolveOptions = {}): Promise<SourcesTable> {
+  const env = options.env ?? Deno.env;
+  const platform = options.platform ?? detectPlatform({ env });
+  const ctx = {
+    env,
+    cwd: options.cwd ?? Deno.cwd(),
+    fetch: options.fetch ?? globalThis.fetch,
+    signal: options.signal,
+  };
+  const session = sessionState().resolution;
+  const rows: SourceRow[] = [];
+  const tokens: { source: string; token: string }[] = [];
+  if (session && session.source.startsWith("explicit")) {
+    rows.push({
+      source: session.source,
+      status: "found",
+      masked: session.masked,
+      active: true,
+      shadowed: false,
+    });
+    tokens.push({ source: session.source, token: session.token });
+  }
+  for (const source of buildSourceList(options)) {
+    const hit = await source.lookup(ctx);
+    const id = hit.source ?? source.id;
+    if (hit.outcome === "found" && hit.value !== undefined) {
+      try {
+        const { token } = normalizeToken(hit.value, id);
+        rows.push({
+          source: id,
+          status: "found",
+          masked: maskToken(token),
+          active: false,
+          shadowed: false,
+          detail: hit.warnings?.map((w) => w.message).join(" ") || undefined,
+        });
+        tokens.push({ source: id, token });
+      } catch (error) {
+        rows.push({
+          source: id,
+          status: "invalid",
+          active: false,
+          shadowed: false,
+          detail: (error as Error).message,
+        });
+      }
+    } else {
+      const na = hit.detail === "not available here" || hit.detail === "not set";
+      rows.push({
+        source: id,
+        status: hit.outcome === "error" ? "error" : na ? "n/a" : "not-found",
+        active: false,
+        shadowed: false,
+        detail: hit.detail,
+      });
+    }
+  }
+  const promptable = inJupyterKernel() || platform === "terminal";
+  rows.push({
+    source: "prompt",
+    status: promptable ? "not-found" : "n/a",
+    active: session?.source.startsWith("prompt:") ?? false,
+    shadowed: false,
+    masked: session?.source.startsWith("prompt:") ? session.masked : undefined,
+    detail: promptable
+      ? "asks when nothing else has a token (hidden input)"
+      : "no one can be asked here (no terminal, not in a kernel)",
+  });
+  const activeSource = session?.source ?? tokens[0]?.source;
+  const winner = tokens.find((t) => t.source === activeSource) ?? tokens[0];
+  const warnings: TokenWarning[] = [];
+  for (const row of rows) {
+    if (row.source === activeSource) row.active = true;
+    else if (row.status === "found" && winner) {
+      row.shadowed = true;
+      const other = tokens.find((t) => t.source === row.source);
+      if (other && other.token !== winner.token) {
+        warnings.push({
+          code: "shadowed-token",
+          source: row.source,
+          message: `${winner.source} (${maskToken(winner.token)}) shadows a different token in ` +
+            `${row.source} (${maskToken(other.token)}).`,
+          fix: "Keep one token, or remove the one you no longer use.",
+        });
+      }
+    }
+  }
+  return new SourcesTable({ rows, active: activeSource, warnings, platform });
+}

@@ -1,0 +1,126 @@
+/**
+ * Token hygiene: what people paste is rarely exactly the token. Surrounding
+ * whitespace, CR/LF, a UTF-8 BOM, matching quotes and a `Bearer ` prefix are
+ * removed; anything that cannot be a token is rejected with a message naming
+ * the source (never the value).
+ *
+ * @module
+ */
+
+import { InvalidTokenError } from "../errors.ts";
+import type { TokenWarning } from "../resolve/resolution.ts";
+
+/** Longest value accepted as a token (Hugging Face tokens are ~37 characters). */
+export const MAX_TOKEN_LENGTH = 1024;
+
+/**
+ * Placeholders that guides tell people to replace (`hf_[YOUR_TOKEN_HERE]`,
+ * `hf_xxxxxxxx`, `your_token_here`, `<token>`). Real tokens are `hf_` plus
+ * letters and digits only, so these cannot match one.
+ */
+const PLACEHOLDER =
+  /[\[\]<>{}…]|\.\.\.|^hf_x{6,}$|(^|_)your(_|$)|(^|_)here$|(^|_)token_here|^(changeme|token|secret|placeholder)$/i;
+
+/** A cleaned token and the warnings found while cleaning it. */
+export interface NormalizedToken {
+  /** The token, ready for an `Authorization` header. */
+  token: string;
+  /** Warnings (e.g. missing `hf_` prefix). */
+  warnings: TokenWarning[];
+}
+
+function describeChar(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  if (ch === " ") return "a space";
+  if (ch === "\t") return "a tab";
+  if (ch === "\n" || ch === "\r") return "a line break";
+  if (code < 0x20 || code === 0x7f) return `a control character (${hex})`;
+  if (/\s/u.test(ch)) return `a whitespace character (${hex})`;
+  return `the non-ASCII character ${JSON.stringify(ch)} (${hex})`;
+}
+
+/**
+ * Cleans a raw value into a token, or throws {@linkcode InvalidTokenError}.
+ *
+ * @example Usage
+ * ```ts
+ * import { normalizeToken } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const { token } = normalizeToken('  "Bearer hf_sandbox_read_alice"\r\n', "file:token");
+ * assert.deepEqual(token, "hf_sandbox_read_alice");
+ * ```
+ *
+ * @param raw The value as found.
+ * @param source Where it was found (used in messages).
+ * @returns The token and any warnings.
+ */
+export function normalizeToken(raw: string, source: string): NormalizedToken {
+  if (raw.length > MAX_TOKEN_LENGTH * 4) {
+    throw new InvalidTokenError(
+      `The value in ${source} is ${raw.length} characters long, far too long for a Hugging Face ` +
+        `token (about 37 characters). Check that ${source} holds only the token, not a whole file ` +
+        `or log.`,
+      source,
+    );
+  }
+  let value = raw.replace(/^\uFEFF/, "").trim();
+  for (let changed = true; changed;) {
+    changed = false;
+    const quoted = /^(["'`])([\s\S]*)\1$/.exec(value);
+    if (quoted) {
+      value = quoted[2].trim();
+      changed = true;
+    }
+    const bearer = /^bearer\s+/i.exec(value);
+    if (bearer) {
+      value = value.slice(bearer[0].length).trim();
+      changed = true;
+    }
+  }
+  if (value === "") {
+    throw new InvalidTokenError(
+      `${source} is set but empty. Put your token there (it starts with "hf_"; create one at ` +
+        `https://huggingface.co/settings/tokens), or remove the empty entry.`,
+      source,
+    );
+  }
+  if (value.length > MAX_TOKEN_LENGTH) {
+    throw new InvalidTokenError(
+      `The value in ${source} is ${value.length} characters long; a Hugging Face token is about ` +
+        `37. Check that ${source} holds only the token.`,
+      source,
+    );
+  }
+  const bad = /[^\x21-\x7e]/u.exec(value);
+  if (bad) {
+    const position = value.slice(0, bad.index).length + 1;
+    const what = describeChar(bad[0]);
+    const hint = /[^\x00-\x7f]/u.test(bad[0])
+      ? "Tokens are plain ASCII: this is often a look-alike letter from a chat app or PDF. Copy the token again from https://huggingface.co/settings/tokens."
+      : "Tokens have no whitespace inside: copy it again as one piece (no line wrap).";
+    throw new InvalidTokenError(
+      `The value in ${source} is not a valid token: it contains ${what} at character ${position}. ${hint}`,
+      source,
+    );
+  }
+  if (PLACEHOLDER.test(value)) {
+    throw new InvalidTokenError(
+      `The value in ${source} is a placeholder from a guide, not a token. Replace it with your ` +
+        `own token from https://huggingface.co/settings/tokens.`,
+      source,
+    );
+  }
+  const warnings: TokenWarning[] = [];
+  if (!value.startsWith("hf_")) {
+    warnings.push({
+      code: "not-hf-prefix",
+      source,
+      message: `The token from ${source} does not start with "hf_", as Hugging Face user access ` +
+        `tokens do.`,
+      fix: "Check that you copied a Hugging Face access token (not an API key of another service).",
+    });
+  }
+  return { token: value, warnings };
+}

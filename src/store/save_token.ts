@@ -1,0 +1,257 @@
+/**
+ * Opt-in persistence, in huggingface_hub's own files so that `hf`, Python and
+ * this module share one login: `saveToken` writes the named token into
+ * `stored_tokens` and makes it the active token file; `forgetToken` removes
+ * what it is told to; `switchToken` activates a stored name. Every write is
+ * atomic with mode 0600, under a lock, and keeps every other stored token.
+ *
+ * @module
+ */
+
+import type { EnvLike } from "../_env.ts";
+import { maskToken } from "../_mask.ts";
+import { TokenStorageError } from "../errors.ts";
+import { sessionState } from "../resolve/session_cache.ts";
+import { normalizeToken } from "../sources/normalize_token.ts";
+import { readSecretFile } from "../sources/_read_secret_file.ts";
+import { atomicWrite, withFileLock } from "./_atomic_write.ts";
+import { tokenPaths } from "./paths.ts";
+import {
+  parseStoredTokens,
+  serializeStoredTokens,
+  validateTokenName,
+} from "./stored_tokens_ini.ts";
+
+/** Options shared by the persistence functions. */
+export interface StoreOptions {
+  /** Environment used to locate the files (`HF_HOME`, `HF_TOKEN_PATH`, …). Default `Deno.env`. */
+  env?: EnvLike;
+  /** Test hook passed to the atomic writer (runs before each rename). */
+  beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+/** What a persistence call changed. */
+export interface StoreResult {
+  /** Token name concerned (if any). */
+  name?: string;
+  /** Masked token concerned (if any). */
+  masked?: string;
+  /** Files written or removed. */
+  changed: string[];
+  /** Whether the active token file now holds this token (or was removed). */
+  active: boolean;
+}
+
+async function readStored(path: string): Promise<Map<string, string>> {
+  const read = await readSecretFile(path, "The stored tokens file");
+  if (read.kind === "missing") return new Map();
+  if (read.kind === "error") throw new TokenStorageError(path, read.message);
+  return parseStoredTokens(read.text, path);
+}
+
+async function readActive(path: string): Promise<string | undefined> {
+  const read = await readSecretFile(path, "The token file");
+  if (read.kind === "missing") return undefined;
+  if (read.kind === "error") throw new TokenStorageError(path, read.message);
+  return read.text.trim() || undefined;
+}
+
+/**
+ * Saves a token under a name (in `stored_tokens`) and, unless
+ * `activate: false`, makes it the active token (the token file).
+ *
+ * @example Usage
+ * ```ts
+ * import { saveToken, tokenPaths } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const home = await Deno.makeTempDir();
+ * const env = { HF_HOME: home };
+ * await saveToken("hf_sandbox_read_alice", { name: "notebook", env });
+ * assert.deepEqual(await Deno.readTextFile(tokenPaths({ env }).tokenPath), "hf_sandbox_read_alice");
+ * assert.deepEqual((await Deno.stat(tokenPaths({ env }).tokenPath)).mode! & 0o777, 0o600);
+ * await Deno.remove(home, { recursive: true });
+ * ```
+ *
+ * @param token The token (cleaned like any other source).
+ * @param options `name` (default `"default"`), `activate` (default true), environment.
+ * @returns What changed.
+ */
+export async function saveToken(
+  token: string,
+  options: StoreOptions & { name?: string; activate?: boolean } = {},
+): Promise<StoreResult> {
+  const name = options.name ?? "default";
+  validateTokenName(name);
+  const clean = normalizeToken(token, "saveToken()").token;
+  const { tokenPath, storedTokensPath } = tokenPaths(options);
+  return await withFileLock(storedTokensPath, async () => {
+    const stored = await readStored(storedTokensPath);
+    stored.set(name, clean);
+    await atomicWrite(storedTokensPath, serializeStoredTokens(stored), options);
+    const changed = [storedTokensPath];
+    if (options.activate ?? true) {
+      await atomicWrite(tokenPath, clean, options);
+      changed.push(tokenPath);
+    }
+    return { name, masked: maskToken(clean), changed, active: options.activate ?? true };
+  });
+}
+
+/**
+ * Forgets stored tokens, touching nothing else:
+ * - `{ name }`: removes that name from `stored_tokens`; if it is also the
+ *   active token, removes the token file too (as `hf auth logout --token-name`);
+ * - `{ all: true }`: removes the token file and `stored_tokens`;
+ * - `{}`: removes only the active token file; named tokens stay.
+ * The session cache is cleared if it held a forgotten token.
+ *
+ * @example Usage
+ * ```ts
+ * import { forgetToken, saveToken, tokenPaths } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const home = await Deno.makeTempDir();
+ * const env = { HF_HOME: home };
+ * await saveToken("hf_sandbox_read_alice", { name: "a", env });
+ * await saveToken("hf_sandbox_write_bob", { name: "b", env, activate: false });
+ * await forgetToken({ name: "b", env });
+ * assert.deepEqual(await Deno.readTextFile(tokenPaths({ env }).storedTokensPath), "[a]\nhf_token = hf_sandbox_read_alice\n\n");
+ * await Deno.remove(home, { recursive: true });
+ * ```
+ *
+ * @param options What to forget and the environment.
+ * @returns What changed.
+ */
+export async function forgetToken(
+  options: StoreOptions & { name?: string; all?: boolean } = {},
+): Promise<StoreResult> {
+  const { tokenPath, storedTokensPath } = tokenPaths(options);
+  return await withFileLock(storedTokensPath, async () => {
+    const changed: string[] = [];
+    const forgotten: string[] = [];
+    const active = await readActive(tokenPath);
+    const removeActive = async () => {
+      await Deno.remove(tokenPath).catch((error) => {
+        if (!(error instanceof Deno.errors.NotFound)) {
+          throw new TokenStorageError(tokenPath, `Could not remove ${tokenPath}: ${error}.`);
+        }
+      });
+      changed.push(tokenPath);
+      if (active) forgotten.push(active);
+    };
+    if (options.all) {
+      const stored = await readStored(storedTokensPath).catch(() => new Map<string, string>());
+      forgotten.push(...stored.values());
+      if (active) await removeActive();
+      await Deno.remove(storedTokensPath).then(() => changed.push(storedTokensPath), (error) => {
+        if (!(error instanceof Deno.errors.NotFound)) {
+          throw new TokenStorageError(storedTokensPath, `Could not remove it: ${error}.`);
+        }
+      });
+    } else if (options.name !== undefined) {
+      const stored = await readStored(storedTokensPath);
+      const token = stored.get(options.name);
+      if (token === undefined) {
+        const names = [...stored.keys()];
+        throw new TokenStorageError(
+          storedTokensPath,
+          `No stored token is named ${JSON.stringify(options.name)}. Stored names: ${
+            names.length ? names.join(", ") : "(none)"
+          }. Nothing was changed.`,
+        );
+      }
+      stored.delete(options.name);
+      forgotten.push(token);
+      await atomicWrite(storedTokensPath, serializeStoredTokens(stored), options);
+      changed.push(storedTokensPath);
+      if (active === token) await removeActive();
+    } else if (active) {
+      await removeActive();
+    }
+    const session = sessionState();
+    if (session.resolution && forgotten.includes(session.resolution.token)) {
+      session.resolution = undefined;
+    }
+    return { name: options.name, changed, active: false };
+  });
+}
+
+/**
+ * Makes a stored named token the active one (like `hf auth switch`).
+ *
+ * @example Usage
+ * ```ts
+ * import { saveToken, switchToken, tokenPaths } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const home = await Deno.makeTempDir();
+ * const env = { HF_HOME: home };
+ * await saveToken("hf_sandbox_read_alice", { name: "a", env });
+ * await saveToken("hf_sandbox_write_bob", { name: "b", env });
+ * await switchToken("a", { env });
+ * assert.deepEqual(await Deno.readTextFile(tokenPaths({ env }).tokenPath), "hf_sandbox_read_alice");
+ * await Deno.remove(home, { recursive: true });
+ * ```
+ *
+ * @param name The stored name.
+ * @param options Environment.
+ * @returns What changed.
+ */
+export async function switchToken(name: string, options: StoreOptions = {}): Promise<StoreResult> {
+  const { tokenPath, storedTokensPath } = tokenPaths(options);
+  return await withFileLock(storedTokensPath, async () => {
+    const stored = await readStored(storedTokensPath);
+    const token = stored.get(name);
+    if (token === undefined) {
+      throw new TokenStorageError(
+        storedTokensPath,
+        `No stored token is named ${JSON.stringify(name)}. Stored names: ${
+          stored.size ? [...stored.keys()].join(", ") : "(none)"
+        }. Save one with saveToken(token, { name }) or \`deno task hf login --persist --name ${name}\`.`,
+      );
+    }
+    await atomicWrite(tokenPath, token, options);
+    return { name, masked: maskToken(token), changed: [tokenPath], active: true };
+  });
+}
+
+/** One stored token, as listed by {@linkcode listStoredTokens}. */
+export interface StoredTokenInfo {
+  /** Its name. */
+  name: string;
+  /** Masked token. */
+  masked: string;
+  /** Whether it is the active token file's token. */
+  active: boolean;
+}
+
+/**
+ * Lists the stored named tokens (masked) and which one is active.
+ *
+ * @example Usage
+ * ```ts
+ * import { listStoredTokens, saveToken } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const home = await Deno.makeTempDir();
+ * await saveToken("hf_sandbox_read_alice", { name: "a", env: { HF_HOME: home } });
+ * assert.deepEqual(await listStoredTokens({ env: { HF_HOME: home } }), [
+ *   { name: "a", masked: "hf_sa…ice", active: true },
+ * ]);
+ * await Deno.remove(home, { recursive: true });
+ * ```
+ *
+ * @param options Environment.
+ * @returns The tokens, in file order.
+ */
+export async function listStoredTokens(options: StoreOptions = {}): Promise<StoredTokenInfo[]> {
+  const { tokenPath, storedTokensPath } = tokenPaths(options);
+  const stored = await readStored(storedTokensPath);
+  const active = await readActive(tokenPath);
+  return [...stored].map(([name, token]) => ({
+    name,
+    masked: maskToken(token),
+    active: token === active,
+  }));
+}

@@ -73,10 +73,10 @@ padding:3px 8px;text-align:left;vertical-align:top;color:var(--jp-ui-font-color1
  * @example Usage
  * ```ts
  * import { STYLE } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assert(STYLE.startsWith("<style>") && STYLE.includes(".hfna"));
- * assert(!STYLE.includes("@import") && !STYLE.includes("url("));
+ * assert.ok(STYLE.startsWith("<style>") && STYLE.includes(".hfna"));
+ * assert.ok(!STYLE.includes("@import") && !STYLE.includes("url("));
  * ```
  */
 export const STYLE: string = `<style>${CSS}</style>`;
@@ -88,9 +88,9 @@ export const STYLE: string = `<style>${CSS}</style>`;
  * @example Usage
  * ```ts
  * import { badge } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(
+ * assert.deepEqual(
  *   badge("<ok>", "ok").toString(),
  *   '<span class="hfna-badge hfna-ok">&lt;ok&gt;</span>',
  * );
@@ -110,9 +110,9 @@ export function badge(label: string, tone: Tone | "pro" = "muted"): SafeHtml {
  * @example Usage
  * ```ts
  * import { severityTone } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(severityTone("warning"), "warn");
+ * assert.deepEqual(severityTone("warning"), "warn");
  * ```
  *
  * @param severity A diagnostic severity.
@@ -130,9 +130,9 @@ const ICONS: Record<SeverityLike, string> = { error: "✖", warning: "▲", info
  * @example Usage
  * ```ts
  * import { severityIcon } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(severityIcon("error"), "✖");
+ * assert.deepEqual(severityIcon("error"), "✖");
  * ```
  *
  * @param severity A diagnostic severity.
@@ -148,9 +148,9 @@ export function severityIcon(severity: SeverityLike): string {
  * @example Usage
  * ```ts
  * import { severityIconHtml } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assert(severityIconHtml("warning").toString().includes("hfna-warn"));
+ * assert.ok(severityIconHtml("warning").toString().includes("hfna-warn"));
  * ```
  *
  * @param severity A diagnostic severity.
@@ -170,10 +170,10 @@ export function severityIconHtml(severity: SeverityLike): SafeHtml {
  * @example Usage
  * ```ts
  * import { badge, hfnaRoot } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const out = hfnaRoot(badge("valid", "ok"), "ok");
- * assert(out.includes('<div class="hfna hfna-tone-ok">'));
+ * assert.ok(out.includes('<div class="hfna hfna-tone-ok">'));
  * ```
  *
  * @param inner Safe markup built with the html`` tag.

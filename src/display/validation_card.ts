@@ -29,11 +29,11 @@ const LABELS: Record<Verdict, string> = {
  * @example Usage
  * ```ts
  * import { verdictTone } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(verdictTone("valid"), "ok");
- * assertEquals(verdictTone("offline"), "muted");
- * assertEquals(verdictTone("expired"), "error");
+ * assert.deepEqual(verdictTone("valid"), "ok");
+ * assert.deepEqual(verdictTone("offline"), "muted");
+ * assert.deepEqual(verdictTone("expired"), "error");
  * ```
  *
  * @param verdict A verdict.
@@ -139,7 +139,7 @@ function diagnosticsList(diagnostics: Diagnostic[]): SafeHtml {
  * @example Usage
  * ```ts
  * import { renderValidationHtml } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const out = renderValidationHtml({
  *   verdict: "valid",
@@ -151,7 +151,7 @@ function diagnosticsList(diagnostics: Diagnostic[]): SafeHtml {
  *   hubUrl: "https://huggingface.co",
  *   checkedAt: "2030-01-01T00:00:00Z",
  * });
- * assert(out.includes("&lt;img src=x&gt;") && !out.includes("<img"));
+ * assert.ok(out.includes("&lt;img src=x&gt;") && !out.includes("<img"));
  * ```
  *
  * @param data The validation data.
@@ -273,7 +273,7 @@ export interface TextOptions {
  * @example Usage
  * ```ts
  * import { renderValidationText } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const out = renderValidationText({
  *   verdict: "offline",
@@ -285,8 +285,8 @@ export interface TextOptions {
  *   hubUrl: "https://huggingface.co",
  *   checkedAt: "2030-01-01T00:00:00Z",
  * });
- * assert(out.startsWith("Hugging Face token · OFFLINE"));
- * assert(!out.includes("\x1b["));
+ * assert.ok(out.startsWith("Hugging Face token · OFFLINE"));
+ * assert.ok(!out.includes("\x1b["));
  * ```
  *
  * @param data The validation data.

@@ -33,13 +33,13 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
  * @example Usage
  * ```ts
  * import { canCallInferenceProviders } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(
+ * assert.deepEqual(
  *   canCallInferenceProviders({ token: { role: "fineGrained", permissions: [] } }),
  *   false,
  * );
- * assertEquals(canCallInferenceProviders({ token: { role: "read", permissions: [] } }), true);
+ * assert.deepEqual(canCallInferenceProviders({ token: { role: "read", permissions: [] } }), true);
  * ```
  *
  * @param data A validation (only `token` is read).
@@ -67,9 +67,9 @@ function date(iso: string | undefined): string {
  * @example Usage
  * ```ts
  * import { daysUntil } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(daysUntil("2030-01-04T00:00:00Z", "2030-01-01T00:00:00Z"), 3);
+ * assert.deepEqual(daysUntil("2030-01-04T00:00:00Z", "2030-01-01T00:00:00Z"), 3);
  * ```
  *
  * @param toIso The later date (e.g. `expiresAt`).
@@ -383,7 +383,7 @@ function tokenDiagnostics(data: DiagnoseInput): Diagnostic[] {
  * @example A fine-grained token without the inference permission
  * ```ts
  * import { diagnoseToken } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const found = diagnoseToken({
  *   verdict: "valid",
@@ -398,7 +398,7 @@ function tokenDiagnostics(data: DiagnoseInput): Diagnostic[] {
  *   hubUrl: "https://huggingface.co",
  *   checkedAt: "2030-01-01T00:00:00Z",
  * });
- * assertEquals(found.map((d) => d.code), ["missing-inference-permission"]);
+ * assert.deepEqual(found.map((d) => d.code), ["missing-inference-permission"]);
  * ```
  *
  * @param data What the validation learned (`diagnostics` are ignored and recomputed).

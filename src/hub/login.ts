@@ -51,19 +51,19 @@ function withDiagnostic(v: Validation, d: Diagnostic): Validation {
  * ```ts
  * import { login } from "@hf-notebook/auth";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const sandbox = await startSandbox({ quiet: true });
  * const home = await Deno.makeTempDir();
  * try {
  *   const env = { ...sandbox.env, HF_HOME: home };
  *   const ok = await login({ token: PERSONAS.write.token, env, persist: true, name: "demo" });
- *   assertEquals(ok.verdict, "valid");
- *   assertEquals(ok.diagnostics.some((d) => d.code === "token-saved"), true);
+ *   assert.deepEqual(ok.verdict, "valid");
+ *   assert.deepEqual(ok.diagnostics.some((d) => d.code === "token-saved"), true);
  *
  *   const bad = await login({ token: PERSONAS.revoked.token, env, persist: true });
- *   assertEquals(bad.verdict, "invalid");
- *   assertEquals(bad.diagnostics.some((d) => d.code === "not-saved"), true);
+ *   assert.deepEqual(bad.verdict, "invalid");
+ *   assert.deepEqual(bad.diagnostics.some((d) => d.code === "not-saved"), true);
  * } finally {
  *   await sandbox.close();
  *   await Deno.remove(home, { recursive: true });

@@ -27,15 +27,15 @@ import type {
  * ```ts
  * import { whoami, Validation } from "@hf-notebook/auth";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
- * import { assert, assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const sandbox = await startSandbox({ quiet: true });
  * try {
  *   const v = await whoami({ token: PERSONAS.read.token, hubUrl: sandbox.url, env: {} });
- *   assert(v instanceof Validation);
- *   assertEquals(v.ok, true);
- *   assert(!JSON.stringify(v).includes(PERSONAS.read.token));
- *   assert(v.toHtml().includes('class="hfna'));
+ *   assert.ok(v instanceof Validation);
+ *   assert.deepEqual(v.ok, true);
+ *   assert.ok(!JSON.stringify(v).includes(PERSONAS.read.token));
+ *   assert.ok(v.toHtml().includes('class="hfna'));
  * } finally {
  *   await sandbox.close();
  * }

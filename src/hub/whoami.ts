@@ -546,7 +546,7 @@ async function validate(
  * ```ts
  * import { whoami } from "@hf-notebook/auth";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
- * import { assert, assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const sandbox = await startSandbox({ quiet: true });
  * try {
@@ -555,11 +555,11 @@ async function validate(
  *     hubUrl: sandbox.url,
  *     env: {},
  *   });
- *   assertEquals(v.verdict, "valid");
- *   assert(v.diagnostics.some((d) => d.code === "missing-inference-permission"));
+ *   assert.deepEqual(v.verdict, "valid");
+ *   assert.ok(v.diagnostics.some((d) => d.code === "missing-inference-permission"));
  *
  *   const bad = await whoami({ token: PERSONAS.revoked.token, hubUrl: sandbox.url, env: {} });
- *   assertEquals(bad.verdict, "invalid");
+ *   assert.deepEqual(bad.verdict, "invalid");
  * } finally {
  *   await sandbox.close();
  * }

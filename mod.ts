@@ -109,3 +109,33 @@ export type { MimeBundle } from "./src/display/displayable.ts";
 export { renderSourcesHtml, renderSourcesText } from "./src/display/sources_table.ts";
 export type { SourceRow, SourcesData } from "./src/display/sources_table.ts";
 export { STYLE } from "./src/display/_style.ts";
+
+// --- Token validation: whoami() / login() / validation card (src/hub, src/display) ---
+export { DEFAULT_WHOAMI_TIMEOUT_MS, whoami } from "./src/hub/whoami.ts";
+export type { WhoamiOptions } from "./src/hub/whoami.ts";
+export { login } from "./src/hub/login.ts";
+export type { LoginOptions } from "./src/hub/login.ts";
+export { Validation } from "./src/hub/validation.ts";
+export {
+  canCallInferenceProviders,
+  daysUntil,
+  diagnoseToken,
+  INFERENCE_PERMISSION,
+  TOKENS_PAGE,
+} from "./src/hub/diagnose_token.ts";
+export type { DiagnoseInput } from "./src/hub/diagnose_token.ts";
+export type { Failure, FailureCode } from "./src/hub/types.ts";
+export {
+  renderValidationHtml,
+  renderValidationText,
+  verdictTone,
+} from "./src/display/validation_card.ts";
+export type { ValidationTextOptions } from "./src/display/validation_card.ts";
+export {
+  badge,
+  hfnaRoot,
+  severityIcon,
+  severityIconHtml,
+  severityTone,
+} from "./src/display/_style.ts";
+export type { SeverityLike, Tone } from "./src/display/_style.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type EnvLike } from "../_env.ts";
+import type { EnvLike } from "../_env.ts";
 import { DOTENV_FILES, dotenvSources } from "../sources/dotenv_files.ts";
 import { ALL_TOKEN_NAMES, envSources } from "../sources/env_vars.ts";
 import {

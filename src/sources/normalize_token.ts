@@ -97,7 +97,7 @@ export function normalizeToken(raw: string, source: string): NormalizedToken {
   if (bad) {
     const position = value.slice(0, bad.index).length + 1;
     const what = describeChar(bad[0]);
-    const hint = /[^\x00-\x7f]/u.test(bad[0])
+    const hint = bad[0].codePointAt(0)! > 0x7f
       ? "Tokens are plain ASCII: this is often a look-alike letter from a chat app or PDF. Copy the token again from https://huggingface.co/settings/tokens."
       : "Tokens have no whitespace inside: copy it again as one piece (no line wrap).";
     throw new InvalidTokenError(

@@ -1,0 +1,189 @@
+import assert from "node:assert/strict";
+import {
+  forgetToken,
+  InvalidTokenError,
+  listStoredTokens,
+  normalizeToken,
+  parseStoredTokens,
+  saveToken,
+  serializeStoredTokens,
+  switchToken,
+  tokenPaths,
+  TokenStorageError,
+} from "../mod.ts";
+
+const FIXTURES = new URL("./fixtures/huggingface_hub/", import.meta.url);
+
+async function tempHome() {
+  const home = await Deno.makeTempDir({ prefix: "hfna-store-" });
+  return {
+    home,
+    env: { HF_HOME: `${home}/hf` },
+    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
+  };
+}
+
+Deno.test("hygiene: whitespace, CR/LF, BOM, quotes and Bearer are stripped", () => {
+  for (
+    const raw of [
+      "hf_sandbox_read_alice",
+      "  hf_sandbox_read_alice  ",
+      "hf_sandbox_read_alice\r\n",
+      "\uFEFFhf_sandbox_read_alice",
+      '"hf_sandbox_read_alice"',
+      "'hf_sandbox_read_alice'",
+      "Bearer hf_sandbox_read_alice",
+      "bearer   hf_sandbox_read_alice",
+      '"Bearer hf_sandbox_read_alice"\n',
+    ]
+  ) {
+    assert.equal(normalizeToken(raw, "test").token, "hf_sandbox_read_alice", JSON.stringify(raw));
+  }
+});
+
+Deno.test("hygiene: rejects empty, too long, inner whitespace/control/non-ASCII; names the source only", () => {
+  const cases: [string, RegExp][] = [
+    ["", /env:HF_TOKEN is set but empty/],
+    ["   \n", /is set but empty/],
+    ["hf_" + "a".repeat(1100), /1103 characters long; a Hugging Face token is about 37/],
+    ["x".repeat(1 << 20), /far too long/],
+    ["hf_abc def_ghijklmnop", /contains a space at character 7/],
+    ["hf_abc\tdefghijklmnop", /contains a tab at character 7/],
+    ["hf_abc\ndefghijklmnop", /contains a line break/],
+    ["hf_abc\u0007defghijklmnop", /control character \(U\+0007\)/],
+    ["hf_аbcdefghijklmnop", /non-ASCII character "а" \(U\+0430\).*look-alike/],
+    ["hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", /placeholder/],
+    ["hf_YOUR_NEW_TOKEN_HERE", /placeholder/],
+    ["your_hugging_face_token_here", /placeholder/],
+  ];
+  for (const [raw, pattern] of cases) {
+    try {
+      normalizeToken(raw, "env:HF_TOKEN");
+      assert.fail(`accepted ${JSON.stringify(raw.slice(0, 30))}`);
+    } catch (e) {
+      assert.ok(e instanceof InvalidTokenError, String(e));
+      assert.match(e.message, pattern);
+      assert.equal(e.source, "env:HF_TOKEN");
+      if (raw.length > 8 && raw.trim()) {
+        assert.ok(!e.message.includes(raw.trim()), "value never in message");
+      }
+    }
+  }
+});
+
+Deno.test("hygiene: a token without hf_ works but warns", () => {
+  const { token, warnings } = normalizeToken("api_org_sandbox_legacy_token", "env:HF_TOKEN");
+  assert.equal(token, "api_org_sandbox_legacy_token");
+  assert.equal(warnings[0].code, "not-hf-prefix");
+});
+
+Deno.test("INI: parses and re-serialises huggingface_hub's own stored_tokens byte for byte", async () => {
+  const bytes = await Deno.readTextFile(new URL("stored_tokens", FIXTURES));
+  const parsed = parseStoredTokens(bytes, "stored_tokens");
+  assert.deepEqual([...parsed], [
+    ["Zeta org", "hf_sandbox_org_app"],
+    ["notebook", "hf_sandbox_read_alice"],
+    ["work", "hf_sandbox_write_bob"],
+  ]);
+  assert.equal(serializeStoredTokens(parsed), bytes);
+  // Order of insertion does not matter: Python sorts section names by code point.
+  assert.equal(serializeStoredTokens(new Map([...parsed].reverse())), bytes);
+});
+
+Deno.test("INI: malformed files are reported with line numbers", () => {
+  const cases: [string, RegExp][] = [
+    ["hf_token = x\n", /line 1: an entry before any \[section\] header/],
+    [
+      "[a]\nhf_token = x\n[a]\nhf_token = y\n",
+      /line 3: section \[a\] appears twice \(first on line 1\)/,
+    ],
+    ["[a]\nother = 1\n", /line 1: section \[a\] has no "hf_token = …" entry/],
+    ["[a\nhf_token = x\n", /line 1: a section header without its closing bracket/],
+    ["[a]\nhf_token = hf_abc\n  def\n", /line 3: an indented line continues the previous value/],
+    ["[a]\njust words\n", /line 2: a line that is neither/],
+    ["[a]\nhf_token =\n", /line 2: hf_token in section \[a\] is empty/],
+  ];
+  for (const [text, pattern] of cases) {
+    assert.throws(() => parseStoredTokens(text, "/x/stored_tokens"), (e: unknown) => {
+      assert.ok(e instanceof TokenStorageError);
+      assert.match(e.message, pattern);
+      assert.match(e.message, /left untouched/);
+      return true;
+    });
+  }
+});
+
+Deno.test("saveToken writes huggingface_hub's exact files, atomically, 0600 files in a 0700 dir", async () => {
+  await using t = await tempHome();
+  await saveToken("hf_sandbox_write_bob", { name: "work", env: t.env });
+  await saveToken("hf_sandbox_org_app", { name: "Zeta org", env: t.env });
+  await saveToken("hf_sandbox_read_alice", { name: "notebook", env: t.env });
+  const { tokenPath, storedTokensPath } = tokenPaths({ env: t.env });
+  assert.equal(
+    await Deno.readTextFile(storedTokensPath),
+    await Deno.readTextFile(new URL("stored_tokens", FIXTURES)),
+  );
+  assert.equal(
+    await Deno.readTextFile(tokenPath),
+    await Deno.readTextFile(new URL("token", FIXTURES)),
+  );
+  assert.equal((await Deno.stat(tokenPath)).mode! & 0o777, 0o600);
+  assert.equal((await Deno.stat(storedTokensPath)).mode! & 0o777, 0o600);
+  assert.equal((await Deno.stat(`${t.home}/hf`)).mode! & 0o777, 0o700);
+  const leftovers = [...Deno.readDirSync(`${t.home}/hf`)].map((e) => e.name).sort();
+  assert.deepEqual(leftovers, ["stored_tokens", "token"], "no temp or lock files left");
+});
+
+Deno.test("saveToken keeps every other stored token and refuses to rewrite a malformed file", async () => {
+  await using t = await tempHome();
+  const { storedTokensPath } = tokenPaths({ env: t.env });
+  await Deno.mkdir(`${t.home}/hf`, { recursive: true });
+  await Deno.copyFile(new URL("stored_tokens", FIXTURES), storedTokensPath);
+  await saveToken("hf_sandbox_new", { name: "new", env: t.env, activate: false });
+  assert.deepEqual((await listStoredTokens({ env: t.env })).map((x) => x.name), [
+    "Zeta org",
+    "new",
+    "notebook",
+    "work",
+  ]);
+  const broken = "[a]\nhf_token = x\n[a]\nhf_token = y\n";
+  await Deno.writeTextFile(storedTokensPath, broken);
+  await assert.rejects(
+    () => saveToken("hf_sandbox_more", { name: "b", env: t.env }),
+    TokenStorageError,
+  );
+  assert.equal(await Deno.readTextFile(storedTokensPath), broken, "nothing overwritten");
+});
+
+Deno.test("forgetToken/switchToken: removes only what it is told to", async () => {
+  await using t = await tempHome();
+  const { tokenPath, storedTokensPath } = tokenPaths({ env: t.env });
+  await saveToken("hf_sandbox_write_bob", { name: "work", env: t.env });
+  await saveToken("hf_sandbox_read_alice", { name: "notebook", env: t.env });
+  await switchToken("work", { env: t.env });
+  assert.equal(await Deno.readTextFile(tokenPath), "hf_sandbox_write_bob");
+  await forgetToken({ name: "notebook", env: t.env });
+  assert.equal(await Deno.readTextFile(tokenPath), "hf_sandbox_write_bob", "active file untouched");
+  assert.equal(
+    await Deno.readTextFile(storedTokensPath),
+    "[work]\nhf_token = hf_sandbox_write_bob\n\n",
+  );
+  await assert.rejects(
+    () => forgetToken({ name: "nope", env: t.env }),
+    /No stored token is named "nope". Stored names: work/,
+  );
+  await assert.rejects(() => switchToken("nope", { env: t.env }), /Stored names: work/);
+  await forgetToken({ env: t.env });
+  await assert.rejects(() => Deno.stat(tokenPath), Deno.errors.NotFound);
+  assert.equal((await listStoredTokens({ env: t.env })).length, 1, "named tokens stay");
+  await forgetToken({ all: true, env: t.env });
+  await assert.rejects(() => Deno.stat(storedTokensPath), Deno.errors.NotFound);
+});
+
+Deno.test("forgetToken of the active named token also removes the active token file (as hf auth logout)", async () => {
+  await using t = await tempHome();
+  await saveToken("hf_sandbox_read_alice", { name: "notebook", env: t.env });
+  const result = await forgetToken({ name: "notebook", env: t.env });
+  assert.equal(result.changed.length, 2);
+  await assert.rejects(() => Deno.stat(tokenPaths({ env: t.env }).tokenPath), Deno.errors.NotFound);
+});

@@ -10,7 +10,17 @@
  * @module
  */
 
-/** The fault kinds, without parameters. `latency` takes `:<ms>`. */
+/**
+ * The fault kinds, without parameters. `latency` takes `:<ms>`.
+ *
+ * @example Usage
+ * ```ts
+ * import { FAULT_NAMES } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(FAULT_NAMES.includes("truncated-json"));
+ * ```
+ */
 export const FAULT_NAMES = [
   "latency",
   "hang",
@@ -26,7 +36,7 @@ export const FAULT_NAMES = [
 /**
  * A fault specification:
  * - `latency:<ms>` — answer normally after a delay;
- * - `hang` — never answer (until the client aborts or the sandbox closes);
+ * - `hang` — never answer until the sandbox closes (then a bare 503);
  * - `429` — Too Many Requests with `Retry-After: 7` and a JSON error;
  * - `500` — the Hub's "Internal Error" JSON;
  * - `502` — Bad Gateway JSON;
@@ -34,6 +44,15 @@ export const FAULT_NAMES = [
  * - `html-error` — a proxy's HTML error page with status 502;
  * - `truncated-json` — status 200 with a cut-off JSON body;
  * - `reset` — the connection is closed without any HTTP response.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Fault, parseFault } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const fault: Fault = "latency:100";
+ * assert.deepEqual(parseFault(fault), { kind: "latency", ms: 100 });
+ * ```
  */
 export type Fault =
   | `latency:${number}`
@@ -46,7 +65,19 @@ export type Fault =
   | "truncated-json"
   | "reset";
 
-/** Which requests a {@link FaultRule} applies to. All given fields must match. */
+/**
+ * Which requests a {@link FaultRule} applies to. All given fields must match.
+ *
+ * @example Usage
+ * ```ts
+ * import { faultMatches, type FaultMatch } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const match: FaultMatch = { origin: "router" };
+ * const target = { path: "/v1/chat/completions", search: "", persona: "read", origin: "router" } as const;
+ * assert.equal(faultMatches(match, target), true);
+ * ```
+ */
 export interface FaultMatch {
   /** A string matches when the path (without query) starts with it; a RegExp is tested on path+query. */
   path?: RegExp | string;
@@ -56,7 +87,22 @@ export interface FaultMatch {
   origin?: "hub" | "router";
 }
 
-/** A programmatic fault: applies to matching requests, `times` times (default: until cleared). */
+/**
+ * A programmatic fault: applies to matching requests, `times` times (default: until cleared).
+ *
+ * @example Usage
+ * ```ts
+ * import { type FaultRule, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * await using hub = startSandbox({ quiet: true });
+ * const rule: FaultRule = { match: { path: "/api/whoami-v2" }, fault: "429", times: 1 };
+ * hub.setFault(rule);
+ * const res = await fetch(`${hub.url}/api/whoami-v2`);
+ * assert.equal(res.headers.get("retry-after"), "7");
+ * await res.body?.cancel();
+ * ```
+ */
 export interface FaultRule {
   /** Which requests; omitted means all. */
   match?: FaultMatch;
@@ -66,7 +112,18 @@ export interface FaultRule {
   times?: number;
 }
 
-/** A parsed fault. */
+/**
+ * A parsed fault.
+ *
+ * @example Usage
+ * ```ts
+ * import { type ParsedFault, parseFault } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const parsed: ParsedFault = parseFault("hang");
+ * assert.equal(parsed.kind, "hang");
+ * ```
+ */
 export type ParsedFault =
   | { kind: "latency"; ms: number }
   | { kind: Exclude<(typeof FAULT_NAMES)[number], "latency"> };
@@ -77,11 +134,11 @@ export type ParsedFault =
  * @example Usage
  * ```ts
  * import { parseFault } from "@hf-notebook/auth/sandbox";
- * import { assertEquals, assertThrows } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(parseFault("latency:250"), { kind: "latency", ms: 250 });
- * assertEquals(parseFault("reset"), { kind: "reset" });
- * assertThrows(() => parseFault("teapot"), TypeError);
+ * assert.deepEqual(parseFault("latency:250"), { kind: "latency", ms: 250 });
+ * assert.deepEqual(parseFault("reset"), { kind: "reset" });
+ * assert.throws(() => parseFault("teapot"), TypeError);
  * ```
  *
  * @param spec A fault such as `429` or `latency:500`.
@@ -101,7 +158,18 @@ export function parseFault(spec: string): ParsedFault {
   );
 }
 
-/** The request attributes a rule is matched against. */
+/**
+ * The request attributes a rule is matched against.
+ *
+ * @example Usage
+ * ```ts
+ * import { faultMatches, type FaultTarget } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const target: FaultTarget = { path: "/api/models", search: "?author=sandbox", persona: "anonymous", origin: "hub" };
+ * assert.equal(faultMatches({ path: /author=sandbox/ }, target), true);
+ * ```
+ */
 export interface FaultTarget {
   /** URL path. */
   path: string;
@@ -119,12 +187,12 @@ export interface FaultTarget {
  * @example Usage
  * ```ts
  * import { faultMatches } from "@hf-notebook/auth/sandbox";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const target = { path: "/api/whoami-v2", search: "", persona: "read", origin: "hub" } as const;
- * assertEquals(faultMatches({ path: "/api/whoami" }, target), true);
- * assertEquals(faultMatches({ origin: "router" }, target), false);
- * assertEquals(faultMatches({ path: /whoami-v\d$/, persona: "read" }, target), true);
+ * assert.deepEqual(faultMatches({ path: "/api/whoami" }, target), true);
+ * assert.deepEqual(faultMatches({ origin: "router" }, target), false);
+ * assert.deepEqual(faultMatches({ path: /whoami-v\d$/, persona: "read" }, target), true);
  * ```
  *
  * @param match The rule's match (undefined matches everything).

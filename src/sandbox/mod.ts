@@ -16,11 +16,11 @@
  * import { InferenceClient } from "@huggingface/inference";
  * import { guardedFetch } from "@hf-notebook/auth";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
- * import { assertEquals, assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * await using hub = startSandbox({ quiet: true });
  * const token = PERSONAS.read.token;
- * assertEquals((await whoAmI({ hubUrl: hub.url, accessToken: token })).name, "sandbox-alice");
+ * assert.deepEqual((await whoAmI({ hubUrl: hub.url, accessToken: token })).name, "sandbox-alice");
  *
  * const fetch = guardedFetch({ hubUrl: hub.url, inferenceUrl: hub.inferenceUrl, env: {} });
  * const client = new InferenceClient(token, { fetch });
@@ -28,7 +28,7 @@
  *   model: "sandbox/tiny-chat",
  *   messages: [{ role: "user", content: "hi" }],
  * });
- * assertMatch(reply.choices[0].message.content ?? "", /sandbox/);
+ * assert.match(reply.choices[0].message.content ?? "", /sandbox/);
  * ```
  *
  * @module
@@ -43,7 +43,19 @@ export * from "./personas.ts";
 export * from "./models.ts";
 export * from "./faults.ts";
 
-/** Options for {@link startSandbox}. */
+/**
+ * Options for {@link startSandbox}.
+ *
+ * @example Usage
+ * ```ts
+ * import { type SandboxOptions, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const options: SandboxOptions = { quiet: true, latencyMs: 5 };
+ * await using hub = startSandbox(options);
+ * assert.match(hub.inferenceUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+ * ```
+ */
 export interface SandboxOptions {
   /** Interface to listen on. Default `127.0.0.1` (loopback only). */
   hostname?: string;
@@ -57,7 +69,21 @@ export interface SandboxOptions {
   quiet?: boolean;
 }
 
-/** One request the sandbox received. Never contains a token. */
+/**
+ * One request the sandbox received. Never contains a token.
+ *
+ * @example Usage
+ * ```ts
+ * import { PERSONAS, type SandboxRequest, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * await using hub = startSandbox({ quiet: true });
+ * const headers = { authorization: `Bearer ${PERSONAS.write.token}` };
+ * await (await fetch(`${hub.url}/api/whoami-v2`, { headers })).body?.cancel();
+ * const [seen]: readonly SandboxRequest[] = hub.requests;
+ * assert.deepEqual([seen.origin, seen.persona, seen.status], ["hub", "write", 200]);
+ * ```
+ */
 export interface SandboxRequest {
   /** When it arrived (ISO 8601). */
   at: string;
@@ -77,7 +103,19 @@ export interface SandboxRequest {
   status?: number;
 }
 
-/** A running sandbox. Close it with `await sandbox.close()` or `await using`. */
+/**
+ * A running sandbox. Close it with `await sandbox.close()` or `await using`.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Sandbox, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const hub: Sandbox = startSandbox({ quiet: true });
+ * assert.equal(hub.env.HF_ENDPOINT, hub.url);
+ * await hub.close();
+ * ```
+ */
 export interface Sandbox {
   /** Hub base URL, e.g. `http://127.0.0.1:41234` (stands for https://huggingface.co). */
   readonly url: string;
@@ -175,14 +213,14 @@ function ruleToJson(rule: FaultRule): unknown {
  * ```ts
  * import { whoAmI } from "@huggingface/hub";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
- * import { assertEquals, assertRejects } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * await using hub = startSandbox({ quiet: true });
  * hub.setFault({ match: { path: "/api/whoami-v2" }, fault: "500", times: 1 });
- * await assertRejects(() => whoAmI({ hubUrl: hub.url, accessToken: PERSONAS.read.token }));
+ * await assert.rejects(() => whoAmI({ hubUrl: hub.url, accessToken: PERSONAS.read.token }));
  * const me = await whoAmI({ hubUrl: hub.url, accessToken: PERSONAS.read.token });
- * assertEquals(me.type, "user");
- * assertEquals(hub.requests.map((r) => r.status), [500, 200]);
+ * assert.deepEqual(me.type, "user");
+ * assert.deepEqual(hub.requests.map((r) => r.status), [500, 200]);
  * ```
  *
  * @param options Listening addresses, latency, quietness.
@@ -280,8 +318,8 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
         persona,
       };
       requests.push(record);
-      // Only `hang` listens to request.signal (a client abort must release it); listening
-      // elsewhere makes Deno.serve warn about its legacy abort-after-response behaviour.
+      // Only close() releases waits: listening to request.signal makes Deno.serve warn
+      // about its legacy abort-after-response behaviour.
       const signals = [closing.signal];
       if (latencyMs > 0) await sleep(latencyMs, signals);
 
@@ -308,7 +346,7 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
             response = await answer(request, url, origin, caller);
             break;
           case "hang":
-            await sleep(2_147_483_647, [closing.signal, request.signal]);
+            await sleep(2_147_483_647, signals);
             record.status = 0;
             return new Response(null, { status: 503 });
           case "reset":

@@ -6,7 +6,18 @@
  * @module
  */
 
-/** Tasks the sandbox router can answer. */
+/**
+ * Tasks the sandbox router can answer.
+ *
+ * @example Usage
+ * ```ts
+ * import { findModel, type SandboxTask } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const task: SandboxTask = "token-classification";
+ * assert.equal(findModel("dslim/bert-base-NER")?.providers[0].task, task);
+ * ```
+ */
 export type SandboxTask =
   | "conversational"
   | "text-generation"
@@ -14,7 +25,18 @@ export type SandboxTask =
   | "token-classification"
   | "feature-extraction";
 
-/** One provider serving a model (an `inferenceProviderMapping` entry). */
+/**
+ * One provider serving a model (an `inferenceProviderMapping` entry).
+ *
+ * @example Usage
+ * ```ts
+ * import { findModel, type ProviderMapping } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const only: ProviderMapping[] = findModel("sandbox/provider-only")!.providers;
+ * assert.deepEqual(only.map((p) => p.provider), ["together"]);
+ * ```
+ */
 export interface ProviderMapping {
   /** Provider name as huggingface.js spells it, e.g. `hf-inference`, `together`. */
   provider: string;
@@ -26,7 +48,18 @@ export interface ProviderMapping {
   status: "live" | "staging";
 }
 
-/** A repo on the sandbox hub. */
+/**
+ * A repo on the sandbox hub.
+ *
+ * @example Usage
+ * ```ts
+ * import { findModel, type SandboxModel } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const model: SandboxModel = findModel("sandbox/private-model")!;
+ * assert.equal(model.private, true);
+ * ```
+ */
 export interface SandboxModel {
   /** Canonical repo id, e.g. `sandbox/tiny-chat`. */
   id: string;
@@ -69,10 +102,10 @@ const live = (provider: string, providerId: string, task: SandboxTask): Provider
  * @example Usage
  * ```ts
  * import { MODELS } from "@hf-notebook/auth/sandbox";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const gpt2 = MODELS.find((m) => m.id === "openai-community/gpt2")!;
- * assertEquals(gpt2.providers, []); // what huggingface.co reports today
+ * assert.deepEqual(gpt2.providers, []); // what huggingface.co reports today
  * ```
  */
 export const MODELS: readonly SandboxModel[] = Object.freeze(
@@ -90,7 +123,7 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
       ],
       downloads: 1234,
       likes: 56,
-      demonstrates: "chat + text generation, served by hf-inference and together",
+      demonstrates: "chat, served by hf-inference and together",
     },
     {
       id: "sandbox/tiny-completion",
@@ -236,10 +269,10 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
  * @example Usage
  * ```ts
  * import { findModel } from "@hf-notebook/auth/sandbox";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(findModel("gpt2")?.id, "openai-community/gpt2");
- * assertEquals(findModel("nobody/nothing"), undefined);
+ * assert.deepEqual(findModel("gpt2")?.id, "openai-community/gpt2");
+ * assert.deepEqual(findModel("nobody/nothing"), undefined);
  * ```
  *
  * @param id A repo id or alias.

@@ -12,7 +12,18 @@
  * @module
  */
 
-/** The names of all sandbox personas. */
+/**
+ * The names of all sandbox personas.
+ *
+ * @example Usage
+ * ```ts
+ * import { PERSONAS, type PersonaName } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const name: PersonaName = "fineGrainedNoInference";
+ * assert.equal(PERSONAS[name].canInfer, false);
+ * ```
+ */
 export type PersonaName =
   | "read"
   | "write"
@@ -29,7 +40,18 @@ export type PersonaName =
   | "serverError"
   | "slow";
 
-/** One entry of `auth.accessToken.fineGrained.scoped` in a whoami-v2 answer. */
+/**
+ * One entry of `auth.accessToken.fineGrained.scoped` in a whoami-v2 answer.
+ *
+ * @example Usage
+ * ```ts
+ * import { type FineGrainedScope, PERSONAS, tokenScopes } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const scopes: FineGrainedScope[] = tokenScopes(PERSONAS.fineGrainedInference);
+ * assert.ok(scopes.every((s) => s.permissions.includes("repo.content.read")));
+ * ```
+ */
 export interface FineGrainedScope {
   /** The user, org or repo the permissions apply to. */
   entity: { _id: string; type: "user" | "org" | "model" | "dataset" | "space"; name: string };
@@ -37,7 +59,18 @@ export interface FineGrainedScope {
   permissions: string[];
 }
 
-/** A sandbox persona: a fake token and what the sandbox does with it. */
+/**
+ * A sandbox persona: a fake token and what the sandbox does with it.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Persona, PERSONAS } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * const persona: Persona = PERSONAS.expired;
+ * assert.equal(persona.whoamiStatus, 401);
+ * ```
+ */
 export interface Persona {
   /** The persona's name (its key in {@link PERSONAS}). */
   readonly name: PersonaName;
@@ -85,12 +118,12 @@ const ALICE = "sandbox-alice";
  * ```ts
  * import { whoAmI } from "@huggingface/hub";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
- * import { assertEquals, assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * await using hub = startSandbox({ quiet: true });
  * const me = await whoAmI({ hubUrl: hub.url, accessToken: PERSONAS.read.token });
- * assertEquals(me.name, "sandbox-alice");
- * assertMatch(PERSONAS.read.token, /^hf_sandbox_read_/);
+ * assert.deepEqual(me.name, "sandbox-alice");
+ * assert.match(PERSONAS.read.token, /^hf_sandbox_read_/);
  * ```
  */
 export const PERSONAS: Readonly<Record<PersonaName, Persona>> = Object.freeze(
@@ -229,10 +262,10 @@ export const PERSONAS: Readonly<Record<PersonaName, Persona>> = Object.freeze(
  * @example Usage
  * ```ts
  * import { personaByToken } from "@hf-notebook/auth/sandbox";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(personaByToken("hf_sandbox_write_alice")?.name, "write");
- * assertEquals(personaByToken("hf_not_a_sandbox_token"), undefined);
+ * assert.deepEqual(personaByToken("hf_sandbox_write_alice")?.name, "write");
+ * assert.deepEqual(personaByToken("hf_not_a_sandbox_token"), undefined);
  * ```
  *
  * @param token A bearer token.
@@ -354,10 +387,10 @@ function fineGrained(persona: Persona): Record<string, unknown> | undefined {
  * @example Usage
  * ```ts
  * import { PERSONAS, tokenScopes } from "@hf-notebook/auth/sandbox";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(tokenScopes(PERSONAS.fineGrainedOrg).map((s) => s.entity.name), ["sandbox-labs"]);
- * assertEquals(tokenScopes(PERSONAS.read), []);
+ * assert.deepEqual(tokenScopes(PERSONAS.fineGrainedOrg).map((s) => s.entity.name), ["sandbox-labs"]);
+ * assert.deepEqual(tokenScopes(PERSONAS.read), []);
  * ```
  *
  * @param persona A persona.
@@ -377,13 +410,13 @@ const CREATED_AT = "2025-01-15T10:00:00.000Z";
  * @example Usage
  * ```ts
  * import { PERSONAS, whoamiResponse } from "@hf-notebook/auth/sandbox";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const body = whoamiResponse(PERSONAS.fineGrainedInference)!;
  * const auth = body.auth as { accessToken: { role: string; fineGrained: { global: string[] } } };
- * assertEquals(auth.accessToken.role, "fineGrained");
- * assertEquals(auth.accessToken.fineGrained.global.includes("inference.serverless.write"), true);
- * assertEquals(whoamiResponse(PERSONAS.revoked), undefined);
+ * assert.deepEqual(auth.accessToken.role, "fineGrained");
+ * assert.deepEqual(auth.accessToken.fineGrained.global.includes("inference.serverless.write"), true);
+ * assert.deepEqual(whoamiResponse(PERSONAS.revoked), undefined);
  * ```
  *
  * @param persona The persona.

@@ -63,6 +63,7 @@ padding:3px 8px;text-align:left;vertical-align:top;color:var(--jp-ui-font-color1
 .hfna .hfna-icon.hfna-ok{color:#1a7f37}
 .hfna .hfna-fix{color:var(--jp-ui-font-color2,#59636e)}
 .hfna .hfna-reason{margin:2px 0 6px}
+.hfna .hfna-foot{margin-top:6px;font-size:11.5px}
 `.replace(/\n/g, "");
 
 /**
@@ -182,12 +183,9 @@ export function severityIconHtml(severity: SeverityLike): SafeHtml {
  * @returns An HTML string ready for `text/html`.
  */
 export function hfnaRoot(inner: SafeHtml, tone: Tone = "muted", label?: string): string {
-  const aria = label
-    ? html`
-      role="group" aria-label="${label}"
-    `
-    : "";
-  return STYLE + html`
-    <div class="hfna hfna-tone-${tone}" ${aria}>${inner}</div>
-  `.toString();
+  const cls = `hfna hfna-tone-${tone}`;
+  const root = label
+    ? html`<div class="${cls}" role="group" aria-label="${label}">${inner}</div>`
+    : html`<div class="${cls}">${inner}</div>`;
+  return STYLE + root.toString();
 }

@@ -97,16 +97,20 @@ function kvRow(label: string, value: SafeHtml | string | undefined): SafeHtml | 
 }
 
 function permissionsTable(groups: PermissionGroup[]): SafeHtml {
-  const rows = groups.map((g) =>
-    html`
+  const rows = groups.map((g) => {
+    const codes = g.permissions.map((p) =>
+      html`
+        <code>${p}</code>
+      `
+    );
+    const cell = codes.length ? codes : html`<span class="hfna-muted">none</span>`;
+    return html`
       <tr>
         <td><code>${g.scope}</code></td>
-        <td>${g.permissions.length === 0
-          ? html`<span class="hfna-muted">none</span>`
-          : g.permissions.map((p, i) => html`${i ? " " : ""}<code>${p}</code>`)}</td>
+        <td>${cell}</td>
       </tr>
-    `
-  );
+    `;
+  });
   return html`
     <table class="hfna-table">
       <thead>
@@ -121,12 +125,19 @@ function permissionsTable(groups: PermissionGroup[]): SafeHtml {
 }
 
 function diagnosticsList(diagnostics: Diagnostic[]): SafeHtml {
-  return html`<ul class="hfna-diags">${
-    diagnostics.map((d) =>
-      html`<li data-code="${d.code}">${severityIconHtml(d.severity)}<div><div>${d.message}</div>
-<div class="hfna-fix">Fix: ${d.fix}</div></div></li>`
-    )
-  }</ul>`;
+  const items = diagnostics.map((d) => {
+    const icon = severityIconHtml(d.severity);
+    return html`
+      <li data-code="${d.code}" data-severity="${d.severity}">
+        ${icon}
+        <div>
+          <div>${d.message}</div>
+          <div class="hfna-fix">Fix: ${d.fix}</div>
+        </div>
+      </li>
+    `;
+  });
+  return html`<ul class="hfna-diags">${items}</ul>`;
 }
 
 /**
@@ -170,66 +181,67 @@ export function renderValidationHtml(data: ValidationData): string {
   const id = data.identity;
   const t = data.token;
 
+  const source = data.source ? html`<span class="hfna-sub">from ${data.source}</span>` : "";
+  const pro = id?.isPro ? badge("PRO", "pro") : "";
+  const verdict = badge(LABELS[data.verdict], tone);
+  const title = html`<span class="hfna-title">Hugging Face token</span>`;
   const head = html`
-    <div
-      class="hfna-head"><span class="hfna-title">Hugging Face token</span>${badge(
-        LABELS[data.verdict],
-        tone,
-      )}${id?.isPro ? badge("PRO", "pro") : ""}<code>${data.masked}</code>${data.source
-        ? html`<span class="hfna-sub">from ${data.source}</span>`
-        : ""}</div>
+    <div class="hfna-head">${title}${verdict}${pro}<code>${data.masked}</code>${source}</div>
     <div class="hfna-reason">${data.reason}</div>
   `;
 
+  const whoRows = [
+    kvRow("Name", accountLabel(data)),
+    kvRow("Kind", kindLabel(data)),
+    kvRow("Orgs", orgsLabel(data)),
+    id?.isPro !== undefined ? kvRow("PRO", id.isPro ? "yes" : "no") : "",
+  ];
   const who = id
     ? html`
       <h4 class="hfna-section">Account</h4>
-      <dl class="hfna-kv">${kvRow("Name", accountLabel(data))}${kvRow(
-        "Kind",
-        kindLabel(data),
-      )}${kvRow("Orgs", orgsLabel(data))}${id.isPro !== undefined
-        ? kvRow("PRO", id.isPro ? "yes" : "no")
-        : ""}</dl>
+      <dl class="hfna-kv">${whoRows}</dl>
     `
     : "";
 
+  const scope = t?.appScope;
+  const tokenRows = [
+    kvRow("Name", t?.displayName),
+    kvRow("Role", roleLabel(data)),
+    kvRow("Token", html`<code>${data.masked}</code>`),
+    kvRow("Source", data.source),
+    kvRow("Created", day(t?.createdAt)),
+    kvRow("Expires", expiryLabel(data)),
+    scope
+      ? kvRow("App scope", `${scope.role ?? "?"} on ${scope.entities.join(", ") || "no entities"}`)
+      : "",
+    t?.canReadGatedRepos !== undefined
+      ? kvRow("Gated repos", t.canReadGatedRepos ? "readable" : "not readable")
+      : "",
+  ];
   const tokenSection = html`
     <h4 class="hfna-section">Token</h4>
-    <dl
-      class="hfna-kv">${kvRow("Name", t?.displayName)}${kvRow("Role", roleLabel(data))}${kvRow(
-        "Token",
-        html`<code>${data.masked}</code>`,
-      )}${kvRow("Source", data.source)}${kvRow("Created", day(t?.createdAt))}${kvRow(
-        "Expires",
-        expiryLabel(data),
-      )}${t?.appScope
-        ? kvRow(
-          "App scope",
-          `${t.appScope.role ?? "?"} on ${t.appScope.entities.join(", ") || "no entities"}`,
-        )
-        : ""}${t?.canReadGatedRepos !== undefined
-        ? kvRow("Gated repos", t.canReadGatedRepos ? "readable" : "not readable")
-        : ""}</dl>
+    <dl class="hfna-kv">${tokenRows}</dl>
   `;
 
+  const permsBody = t?.permissions.length
+    ? permissionsTable(t.permissions)
+    : html`<div class="hfna-muted">No permissions at all.</div>`;
   const perms = t?.role === "fineGrained"
-    ? html`<h4 class="hfna-section">Fine-grained permissions</h4>${
-      t.permissions.length
-        ? permissionsTable(t.permissions)
-        : html`<div class="hfna-muted">No permissions at all.</div>`
-    }`
+    ? html`
+      <h4 class="hfna-section">Fine-grained permissions</h4>${permsBody}
+    `
     : "";
 
   const diags = data.diagnostics.length
-    ? html`<h4 class="hfna-section">Diagnostics</h4>${diagnosticsList(data.diagnostics)}`
+    ? html`
+      <h4 class="hfna-section">Diagnostics</h4>${diagnosticsList(data.diagnostics)}
+    `
     : "";
 
+  const checked = data.checkedAt.replace("T", " ").replace(/\.\d+Z$/, "Z");
+  const status = data.status !== undefined ? ` · HTTP ${data.status}` : "";
   const foot = html`
-    <div class="hfna-muted"
-      style="margin-top:6px;font-size:11.5px">Checked ${data.checkedAt.replace("T", " ").replace(
-        /\.\d+Z$/,
-        "Z",
-      )} against ${data.hubUrl}${data.status !== undefined ? ` · HTTP ${data.status}` : ""}</div>
+    <div class="hfna-muted hfna-foot">Checked ${checked} against ${data.hubUrl}${status}</div>
   `;
 
   return hfnaRoot(
@@ -259,7 +271,7 @@ const ANSI = {
 };
 
 /** Options of {@linkcode renderValidationText}. */
-export interface TextOptions {
+export interface ValidationTextOptions {
   /** Use ANSI colours. Default: `false`. */
   color?: boolean;
 }
@@ -293,7 +305,10 @@ export interface TextOptions {
  * @param options `color` to add ANSI colours.
  * @returns Multi-line text.
  */
-export function renderValidationText(data: ValidationData, options: TextOptions = {}): string {
+export function renderValidationText(
+  data: ValidationData,
+  options: ValidationTextOptions = {},
+): string {
   const c = (code: keyof typeof ANSI, text: string) =>
     options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text;
   const tone = verdictTone(data.verdict);

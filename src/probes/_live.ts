@@ -1,0 +1,117 @@
+/**
+ * Live output adapters for `probe()` (internal): a Deno Jupyter display that is
+ * shown at once and updated in place, and terminal lines printed as rows finish.
+ * The core only calls `onRow`; these are thin sinks on top.
+ *
+ * Deno 2.9.6: `Deno.jupyter.display(bundle, { raw: true, display_id })` sends
+ * `display_data` with `transient.display_id`; adding `update: true` sends
+ * `update_display_data` for the same id. Outside `deno jupyter`, reading
+ * `Deno.jupyter` throws, which is how the kernel is detected.
+ *
+ * @module
+ */
+
+import { renderProbeRowText } from "../display/probe_table.ts";
+import type { ProbeTable } from "./probe_table.ts";
+import type { ProbeRow } from "./types.ts";
+
+interface JupyterDisplay {
+  display(
+    obj: unknown,
+    options?: { raw?: boolean; update?: boolean; display_id?: string },
+  ): Promise<void>;
+}
+
+/** The Deno Jupyter API when running inside a Deno kernel, else `undefined`. */
+export function jupyterApi(): JupyterDisplay | undefined {
+  try {
+    const jupyter = (Deno as unknown as { jupyter?: JupyterDisplay }).jupyter;
+    return typeof jupyter?.display === "function" ? jupyter : undefined;
+  } catch {
+    return undefined; // "Deno.jupyter is only available in `deno jupyter` subcommand"
+  }
+}
+
+/** Whether stdout is a terminal (false when it cannot be asked). */
+export function stdoutIsTerminal(): boolean {
+  try {
+    return Deno.stdout.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+/** Something that shows a table while it fills in. */
+export interface LiveSink {
+  /** Shows the table with its pending rows. */
+  start(table: ProbeTable): void;
+  /** A row finished (or predictions arrived). */
+  update(table: ProbeTable, row?: ProbeRow): void;
+  /** The table is complete; resolves when the last update was sent. */
+  finish(table: ProbeTable): Promise<void>;
+}
+
+let displayCounter = 0;
+
+/**
+ * A live Jupyter display: `display_data` at start, `update_display_data` for
+ * every change, a final update when complete. The finished table is then
+ * linked to the display: if it becomes the cell's value in the same turn (the
+ * kernel formats it right after `await probe()` resolves), the live copy is
+ * blanked so the notebook keeps exactly one table; if not (e.g.
+ * `const t = await probe();`), the live copy stays.
+ */
+export function kernelSink(jupyter: JupyterDisplay): LiveSink {
+  const displayId = `hfna-probe-${Date.now().toString(36)}-${++displayCounter}`;
+  let chain: Promise<void> = Promise.resolve();
+  const send = (table: ProbeTable, update: boolean) => {
+    const bundle = { "text/html": table.toHtml(), "text/plain": table.toString() };
+    chain = chain.then(() => jupyter.display(bundle, { raw: true, update, display_id: displayId }))
+      .catch(() => {});
+  };
+  return {
+    start(table) {
+      send(table, false);
+    },
+    update(table) {
+      send(table, true);
+    },
+    async finish(table) {
+      send(table, true);
+      await chain;
+      const live = {
+        active: true,
+        blank() {
+          jupyter.display({ "text/html": "", "text/plain": "" }, {
+            raw: true,
+            update: true,
+            display_id: displayId,
+          }).catch(() => {});
+        },
+      };
+      table.attachLiveDisplay(live);
+      // Only the formatting that follows `await probe()` directly counts as "this cell's value".
+      setTimeout(() => live.active = false, 0);
+    },
+  };
+}
+
+/** Terminal lines: a header, then one block per finished row, then the summary. */
+export function terminalSink(
+  write: (line: string) => void = (line) => console.log(line),
+  color = false,
+): LiveSink {
+  return {
+    start(table) {
+      const n = table.rows.length;
+      write(`Probing ${n} capabilit${n === 1 ? "y" : "ies"} of ${table.toJSON().masked}…`);
+    },
+    update(_table, row) {
+      if (row && row.verdict !== "pending") write(renderProbeRowText(row, { color }));
+    },
+    finish(table) {
+      write(table.summary);
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * The calls behind suite entries (internal): Hub reads through `@huggingface/hub`
+ * and tiny inference calls through the real `@huggingface/inference`
+ * `InferenceClient`, both lazy-imported and both given the probe's guarded fetch.
+ *
+ * @module
+ */
+
+import type { SuiteProbe } from "./default_suite.ts";
+import type { ObservedResponse } from "./diagnose_failure.ts";
+import type { ProbeContext, ProbeEntry, ProbeResult, ProbeTask } from "./types.ts";
+
+/** A fetch that remembers the last response it saw (status, headers, error body). */
+export interface RecordingFetch {
+  /** The fetch to hand to clients. */
+  fetch: typeof fetch;
+  /** The last response, if any. */
+  last(): ObservedResponse | undefined;
+  /** Number of requests started. */
+  count(): number;
+}
+
+const BODY_LIMIT = 4096;
+
+/**
+ * Wraps a fetch so the diagnosis can see what actually came back: status,
+ * content type, `Retry-After`, `X-Error-Code` and (for non-2xx) the first
+ * few KB of the body, read from a clone so the client still gets the body.
+ */
+export function recordingFetch(inner: typeof fetch): RecordingFetch {
+  let last: ObservedResponse | undefined;
+  let count = 0;
+  const wrapped: typeof fetch = async (input, init) => {
+    count++;
+    const response = await inner(input, init);
+    const observed: ObservedResponse = {
+      url: response.url || (input instanceof Request ? input.url : String(input)),
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? undefined,
+      retryAfter: response.headers.get("retry-after") ?? undefined,
+    };
+    const code = response.headers.get("x-error-code");
+    if (code) observed.errorCode = code;
+    if (!response.ok) {
+      try {
+        observed.body = (await response.clone().text()).slice(0, BODY_LIMIT);
+      } catch {
+        // body unreadable (reset mid-body): the client will report it
+      }
+    }
+    last = observed;
+    return response;
+  };
+  return { fetch: wrapped, last: () => last, count: () => count };
+}
+
+/** The provider that answered, read from the router URL (`/hf-inference/…` → `hf-inference`). */
+export function providerFromUrl(url: string | undefined, inferenceUrl: string): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    const base = new URL(inferenceUrl);
+    if (u.origin !== base.origin) return undefined;
+    const rest = u.pathname.slice(base.pathname.replace(/\/+$/, "").length);
+    const first = rest.split("/").filter(Boolean)[0];
+    if (!first) return undefined;
+    return first === "v1" ? "auto (server-side routing)" : first;
+  } catch {
+    return undefined;
+  }
+}
+
+type Client = {
+  // deno-lint-ignore no-explicit-any
+  [K in ProbeTask]: (args: any, options?: any) => Promise<any>;
+};
+
+let quieted = false;
+const NOISE = /^(Auto selected provider|Defaulting to 'auto')/;
+
+async function client(ctx: ProbeContext): Promise<Client> {
+  const { InferenceClient, setLogger } = await import("@huggingface/inference");
+  if (!quieted) {
+    // The client logs its provider choice with console.log on every call; in a notebook
+    // that is noise around the table. Drop just those lines, forward everything else.
+    quieted = true;
+    setLogger({
+      debug: (...a) => console.debug(...a),
+      info: (...a) => console.info(...a),
+      warn: (...a) => console.warn(...a),
+      error: (...a) => console.error(...a),
+      log: (message, ...a) => {
+        if (!NOISE.test(String(message))) console.log(message, ...a);
+      },
+    });
+  }
+  return new InferenceClient(ctx.token, {
+    fetch: ctx.fetch,
+    signal: ctx.signal,
+    // A 503 "loading" is a finding, not something to wait for inside a probe.
+    retry_on_error: false,
+  }) as unknown as Client;
+}
+
+/** Tiny inputs per task: the smallest call that proves the capability. */
+const TINY: Record<ProbeTask, (model: string, provider: string) => Record<string, unknown>> = {
+  chatCompletion: (model, provider) => ({
+    model,
+    provider,
+    messages: [{ role: "user", content: "Say hi." }],
+    max_tokens: 1,
+  }),
+  textGeneration: (model, provider) => ({
+    model,
+    provider,
+    inputs: "Hello",
+    parameters: { max_new_tokens: 1 },
+  }),
+  textClassification: (model, provider) => ({ model, provider, inputs: "I love this!" }),
+  tokenClassification: (model, provider) => ({
+    model,
+    provider,
+    inputs: "My name is Sarah and I live in London.",
+  }),
+  featureExtraction: (model, provider) => ({ model, provider, inputs: "Hello world" }),
+};
+
+function describeOutput(task: ProbeTask, output: unknown): string {
+  // deno-lint-ignore no-explicit-any
+  const o = output as any;
+  switch (task) {
+    case "chatCompletion":
+      return `replied (${o?.usage?.completion_tokens ?? 1} token)`;
+    case "textGeneration":
+      return "generated text";
+    case "textClassification":
+      return Array.isArray(o) && o[0]?.label ? `top label ${String(o[0].label)}` : "classified";
+    case "tokenClassification":
+      return Array.isArray(o) ? `${o.length} entities` : "tagged";
+    case "featureExtraction": {
+      const dims = Array.isArray(o) ? (Array.isArray(o[0]) ? o[0].length : o.length) : undefined;
+      return dims !== undefined ? `${dims}-dim embedding` : "embedded";
+    }
+  }
+}
+
+/** Runs one tiny inference call. Throws what the client throws. */
+export async function runInference(
+  ctx: ProbeContext,
+  entry: Pick<ProbeEntry, "task" | "model" | "provider">,
+): Promise<ProbeResult> {
+  const c = await client(ctx);
+  const provider = entry.provider ?? "auto";
+  const output = await c[entry.task](TINY[entry.task](entry.model, provider), {
+    signal: ctx.signal,
+  });
+  return { ok: true, reason: describeOutput(entry.task, output) };
+}
+
+async function runModelInfo(ctx: ProbeContext, target: string): Promise<ProbeResult> {
+  const { modelInfo } = await import("@huggingface/hub");
+  const info = await modelInfo({
+    name: target,
+    accessToken: ctx.token,
+    hubUrl: ctx.hubUrl,
+    fetch: ctx.fetch,
+  });
+  return {
+    ok: true,
+    status: 200,
+    reason: `${info.name}: ${info.task ?? "no task"}, ${info.private ? "private" : "public"}`,
+  };
+}
+
+async function runGated(ctx: ProbeContext, target: string): Promise<ProbeResult> {
+  const { checkRepoAccess } = await import("@huggingface/hub");
+  // 1. Can the token see the repo at all? (The real client's check.)
+  await checkRepoAccess({
+    repo: { type: "model", name: target },
+    accessToken: ctx.token,
+    hubUrl: ctx.hubUrl,
+    fetch: ctx.fetch,
+  });
+  // 2. Is the gate open for this account? (What huggingface_hub's auth_check asks.)
+  const response = await ctx.fetch(`${ctx.hubUrl}/api/models/${target}/auth-check`, {
+    headers: { Authorization: `Bearer ${ctx.token}` },
+    signal: ctx.signal,
+  });
+  await response.body?.cancel();
+  if (!response.ok) return { ok: false, status: response.status };
+  return { ok: true, status: response.status, reason: "terms accepted: files can be downloaded" };
+}
+
+async function runPrivateRepos(ctx: ProbeContext): Promise<ProbeResult | "no-identity"> {
+  const validation = await ctx.validation();
+  const identity = validation?.identity;
+  if (!identity || validation.verdict !== "valid") return "no-identity";
+  const { listModels } = await import("@huggingface/hub");
+  const owners = [identity.name, ...identity.orgs.map((o) => o.name)];
+  const counts = await Promise.all(owners.map(async (owner) => {
+    let total = 0;
+    let hidden = 0;
+    for await (
+      const model of listModels({
+        search: { owner },
+        accessToken: ctx.token,
+        hubUrl: ctx.hubUrl,
+        fetch: ctx.fetch,
+        limit: 200,
+      })
+    ) {
+      total++;
+      if (model.private) hidden++;
+    }
+    return { total, private: hidden };
+  }));
+  const total = counts.reduce((n, c) => n + c.total, 0);
+  const privateCount = counts.reduce((n, c) => n + c.private, 0);
+  return {
+    ok: true,
+    status: 200,
+    reason: `${privateCount} private of ${total} repos visible (you and ${owners.length - 1} org${
+      owners.length === 2 ? "" : "s"
+    })`,
+    // carried so the caller can compare with the prediction
+    code: privateCount === 0 ? "no-private-visible" : undefined,
+  };
+}
+
+/** Runs a suite entry's call (everything but `whoami` and `inferWrite`, handled by the caller). */
+export function runSuiteCall(
+  ctx: ProbeContext,
+  entry: SuiteProbe,
+): Promise<ProbeResult | "no-identity"> {
+  switch (entry.call) {
+    case "modelInfo":
+      return runModelInfo(ctx, entry.target ?? "");
+    case "gatedAccess":
+      return runGated(ctx, entry.target ?? "");
+    case "privateRepos":
+      return runPrivateRepos(ctx);
+    case "whoami":
+    case "inferWrite":
+      throw new TypeError(`${entry.call} is handled by probe() itself`);
+    default:
+      return runInference(ctx, {
+        task: entry.call,
+        model: entry.target ?? "",
+        provider: entry.provider,
+      });
+  }
+}
+
+/** What a dry run says it would call, per entry. */
+export function describeCall(
+  entry: SuiteProbe,
+  hubUrl: string,
+  inferenceUrl: string,
+): string {
+  const provider = entry.provider ?? "auto";
+  switch (entry.call) {
+    case "whoami":
+      return `GET ${hubUrl}/api/whoami-v2`;
+    case "modelInfo":
+      return `GET ${hubUrl}/api/models/${entry.target} (modelInfo)`;
+    case "gatedAccess":
+      return `GET ${hubUrl}/api/models/${entry.target} and …/auth-check (checkRepoAccess)`;
+    case "privateRepos":
+      return `GET ${hubUrl}/api/models?author=<you and your orgs> (listModels)`;
+    case "inferWrite":
+      return "nothing (inferred from the token's role and scopes)";
+    case "chatCompletion":
+      return provider === "auto"
+        ? `POST ${inferenceUrl}/v1/chat/completions (chatCompletion, ${entry.target}, max_tokens 1)`
+        : `chatCompletion on ${provider} (${entry.target}, max_tokens 1)`;
+    default:
+      return `${entry.call} on ${provider} (${entry.target}): GET ${hubUrl}/api/models/` +
+        `${entry.target}?expand[]=inferenceProviderMapping, then POST ${inferenceUrl}/<provider>/…`;
+  }
+}

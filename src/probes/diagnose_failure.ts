@@ -1,0 +1,580 @@
+/**
+ * Why a probe failed, as a reason and a fix: a pure function from what was
+ * observed (the thrown error, the last HTTP response, whether the probe timed
+ * out) and what the token validation knows, to one {@linkcode Diagnosis}.
+ * No network, no clock: table-tested in `tests/probe_test.ts`.
+ *
+ * @module
+ */
+
+import { redact } from "../_mask.ts";
+import { DEFAULT_HUB_URL } from "../hub/endpoints.ts";
+import type { ValidationData } from "../hub/types.ts";
+
+/** The permission id behind "Make calls to Inference Providers". */
+const INFERENCE_PERMISSION = "inference.serverless.write";
+/** Settings-page names of fine-grained permissions, as people see them. */
+const PERMISSION_LABELS = {
+  inference: "Make calls to Inference Providers",
+  gated: "Read access to contents of all public gated repos you can access",
+  repoRead: "Read access to contents of all repos under your personal namespace",
+  repoWrite: "Write access to contents/settings of all repos under your personal namespace",
+} as const;
+
+/**
+ * Machine-readable failure classes:
+ * `invalid-token` (401), `expired-token` (401, validation knows it expired),
+ * `missing-inference-permission` (403 from the router, fine-grained token),
+ * `inference-forbidden` (403 from the router, other tokens),
+ * `missing-gated-permission` (403 on a gated repo, fine-grained without gated access),
+ * `gated-model` (403 on a gated repo: terms not accepted),
+ * `missing-repo-permission` (403 on the Hub, fine-grained token),
+ * `forbidden` (other 403), `repo-not-found` (404: private or missing),
+ * `no-provider` (served by no Inference Provider), `legacy-model` (same, for seed checks),
+ * `provider-not-serving` (not served by the chosen provider),
+ * `unsupported-task` (the provider serves the model for another task),
+ * `rate-limited` (429), `model-loading` (503 + estimated_time), `server-error` (other 5xx),
+ * `timeout`, `cancelled`, `offline` (DNS failure, connection refused),
+ * `connection-failed` (reset/closed without an answer),
+ * `unexpected-response` (HTML page, truncated or wrong JSON), `unknown`.
+ */
+export type FailureCode =
+  | "invalid-token"
+  | "expired-token"
+  | "missing-inference-permission"
+  | "inference-forbidden"
+  | "missing-gated-permission"
+  | "gated-model"
+  | "missing-repo-permission"
+  | "forbidden"
+  | "repo-not-found"
+  | "no-provider"
+  | "legacy-model"
+  | "provider-not-serving"
+  | "unsupported-task"
+  | "rate-limited"
+  | "model-loading"
+  | "server-error"
+  | "timeout"
+  | "cancelled"
+  | "offline"
+  | "connection-failed"
+  | "unexpected-response"
+  | "unknown";
+
+/** The last HTTP response a probe saw (recorded by the probe's fetch). */
+export interface ObservedResponse {
+  /** Request URL (after endpoint mapping). */
+  url?: string;
+  /** HTTP status. */
+  status: number;
+  /** `Content-Type` header. */
+  contentType?: string;
+  /** `Retry-After` header. */
+  retryAfter?: string;
+  /** `X-Error-Code` header (`GatedRepo`, `RepoNotFound`, …). */
+  errorCode?: string;
+  /** The body of a non-2xx response (first few KB), if read. */
+  body?: string;
+}
+
+/** What {@linkcode diagnoseFailure} looks at. Every field is optional except `area`. */
+export interface FailureFacts {
+  /** `hub` for Hub API calls, `inference` for router calls. */
+  area: "hub" | "inference";
+  /** The model or repo involved. */
+  target?: string;
+  /** The provider (or `auto`) that was asked. */
+  provider?: string;
+  /** The inference task name (for messages), e.g. `text-generation`. */
+  task?: string;
+  /** The error the client threw. */
+  error?: unknown;
+  /** The last HTTP response observed. */
+  response?: ObservedResponse;
+  /** The probe hit its own timeout. */
+  timedOut?: boolean;
+  /** The caller's signal aborted the probe. */
+  cancelled?: boolean;
+  /** The probe's timeout, for the message. */
+  timeoutMs?: number;
+  /** A check kept from older guides (`gpt2`, `DialoGPT`): explain, do not blame the token. */
+  legacy?: boolean;
+  /** What the token validation knows (role, permissions, verdict). */
+  validation?: Pick<ValidationData, "verdict" | "token">;
+  /** Hub base URL, for links (default `https://huggingface.co`). */
+  hubUrl?: string;
+  /** Secrets to redact from any text taken from the error or the response. */
+  secrets?: readonly (string | undefined)[];
+}
+
+/** A diagnosed failure. */
+export interface Diagnosis {
+  /** Machine-readable class. */
+  code: FailureCode;
+  /** What went wrong, in one or two sentences. Never contains the token. */
+  reason: string;
+  /** What to do. */
+  fix: string;
+  /** The HTTP status that decided it, if any. */
+  status?: number;
+  /** Seconds to wait (429 `Retry-After`, 503 `estimated_time`). */
+  waitSeconds?: number;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" ? value as Record<string, unknown> : undefined;
+}
+
+function errorName(error: unknown): string {
+  const e = asRecord(error);
+  return typeof e?.name === "string" ? e.name : "";
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const e = asRecord(error);
+  if (typeof e?.message === "string") return e.message;
+  return error === undefined ? "" : String(error);
+}
+
+/** The full chain of messages (error, cause, cause's cause…), for network errors. */
+function messageChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let i = 0; current !== undefined && current !== null && i < 5; i++) {
+    parts.push(errorMessage(current));
+    current = asRecord(current)?.cause;
+  }
+  return parts.join(" | ");
+}
+
+function statusOf(facts: FailureFacts): number | undefined {
+  const e = asRecord(facts.error);
+  if (typeof e?.statusCode === "number") return e.statusCode;
+  const httpResponse = asRecord(e?.httpResponse);
+  if (typeof httpResponse?.status === "number") return httpResponse.status;
+  const status = facts.response?.status;
+  return status !== undefined && status >= 300 ? status : undefined;
+}
+
+function bodyText(facts: FailureFacts): string {
+  const parts: string[] = [];
+  if (facts.response?.body) parts.push(facts.response.body);
+  const e = asRecord(facts.error);
+  const data = e?.data ?? asRecord(e?.httpResponse)?.body;
+  if (data !== undefined) parts.push(typeof data === "string" ? data : JSON.stringify(data));
+  return parts.join("\n");
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    return asRecord(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+function host(facts: FailureFacts): string {
+  try {
+    if (facts.response?.url) return new URL(facts.response.url).host;
+  } catch { /* fall through */ }
+  return facts.area === "hub" ? "the Hub" : "the Inference Providers router";
+}
+
+function shorten(text: string, max = 160): string {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? one.slice(0, max - 1) + "…" : one;
+}
+
+function isFineGrained(facts: FailureFacts): boolean {
+  return facts.validation?.token?.role === "fineGrained";
+}
+
+function hasInferencePermission(facts: FailureFacts): boolean {
+  return facts.validation?.token?.permissions.some((g) =>
+    g.permissions.includes(INFERENCE_PERMISSION)
+  ) ?? false;
+}
+
+function retrySeconds(facts: FailureFacts, body: string): number | undefined {
+  const header = facts.response?.retryAfter;
+  if (header !== undefined) {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return undefined; // an HTTP date: shown as-is below
+  }
+  const json = parseJson(body.split("\n")[0]);
+  const inBody = json?.retry_after ?? json?.retryAfter;
+  return typeof inBody === "number" ? Math.ceil(inBody) : undefined;
+}
+
+const NOT_YOUR_TOKEN = "not your token's fault";
+
+/**
+ * Diagnoses one failed probe: which of the failure classes of
+ * {@linkcode FailureCode} it is, with a reason and a fix. Pure: the same facts
+ * always give the same diagnosis; every text taken from the error or the
+ * response goes through `redact()` with `facts.secrets`.
+ *
+ * @example A fine-grained token without the inference permission
+ * ```ts
+ * import { diagnoseFailure } from "@hf-notebook/auth";
+ * import { assertEquals, assertMatch } from "node:assert/strict";
+ *
+ * const d = diagnoseFailure({
+ *   area: "inference",
+ *   target: "dslim/bert-base-NER",
+ *   response: { status: 403, contentType: "application/json", body: '{"error":"Forbidden"}' },
+ *   validation: { verdict: "valid", token: { role: "fineGrained", permissions: [] } },
+ * });
+ * assertEquals(d.code, "missing-inference-permission");
+ * assertMatch(d.reason, /Make calls to Inference Providers/);
+ * ```
+ *
+ * @example A legacy model that no provider serves
+ * ```ts
+ * import { diagnoseFailure } from "@hf-notebook/auth";
+ * import { assertEquals, assertMatch } from "node:assert/strict";
+ *
+ * const d = diagnoseFailure({
+ *   area: "inference",
+ *   target: "gpt2",
+ *   legacy: true,
+ *   error: Object.assign(new Error("No Inference Provider available for model gpt2."), {
+ *     name: "InputError",
+ *   }),
+ * });
+ * assertEquals(d.code, "legacy-model");
+ * assertMatch(d.reason, /not your token's fault/);
+ * ```
+ *
+ * @param facts What was observed and what the validation knows.
+ * @returns The diagnosis.
+ */
+export function diagnoseFailure(facts: FailureFacts): Diagnosis {
+  const hub = (facts.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
+  const secrets = facts.secrets ?? [];
+  const clean = (text: string) => redact(text, secrets);
+  const target = facts.target ?? "this model";
+  const page = facts.target ? `${hub}/${facts.target}` : `${hub}/models`;
+  const name = errorName(facts.error);
+  const message = clean(errorMessage(facts.error));
+  const chain = clean(messageChain(facts.error));
+  const status = statusOf(facts);
+  const body = clean(bodyText(facts));
+  const where = host(facts);
+  const tokensPage = `${hub}/settings/tokens`;
+  const deployed = `${hub}/models?inference_provider=all`;
+
+  // 1. The probe did not finish.
+  if (facts.cancelled || (name === "AbortError" && !facts.timedOut)) {
+    return {
+      code: "cancelled",
+      reason: "Cancelled by the caller's signal before an answer arrived.",
+      fix: "Run the probe again without cancelling it.",
+    };
+  }
+  if (facts.timedOut || name === "TimeoutError") {
+    const ms = facts.timeoutMs !== undefined ? `${facts.timeoutMs} ms` : "the timeout";
+    return {
+      code: "timeout",
+      reason: `No answer from ${where} within ${ms}.`,
+      fix: "Retry later or raise `timeoutMs`; if it persists, check your network or proxy " +
+        "and https://status.huggingface.co.",
+    };
+  }
+
+  // 2. The inference client's own routing answers (no HTTP error involved).
+  const noProvider =
+    /No Inference Provider available for model|We have not been able to find inference provider information for model/
+      .test(message);
+  if (noProvider && status === undefined) {
+    const explicit = facts.provider && facts.provider !== "auto";
+    if (explicit && /not been able to find/.test(message)) {
+      return {
+        code: "provider-not-serving",
+        reason: `${target} is not served by the provider "${facts.provider}" (${NOT_YOUR_TOKEN}).`,
+        fix: `Use provider "auto", or one of the providers listed on ${page}.`,
+      };
+    }
+    if (facts.legacy) {
+      return {
+        code: "legacy-model",
+        reason: `${target} is served by no Inference Provider today — ${NOT_YOUR_TOKEN}. ` +
+          "Older guides used it with the retired serverless API.",
+        fix: `Pick a model from ${deployed} (e.g. a chat model with chatCompletion).`,
+      };
+    }
+    return {
+      code: "no-provider",
+      reason: `${target} is served by no Inference Provider, so no token can run it ` +
+        `(${NOT_YOUR_TOKEN}).`,
+      fix: `Pick a model that is deployed: ${deployed}.`,
+    };
+  }
+  const taskMismatch =
+    /is not supported for task (\S+) and provider (\S+)\. Supported task: ([^.\s]+)/
+      .exec(message);
+  if (taskMismatch) {
+    const [, task, provider, supported] = taskMismatch;
+    return {
+      code: "unsupported-task",
+      reason: `${provider} serves ${target} for ${supported}, not ${task} (${NOT_YOUR_TOKEN}).`,
+      fix: supported === "conversational"
+        ? "Call chatCompletion for this model, or pick a text-generation model."
+        : `Call the ${supported} task for this model, or pick a model served for ${task}.`,
+    };
+  }
+
+  // 3. Network failures without an HTTP answer.
+  if (
+    status === undefined && (name === "TypeError" || /error sending request|connect/i.test(chain))
+  ) {
+    if (/dns|lookup|name or service not known|name resolution|getaddrinfo|not known/i.test(chain)) {
+      return {
+        code: "offline",
+        reason: `Could not resolve ${where}: the name lookup (DNS) failed.`,
+        fix: "Check the network connection and proxy settings, and HF_ENDPOINT / " +
+          "HF_INFERENCE_ENDPOINT if you set them.",
+      };
+    }
+    if (/refused/i.test(chain)) {
+      return {
+        code: "offline",
+        reason: `Could not connect to ${where}: connection refused.`,
+        fix: "Check the network connection, and HF_ENDPOINT / HF_INFERENCE_ENDPOINT if you " +
+          "point them at a mirror or proxy.",
+      };
+    }
+    if (/reset|closed|broken pipe|unexpected end|incomplete|eof/i.test(chain)) {
+      return {
+        code: "connection-failed",
+        reason: `${where} closed the connection without an answer.`,
+        fix: "Retry; if it persists a proxy or firewall may be cutting connections.",
+      };
+    }
+  }
+
+  // 4. HTTP statuses.
+  const json = parseJson(facts.response?.body);
+  const isHtml = /text\/html/i.test(facts.response?.contentType ?? "") ||
+    /^\s*<(!doctype|html)/i.test(facts.response?.body ?? "");
+  const gated = facts.response?.errorCode === "GatedRepo" ||
+    /gated|restricted|authorized list|accept the conditions|ask for access|request access/i
+      .test(body + "\n" + message);
+
+  // The client looks up the provider mapping anonymously: a 401/404 there means the
+  // repo is missing or private, never that the token is bad.
+  const mappingLookup = /Failed to fetch inference provider mapping/.test(message);
+  const notFound = facts.response?.errorCode === "RepoNotFound" ||
+    /Repository not found|does not exist/i.test(body);
+  if ((status === 401 && (mappingLookup || notFound) && !gated) || status === 404) {
+    return {
+      code: "repo-not-found",
+      status,
+      reason: `${target} was not found (${status}): it does not exist, or it is private and ` +
+        "this token cannot see it.",
+      fix: `Check the id at ${page}; for a private repo use a token of the owner or of a ` +
+        "member of the owning org.",
+    };
+  }
+  if (status === 401) {
+    if (gated && facts.area === "hub" && facts.validation?.verdict === "valid") {
+      return gatedDiagnosis(facts, status, page, tokensPage);
+    }
+    if (facts.validation?.verdict === "expired") {
+      return {
+        code: "expired-token",
+        status,
+        reason: "The token has expired, so every call is refused (401).",
+        fix: `Create a new token at ${tokensPage} and set it (HF_TOKEN, or saveToken()).`,
+      };
+    }
+    return {
+      code: "invalid-token",
+      status,
+      reason: "The token was rejected (401): it is invalid, revoked or expired.",
+      fix: `Create a new token at ${tokensPage} and set it (HF_TOKEN, or saveToken()); check ` +
+        "that it was copied whole, without spaces.",
+    };
+  }
+  if (status === 403) {
+    if (gated) return gatedDiagnosis(facts, status, page, tokensPage);
+    if (facts.area === "inference") {
+      const saysPermission = /sufficient permissions to call Inference Providers/i.test(body) &&
+        !/on behalf of app/i.test(body);
+      if (
+        (isFineGrained(facts) && !hasInferencePermission(facts)) ||
+        (!facts.validation?.token && saysPermission)
+      ) {
+        return {
+          code: "missing-inference-permission",
+          status,
+          reason: `This fine-grained token lacks the "${PERMISSION_LABELS.inference}" permission ` +
+            `(${INFERENCE_PERMISSION}), so the router refused it (403).`,
+          fix: `At ${tokensPage}, edit the token → Inference → tick ` +
+            `"${PERMISSION_LABELS.inference}" (or use a read token).`,
+        };
+      }
+      return {
+        code: "inference-forbidden",
+        status,
+        reason: `The router refused this token for ${target} (403)` +
+          (body ? `: ${shorten(detailOf(json) ?? body)}` : "."),
+        fix: `Use a user token with "${PERMISSION_LABELS.inference}" (a read token has it); ` +
+          "app and org-scoped tokens cannot call Inference Providers.",
+      };
+    }
+    if (isFineGrained(facts)) {
+      return {
+        code: "missing-repo-permission",
+        status,
+        reason: `This fine-grained token has no read permission for ${target} (403).`,
+        fix: `At ${tokensPage}, edit the token → Repositories → add ${target} or tick ` +
+          `"${PERMISSION_LABELS.repoRead}" (or the matching org permission).`,
+      };
+    }
+    return {
+      code: "forbidden",
+      status,
+      reason: `${where} refused access to ${target} (403)` +
+        (body ? `: ${shorten(detailOf(json) ?? body)}` : "."),
+      fix: `Check that this account may read ${page}.`,
+    };
+  }
+  if (status === 429) {
+    const wait = retrySeconds(facts, body);
+    const header = facts.response?.retryAfter;
+    const after = wait !== undefined
+      ? `retry after ${wait} s`
+      : header
+      ? `retry after ${header}`
+      : "retry later";
+    return {
+      code: "rate-limited",
+      status,
+      waitSeconds: wait,
+      reason: `Rate limited (429): too many requests from this account; ${after}.`,
+      fix: `Wait${wait !== undefined ? ` ${wait} s` : ""} and run again; free-tier quotas are ` +
+        `per account (see ${hub}/settings/billing, or upgrade to PRO).`,
+    };
+  }
+  if (status === 503 && (json?.estimated_time !== undefined || /loading/i.test(body))) {
+    const eta = typeof json?.estimated_time === "number"
+      ? Math.ceil(json.estimated_time)
+      : undefined;
+    return {
+      code: "model-loading",
+      status,
+      waitSeconds: eta,
+      reason: `${target} is loading (503)` +
+        (eta !== undefined ? `; ready in about ${eta} s.` : "; it is not ready yet.") +
+        ` (${NOT_YOUR_TOKEN})`,
+      fix: `Retry${eta !== undefined ? ` in ${eta} s` : " shortly"}; the InferenceClient ` +
+        "retries 503 by itself unless retry_on_error is false.",
+    };
+  }
+  if (isHtml) {
+    return {
+      code: "unexpected-response",
+      status,
+      reason: `${where} answered ${
+        status !== undefined ? `${status} with ` : ""
+      }an HTML page instead of JSON — a proxy, captive portal or error page is in the way.`,
+      fix: "Check proxy settings and HF_ENDPOINT / HF_INFERENCE_ENDPOINT; open the URL in a " +
+        "browser to see the page.",
+    };
+  }
+  if (status !== undefined && status >= 500) {
+    return {
+      code: "server-error",
+      status,
+      reason: `${where} answered ${status}` +
+        (json ? ` (${shorten(detailOf(json) ?? "server error", 100)})` : "") +
+        ` — a server-side problem (${NOT_YOUR_TOKEN}).`,
+      fix: "Retry in a few minutes; see https://status.huggingface.co.",
+    };
+  }
+
+  // 5. 2xx with a body that is not what the client expected.
+  if (name === "SyntaxError" || /JSON|Unexpected end|Unexpected token/i.test(message)) {
+    return {
+      code: "unexpected-response",
+      status,
+      reason: `${where} sent a response that is not valid JSON (cut off or garbled)` +
+        (message ? `: ${shorten(message, 100)}` : "."),
+      fix: "Retry; if it persists a proxy may be truncating responses.",
+    };
+  }
+  if (name === "ProviderOutputError" || /Expected|malformed|invalid response/i.test(message)) {
+    return {
+      code: "unexpected-response",
+      status,
+      reason: `${where} answered with an unexpected shape: ${shorten(message, 140)}`,
+      fix: "Retry later; if it persists the provider may have changed its API — report it.",
+    };
+  }
+  if (status !== undefined && status >= 400) {
+    return {
+      code: "unknown",
+      status,
+      reason: `${where} answered ${status}` +
+        (body ? `: ${shorten(detailOf(json) ?? body)}` : "."),
+      fix: "Read the reason above; check the model id and parameters.",
+    };
+  }
+  return {
+    code: "unknown",
+    status,
+    reason: message ? `Failed: ${shorten(message, 200)}` : "Failed for an unknown reason.",
+    fix: "Run again; if it persists, report it with the reason above.",
+  };
+}
+
+function detailOf(json: Record<string, unknown> | undefined): string | undefined {
+  const value = json?.error ?? json?.message ?? json?.detail;
+  if (typeof value === "string") return value;
+  const nested = asRecord(value)?.message;
+  return typeof nested === "string" ? nested : undefined;
+}
+
+function gatedDiagnosis(
+  facts: FailureFacts,
+  status: number,
+  page: string,
+  tokensPage: string,
+): Diagnosis {
+  const target = facts.target ?? "This model";
+  if (isFineGrained(facts) && facts.validation?.token?.canReadGatedRepos === false) {
+    return {
+      code: "missing-gated-permission",
+      status,
+      reason: `${target} is gated and this fine-grained token lacks ` +
+        `"${PERMISSION_LABELS.gated}" (${status}).`,
+      fix: `At ${tokensPage}, edit the token → Repositories → tick "${PERMISSION_LABELS.gated}"; ` +
+        `accept the terms at ${page} if you have not.`,
+    };
+  }
+  return {
+    code: "gated-model",
+    status,
+    reason: `${target} is gated and this account has not been granted access (${status}).`,
+    fix: `Open ${page}, accept the terms (or request access), then run again.`,
+  };
+}
+
+/**
+ * Settings-page labels of the fine-grained permissions probes talk about.
+ *
+ * @example Usage
+ * ```ts
+ * import { PROBE_PERMISSION_LABELS } from "@hf-notebook/auth";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * assertEquals(PROBE_PERMISSION_LABELS.inference, "Make calls to Inference Providers");
+ * ```
+ */
+export const PROBE_PERMISSION_LABELS: Readonly<typeof PERMISSION_LABELS> = PERMISSION_LABELS;

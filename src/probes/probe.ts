@@ -1,0 +1,539 @@
+/**
+ * `probe()`: what can this token actually do, and why not. Runs a suite of
+ * small real calls (Hub reads through `@huggingface/hub`, tiny inference calls
+ * through `@huggingface/inference`) concurrently, each bounded by its own
+ * timeout, and returns a {@linkcode ProbeTable} with a verdict, status,
+ * latency, reason, fix and the validation's prediction per capability.
+ *
+ * @module
+ */
+
+import { maskToken, redact } from "../_mask.ts";
+import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
+import type { ValidationData, Verdict } from "../hub/types.ts";
+import type { Resolution } from "../resolve/resolution.ts";
+import { DEFAULT_SUITE, type SuiteProbe } from "./default_suite.ts";
+import { diagnoseFailure, type FailureCode, PROBE_PERMISSION_LABELS } from "./diagnose_failure.ts";
+import { predictProbe, type ProbeNeed } from "./predict.ts";
+import { ProbeTable } from "./probe_table.ts";
+import {
+  describeCall,
+  providerFromUrl,
+  type RecordingFetch,
+  recordingFetch,
+  runSuiteCall,
+} from "./_runners.ts";
+import { jupyterApi, kernelSink, type LiveSink, stdoutIsTerminal, terminalSink } from "./_live.ts";
+import type {
+  ProbeContext,
+  ProbeEntry,
+  ProbeFunction,
+  ProbeResult,
+  ProbeRow,
+  ProbeTask,
+} from "./types.ts";
+
+/** Default number of probes in flight at once. */
+export const DEFAULT_PROBE_CONCURRENCY = 6;
+/** Default time limit of one probe, in milliseconds. */
+export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
+
+/** Options of {@linkcode probe}. */
+export interface ProbeOptions extends NetworkOptions {
+  /** The token to probe. Default: `resolution.token`, else `resolveToken(options)`. */
+  token?: string;
+  /** A resolution whose token to probe (its source is shown). */
+  resolution?: Resolution;
+  /**
+   * Extra probes, run after the suite: data entries (`{ task, model, provider?, name? }`)
+   * or functions `(ctx) => Promise<ProbeResult>`. Their ids start with `custom.`.
+   */
+  probes?: readonly (ProbeEntry | ProbeFunction)[];
+  /** The suite to run (default {@linkcode DEFAULT_SUITE}); `[]` runs only `probes`. */
+  suite?: readonly SuiteProbe[];
+  /** Run only these probe ids (an id also selects its children: `inference` → `inference.*`). */
+  only?: readonly string[];
+  /** Leave out these probe ids (same matching as `only`). */
+  skip?: readonly string[];
+  /** List what would be called, call nothing (rows `skipped`, reason "dry run: would call …"). */
+  dryRun?: boolean;
+  /** Probes in flight at once (default 6). */
+  concurrency?: number;
+  /** Time limit of each probe in milliseconds (default 15 000). */
+  timeoutMs?: number;
+  /**
+   * Live output while probing. `"auto"` (default): in a Deno Jupyter kernel the table
+   * is shown at once and filled in place; in a terminal (stdout is a TTY) rows are
+   * printed as they finish; otherwise nothing. `true` forces it (kernel or stdout),
+   * `false` turns it off.
+   */
+  display?: boolean | "auto";
+  /** Called once per row when it finishes (the core hook the live displays build on). */
+  onRow?: (row: ProbeRow, table: ProbeTable) => void;
+  /** Reuse this validation (no whoami call; predictions come from it). */
+  validation?: ValidationData;
+}
+
+interface Job {
+  probe: SuiteProbe;
+  fn?: ProbeFunction;
+}
+
+const TASK_LABELS: Record<ProbeTask, string> = {
+  chatCompletion: "Chat completion",
+  textGeneration: "Text generation",
+  textClassification: "Text classification",
+  tokenClassification: "Token classification",
+  featureExtraction: "Feature extraction",
+};
+
+function selected(id: string, patterns: readonly string[] | undefined): boolean {
+  return (patterns ?? []).some((p) => id === p || id.startsWith(p + "."));
+}
+
+function buildJobs(options: ProbeOptions): Job[] {
+  const jobs: Job[] = (options.suite ?? DEFAULT_SUITE).map((probe) => ({ probe }));
+  (options.probes ?? []).forEach((custom, i) => {
+    if (typeof custom === "function") {
+      const name = custom.name && custom.name !== "anonymous" ? custom.name : `probe${i + 1}`;
+      jobs.push({
+        probe: {
+          id: `custom.${name}`,
+          capability: custom.name ? custom.name : `Custom probe ${i + 1}`,
+          area: "hub",
+          call: "whoami", // unused for functions
+          needs: "none",
+        },
+        fn: custom,
+      });
+    } else {
+      jobs.push({
+        probe: {
+          id: custom.id ?? `custom.${custom.task}.${custom.model}`,
+          capability: custom.name ?? TASK_LABELS[custom.task] ?? custom.task,
+          area: "inference",
+          call: custom.task,
+          target: custom.model,
+          provider: custom.provider ?? "auto",
+          needs: "inference",
+        },
+      });
+    }
+  });
+  const seen = new Map<string, number>();
+  for (const job of jobs) {
+    const n = seen.get(job.probe.id) ?? 0;
+    seen.set(job.probe.id, n + 1);
+    if (n > 0) job.probe = { ...job.probe, id: `${job.probe.id}#${n + 1}` };
+  }
+  return jobs.filter((j) =>
+    (options.only === undefined || selected(j.probe.id, options.only)) &&
+    !selected(j.probe.id, options.skip)
+  );
+}
+
+function pendingRow(probe: SuiteProbe): ProbeRow {
+  return {
+    id: probe.id,
+    capability: probe.capability,
+    ...(probe.target ? { target: probe.target } : {}),
+    ...(probe.provider ? { provider: probe.provider } : {}),
+    verdict: "pending",
+    inferred: probe.area === "inferred",
+    legacy: probe.legacy ?? false,
+  };
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+const VERDICT_CODES: Partial<Record<Verdict, FailureCode>> = {
+  invalid: "invalid-token",
+  expired: "expired-token",
+  offline: "offline",
+  "network-error": "connection-failed",
+  "rate-limited": "rate-limited",
+  "server-error": "server-error",
+};
+
+/**
+ * Probes what a token can actually do and explains every failure.
+ *
+ * Runs the default suite (see `src/probes/default_suite.ts`): whoami, reading a
+ * public model, gated-model access, seeing your private repos, chat
+ * completion, text generation, text/token classification and feature
+ * extraction through the real `InferenceClient` with tiny inputs, the seeds'
+ * legacy checks (`gpt2`, `microsoft/DialoGPT-small`) and an inferred "write
+ * (push)" row (never exercised). Probes run concurrently (6 at a time), each
+ * with its own timeout, so one hung endpoint never holds the table past its
+ * timeout. Failures are diagnosed by {@linkcode diagnoseFailure}; the token
+ * validation's prediction is shown next to each observed outcome. Nothing
+ * shown ever contains the token.
+ *
+ * Requests go to `HF_ENDPOINT` / `HF_INFERENCE_ENDPOINT` (or `hubUrl` /
+ * `inferenceUrl`); the token is never sent to any other origin. One whoami
+ * request is made for the predictions unless `validation` is given. If the
+ * caller's `signal` aborts, `probe()` rejects with the signal's reason.
+ *
+ * @example A fine-grained token without the Inference Providers permission
+ * ```ts
+ * import { probe } from "@hf-notebook/auth";
+ * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import { assertEquals, assertMatch } from "node:assert/strict";
+ *
+ * await using hub = startSandbox({ quiet: true });
+ * const table = await probe({
+ *   token: PERSONAS.fineGrainedNoInference.token,
+ *   hubUrl: hub.url,
+ *   inferenceUrl: hub.inferenceUrl,
+ *   env: {},
+ *   only: ["hub.whoami", "inference.text-classification"],
+ * });
+ * assertEquals(table.get("hub.whoami")?.verdict, "ok");
+ * const row = table.get("inference.text-classification")!;
+ * assertEquals(row.verdict, "failed");
+ * assertMatch(row.reason!, /Make calls to Inference Providers/);
+ * ```
+ *
+ * @example Dry run: list the calls, make none
+ * ```ts
+ * import { probe } from "@hf-notebook/auth";
+ * import { assert } from "node:assert/strict";
+ *
+ * const table = await probe({ token: "hf_sandbox_read_alice", dryRun: true, env: {} });
+ * assert(table.rows.every((r) => r.verdict === "skipped" && r.reason!.startsWith("dry run")));
+ * ```
+ *
+ * @param options Token, endpoints, suite selection, bounds and display.
+ * @returns The complete probe table.
+ */
+export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
+  const { hubUrl, inferenceUrl } = resolveEndpoints(options);
+  let resolution = options.resolution;
+  if (options.token === undefined && !resolution) {
+    const { resolveToken } = await import("../resolve/resolve_token.ts");
+    resolution = await resolveToken(options);
+  }
+  const token = options.token ?? resolution!.token;
+  const source = options.token !== undefined ? "argument:token" : resolution?.source;
+  const secrets = [token];
+  const clean = (text: string | undefined) =>
+    text === undefined ? undefined : redact(text, secrets);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY));
+
+  const jobs = buildJobs(options);
+  const table = new ProbeTable({
+    rows: jobs.map((j) => pendingRow(j.probe)),
+    masked: maskToken(token),
+    source,
+    hubUrl,
+    inferenceUrl,
+    dryRun: options.dryRun,
+  });
+  const started = performance.now();
+  let known: ValidationData | undefined = options.validation;
+  const predictionFor = (probe: SuiteProbe) => predictProbe(probe.needs as ProbeNeed, known);
+
+  if (options.dryRun) {
+    for (const { probe: p } of jobs) {
+      const prediction = predictionFor(p);
+      table.setRow({
+        ...pendingRow(p),
+        verdict: "skipped",
+        reason: p.area === "inferred" || p.id.startsWith("custom.") && !p.target
+          ? `dry run: would call ${
+            p.area === "inferred"
+              ? describeCall(p, hubUrl, inferenceUrl)
+              : "a custom probe function"
+          }`
+          : `dry run: would call ${describeCall(p, hubUrl, inferenceUrl)}`,
+        ...(prediction ? { prediction } : {}),
+      });
+    }
+    table.complete(Math.round(performance.now() - started));
+    return table;
+  }
+
+  // Live output: kernel display, terminal lines, or nothing.
+  const display = options.display ?? "auto";
+  let sink: LiveSink | undefined;
+  if (display !== false) {
+    const jupyter = jupyterApi();
+    if (jupyter) sink = kernelSink(jupyter);
+    else if (display === true || stdoutIsTerminal()) {
+      sink = terminalSink(undefined, stdoutIsTerminal() && !Deno.noColor);
+    }
+  }
+  sink?.start(table);
+
+  // The token validation: one whoami, shared by every probe (and the predictions).
+  let validationPromise: Promise<ValidationData | undefined> | undefined = known
+    ? Promise.resolve(known)
+    : undefined;
+  const startValidation = (fetch: typeof globalThis.fetch, signal: AbortSignal) => {
+    if (!validationPromise) {
+      validationPromise = (async () => {
+        const { whoami } = await import("../hub/whoami.ts");
+        const v = await whoami({
+          ...(resolution && options.token === undefined ? { resolution } : { token }),
+          hubUrl,
+          inferenceUrl,
+          fetch,
+          signal,
+          env: options.env,
+          refresh: true,
+          timeoutMs,
+        });
+        return v.toJSON() as ValidationData;
+      })();
+      validationPromise.then((v) => {
+        known = v;
+        for (const job of jobs) {
+          const row = table.get(job.probe.id);
+          const prediction = predictionFor(job.probe);
+          if (row && prediction) table.setRow({ ...row, prediction });
+        }
+        sink?.update(table);
+      }, () => {});
+    }
+    return validationPromise;
+  };
+
+  const finishRow = (row: ProbeRow) => {
+    const prediction = row.prediction ??
+      predictionFor(jobs.find((j) => j.probe.id === row.id)!.probe);
+    const done: ProbeRow = {
+      ...row,
+      ...(row.reason !== undefined ? { reason: clean(row.reason) } : {}),
+      ...(row.fix !== undefined ? { fix: clean(row.fix) } : {}),
+      ...(prediction ? { prediction } : {}),
+    };
+    table.setRow(done);
+    options.onRow?.(done, table);
+    sink?.update(table, done);
+  };
+
+  const runJob = async (job: Job, hidden = false): Promise<void> => {
+    const p = job.probe;
+    const base = pendingRow(p);
+    const t0 = performance.now();
+    const latency = () => Math.round(performance.now() - t0);
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(new DOMException(`probe timed out after ${timeoutMs} ms`, "TimeoutError")),
+      timeoutMs,
+    );
+    const signal = options.signal
+      ? AbortSignal.any([controller.signal, options.signal])
+      : controller.signal;
+    const rec: RecordingFetch = recordingFetch(
+      guardedFetch({ hubUrl, inferenceUrl, fetch: options.fetch, env: options.env, signal }),
+    );
+    const ctx: ProbeContext = {
+      token,
+      hubUrl,
+      inferenceUrl,
+      fetch: rec.fetch,
+      signal,
+      validation: () => startValidation(rec.fetch, signal).catch(() => undefined),
+    };
+    const observedProvider = () => {
+      const answered = providerFromUrl(rec.last()?.url, inferenceUrl);
+      if (!p.provider) return undefined;
+      if (answered && answered !== p.provider) return `${p.provider} → ${answered}`;
+      return p.provider;
+    };
+    const fail = async (error: unknown, response = rec.last()): Promise<ProbeRow> => {
+      const cancelled = options.signal?.aborted ?? false;
+      const timedOut = !cancelled && controller.signal.aborted;
+      const validation = cancelled || timedOut || p.area !== "inference" && p.area !== "hub"
+        ? known
+        : await raceAbort(ctx.validation(), signal).catch(() => known);
+      const d = diagnoseFailure({
+        area: p.area === "inference" || providerFromUrl(response?.url, inferenceUrl)
+          ? "inference"
+          : "hub",
+        target: p.target,
+        provider: p.provider,
+        error,
+        response,
+        timedOut,
+        cancelled,
+        timeoutMs,
+        legacy: p.legacy,
+        validation,
+        hubUrl,
+        secrets,
+      });
+      return {
+        ...base,
+        ...(observedProvider() ? { provider: observedProvider() } : {}),
+        verdict: "failed",
+        ...(d.status !== undefined ? { status: d.status } : {}),
+        latencyMs: latency(),
+        code: d.code,
+        reason: d.reason,
+        fix: d.fix,
+      };
+    };
+
+    let row: ProbeRow;
+    try {
+      if (signal.aborted) throw signal.reason;
+      if (p.area === "inferred") {
+        const v = await raceAbort(ctx.validation(), signal);
+        const prediction = predictProbe(p.needs, v);
+        row = {
+          ...base,
+          verdict: prediction ? (prediction.outcome === "ok" ? "ok" : "predicted-fail") : "skipped",
+          reason: prediction
+            ? `not tested (never written): ${prediction.reason}`
+            : "not tested (never written), and the token could not be validated to infer it",
+          ...(prediction?.outcome === "fail"
+            ? {
+              fix: `If you need to push, create a write token (or a fine-grained token with ` +
+                `"${PROBE_PERMISSION_LABELS.repoWrite}") at ${hubUrl}/settings/tokens.`,
+            }
+            : {}),
+        };
+      } else if (job.fn) {
+        const result: ProbeResult = await raceAbort(job.fn(ctx), signal);
+        row = result.ok
+          ? {
+            ...base,
+            verdict: "ok",
+            latencyMs: latency(),
+            ...(result.status !== undefined ? { status: result.status } : {}),
+            ...(result.reason ? { reason: result.reason } : {}),
+            ...(result.target ? { target: result.target } : {}),
+            ...(result.provider ? { provider: result.provider } : {}),
+          }
+          : result.reason
+          ? {
+            ...base,
+            verdict: "failed",
+            latencyMs: latency(),
+            ...(result.status !== undefined ? { status: result.status } : {}),
+            code: result.code ?? "unknown",
+            reason: result.reason,
+            ...(result.fix ? { fix: result.fix } : {}),
+            ...(result.target ? { target: result.target } : {}),
+          }
+          : await fail(
+            undefined,
+            rec.last() ?? (result.status ? { status: result.status } : undefined),
+          );
+      } else if (p.call === "whoami") {
+        const v = await raceAbort(startValidation(rec.fetch, signal), signal);
+        if (v?.verdict === "valid") {
+          const who = v.identity ? `${v.identity.name} (${v.identity.kind})` : "valid";
+          const role = v.token?.role ? `, ${v.token.role} token` : "";
+          row = {
+            ...base,
+            verdict: "ok",
+            status: v.status ?? 200,
+            latencyMs: latency(),
+            reason: who + role,
+          };
+        } else if (v?.status !== undefined) {
+          row = await fail(undefined, rec.last() ?? { status: v.status });
+        } else {
+          row = {
+            ...base,
+            verdict: "failed",
+            latencyMs: latency(),
+            code: (v && VERDICT_CODES[v.verdict]) ?? "unknown",
+            reason: v?.reason ?? "The token could not be validated.",
+            fix: v?.diagnostics[0]?.fix ?? "Run again; check the network connection.",
+          };
+        }
+      } else {
+        const result = await raceAbort(runSuiteCall(ctx, p), signal);
+        if (result === "no-identity") {
+          const v = await ctx.validation();
+          row = v && (v.verdict === "invalid" || v.verdict === "expired")
+            ? await fail(undefined, { status: 401 })
+            : {
+              ...base,
+              verdict: "skipped",
+              reason: "needs your account name, but whoami did not answer (see Authentication)",
+            };
+        } else if (!result.ok) {
+          row = await fail(undefined);
+        } else if (result.code === "no-private-visible" && predictionFor(p)?.outcome === "fail") {
+          row = {
+            ...base,
+            verdict: "failed",
+            status: result.status,
+            latencyMs: latency(),
+            code: "missing-repo-permission",
+            reason: `${result.reason}: this fine-grained token cannot see private repos`,
+            fix: `At ${hubUrl}/settings/tokens, edit the token → Repositories → tick ` +
+              `"${PROBE_PERMISSION_LABELS.repoRead}".`,
+          };
+        } else {
+          const provider = observedProvider();
+          row = {
+            ...base,
+            verdict: "ok",
+            status: result.status ?? rec.last()?.status,
+            latencyMs: latency(),
+            ...(result.reason ? { reason: result.reason } : {}),
+            ...(provider ? { provider } : {}),
+          };
+        }
+      }
+    } catch (error) {
+      row = await fail(error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!hidden) finishRow(row);
+  };
+
+  // The validation goes first in the queue so it is in flight before anything waits for it.
+  const queue: { job: Job; hidden: boolean }[] = jobs.map((job) => ({ job, hidden: false }));
+  const needsValidation = !known && jobs.length > 0;
+  const hasWhoami = jobs.some((j) => !j.fn && j.probe.call === "whoami" && j.probe.area === "hub");
+  if (needsValidation) {
+    const index = queue.findIndex((q) => !q.job.fn && q.job.probe.call === "whoami");
+    if (index > 0) queue.unshift(...queue.splice(index, 1));
+    if (!hasWhoami) {
+      queue.unshift({
+        job: { probe: { ...DEFAULT_SUITE[0], id: "(validation)" } },
+        hidden: true,
+      });
+    }
+  }
+  await pool(queue, concurrency, (q) => runJob(q.job, q.hidden));
+  await validationPromise?.catch(() => undefined);
+  table.complete(Math.round(performance.now() - started));
+  await sink?.finish(table);
+  if (options.signal?.aborted) throw options.signal.reason;
+  return table;
+}

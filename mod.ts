@@ -139,3 +139,39 @@ export {
   severityTone,
 } from "./src/display/_style.ts";
 export type { SeverityLike, Tone } from "./src/display/_style.ts";
+
+// --- Probe tables: probe() / diagnosis / renderers (src/probes, src/display/probe_table.ts) ---
+export { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS, probe } from "./src/probes/probe.ts";
+export type { ProbeOptions } from "./src/probes/probe.ts";
+export { ProbeTable } from "./src/probes/probe_table.ts";
+export type { ProbeTableInit } from "./src/probes/probe_table.ts";
+export { DEFAULT_SUITE, SUITE_MODELS } from "./src/probes/default_suite.ts";
+export type { SuiteCall, SuiteProbe } from "./src/probes/default_suite.ts";
+export { diagnoseFailure, PROBE_PERMISSION_LABELS } from "./src/probes/diagnose_failure.ts";
+export type {
+  ObservedResponse,
+  ProbeDiagnosis,
+  ProbeFailureCode,
+  ProbeFailureFacts,
+} from "./src/probes/diagnose_failure.ts";
+export { predictProbe } from "./src/probes/predict.ts";
+export type { ProbeNeed } from "./src/probes/predict.ts";
+export { countProbeRows, summarizeProbeRows } from "./src/probes/summary.ts";
+export type {
+  ProbeContext,
+  ProbeCounts,
+  ProbeEntry,
+  ProbeFunction,
+  ProbePrediction,
+  ProbeResult,
+  ProbeRow,
+  ProbeTableData,
+  ProbeTask,
+  ProbeVerdict,
+} from "./src/probes/types.ts";
+export {
+  renderProbeRowText,
+  renderProbeTableHtml,
+  renderProbeTableText,
+} from "./src/display/probe_table.ts";
+export type { TextRenderOptions } from "./src/display/probe_table.ts";

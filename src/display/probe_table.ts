@@ -94,7 +94,7 @@ function rowHtml(row: ProbeRow): SafeHtml {
  * @example Usage
  * ```ts
  * import { renderProbeTableHtml } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const out = renderProbeTableHtml({
  *   summary: "1 of 1 work",
@@ -107,7 +107,7 @@ function rowHtml(row: ProbeRow): SafeHtml {
  *   hubUrl: "https://huggingface.co", inferenceUrl: "https://router.huggingface.co",
  *   startedAt: "2025-01-01T00:00:00.000Z",
  * });
- * assert(out.includes("&lt;b&gt;evil/model&lt;/b&gt;") && !out.includes("<b>evil"));
+ * assert.ok(out.includes("&lt;b&gt;evil/model&lt;/b&gt;") && !out.includes("<b>evil"));
  * ```
  *
  * @param data The table's data.
@@ -175,13 +175,13 @@ export interface TextRenderOptions {
  * @example Usage
  * ```ts
  * import { renderProbeRowText } from "@hf-notebook/auth";
- * import { assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const text = renderProbeRowText({
  *   id: "hub.whoami", capability: "Authentication", verdict: "ok", status: 200,
  *   latencyMs: 12, inferred: false, legacy: false,
  * });
- * assertMatch(text, /✔ ok\s+Authentication .*200 .*12 ms/);
+ * assert.match(text, /✔ ok\s+Authentication .*200 .*12 ms/);
  * ```
  *
  * @param row The row.
@@ -228,7 +228,7 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
  * @example Usage
  * ```ts
  * import { renderProbeTableText } from "@hf-notebook/auth";
- * import { assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const text = renderProbeTableText({
  *   summary: "0 of 1 work",
@@ -238,8 +238,8 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
  *   hubUrl: "https://huggingface.co", inferenceUrl: "https://router.huggingface.co",
  *   startedAt: "2025-01-01T00:00:00.000Z",
  * });
- * assertMatch(text, /0 of 1 work/);
- * assertMatch(text, /✖ failed/);
+ * assert.match(text, /0 of 1 work/);
+ * assert.match(text, /✖ failed/);
  * ```
  *
  * @param data The table's data.

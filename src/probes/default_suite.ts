@@ -78,10 +78,10 @@ export const SUITE_MODELS = {
  * @example Usage
  * ```ts
  * import { DEFAULT_SUITE } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assert(DEFAULT_SUITE.some((p) => p.id === "inference.chat"));
- * assert(DEFAULT_SUITE.filter((p) => p.legacy).every((p) => p.area === "inference"));
+ * assert.ok(DEFAULT_SUITE.some((p) => p.id === "inference.chat"));
+ * assert.ok(DEFAULT_SUITE.filter((p) => p.legacy).every((p) => p.area === "inference"));
  * ```
  */
 export const DEFAULT_SUITE: readonly SuiteProbe[] = Object.freeze(

@@ -1,7 +1,7 @@
 /**
  * Why a probe failed, as a reason and a fix: a pure function from what was
  * observed (the thrown error, the last HTTP response, whether the probe timed
- * out) and what the token validation knows, to one {@linkcode Diagnosis}.
+ * out) and what the token validation knows, to one {@linkcode ProbeDiagnosis}.
  * No network, no clock: table-tested in `tests/probe_test.ts`.
  *
  * @module
@@ -38,7 +38,7 @@ const PERMISSION_LABELS = {
  * `connection-failed` (reset/closed without an answer),
  * `unexpected-response` (HTML page, truncated or wrong JSON), `unknown`.
  */
-export type FailureCode =
+export type ProbeFailureCode =
   | "invalid-token"
   | "expired-token"
   | "missing-inference-permission"
@@ -79,7 +79,7 @@ export interface ObservedResponse {
 }
 
 /** What {@linkcode diagnoseFailure} looks at. Every field is optional except `area`. */
-export interface FailureFacts {
+export interface ProbeFailureFacts {
   /** `hub` for Hub API calls, `inference` for router calls. */
   area: "hub" | "inference";
   /** The model or repo involved. */
@@ -109,9 +109,9 @@ export interface FailureFacts {
 }
 
 /** A diagnosed failure. */
-export interface Diagnosis {
+export interface ProbeDiagnosis {
   /** Machine-readable class. */
-  code: FailureCode;
+  code: ProbeFailureCode;
   /** What went wrong, in one or two sentences. Never contains the token. */
   reason: string;
   /** What to do. */
@@ -149,7 +149,7 @@ function messageChain(error: unknown): string {
   return parts.join(" | ");
 }
 
-function statusOf(facts: FailureFacts): number | undefined {
+function statusOf(facts: ProbeFailureFacts): number | undefined {
   const e = asRecord(facts.error);
   if (typeof e?.statusCode === "number") return e.statusCode;
   const httpResponse = asRecord(e?.httpResponse);
@@ -158,7 +158,7 @@ function statusOf(facts: FailureFacts): number | undefined {
   return status !== undefined && status >= 300 ? status : undefined;
 }
 
-function bodyText(facts: FailureFacts): string {
+function bodyText(facts: ProbeFailureFacts): string {
   const parts: string[] = [];
   if (facts.response?.body) parts.push(facts.response.body);
   const e = asRecord(facts.error);
@@ -176,7 +176,7 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
   }
 }
 
-function host(facts: FailureFacts): string {
+function host(facts: ProbeFailureFacts): string {
   try {
     if (facts.response?.url) return new URL(facts.response.url).host;
   } catch { /* fall through */ }
@@ -188,17 +188,17 @@ function shorten(text: string, max = 160): string {
   return one.length > max ? one.slice(0, max - 1) + "…" : one;
 }
 
-function isFineGrained(facts: FailureFacts): boolean {
+function isFineGrained(facts: ProbeFailureFacts): boolean {
   return facts.validation?.token?.role === "fineGrained";
 }
 
-function hasInferencePermission(facts: FailureFacts): boolean {
+function hasInferencePermission(facts: ProbeFailureFacts): boolean {
   return facts.validation?.token?.permissions.some((g) =>
     g.permissions.includes(INFERENCE_PERMISSION)
   ) ?? false;
 }
 
-function retrySeconds(facts: FailureFacts, body: string): number | undefined {
+function retrySeconds(facts: ProbeFailureFacts, body: string): number | undefined {
   const header = facts.response?.retryAfter;
   if (header !== undefined) {
     const seconds = Number(header);
@@ -215,14 +215,14 @@ const NOT_YOUR_TOKEN = "not your token's fault";
 
 /**
  * Diagnoses one failed probe: which of the failure classes of
- * {@linkcode FailureCode} it is, with a reason and a fix. Pure: the same facts
+ * {@linkcode ProbeFailureCode} it is, with a reason and a fix. Pure: the same facts
  * always give the same diagnosis; every text taken from the error or the
  * response goes through `redact()` with `facts.secrets`.
  *
  * @example A fine-grained token without the inference permission
  * ```ts
  * import { diagnoseFailure } from "@hf-notebook/auth";
- * import { assertEquals, assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const d = diagnoseFailure({
  *   area: "inference",
@@ -230,14 +230,14 @@ const NOT_YOUR_TOKEN = "not your token's fault";
  *   response: { status: 403, contentType: "application/json", body: '{"error":"Forbidden"}' },
  *   validation: { verdict: "valid", token: { role: "fineGrained", permissions: [] } },
  * });
- * assertEquals(d.code, "missing-inference-permission");
- * assertMatch(d.reason, /Make calls to Inference Providers/);
+ * assert.deepEqual(d.code, "missing-inference-permission");
+ * assert.match(d.reason, /Make calls to Inference Providers/);
  * ```
  *
  * @example A legacy model that no provider serves
  * ```ts
  * import { diagnoseFailure } from "@hf-notebook/auth";
- * import { assertEquals, assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const d = diagnoseFailure({
  *   area: "inference",
@@ -247,14 +247,14 @@ const NOT_YOUR_TOKEN = "not your token's fault";
  *     name: "InputError",
  *   }),
  * });
- * assertEquals(d.code, "legacy-model");
- * assertMatch(d.reason, /not your token's fault/);
+ * assert.deepEqual(d.code, "legacy-model");
+ * assert.match(d.reason, /not your token's fault/);
  * ```
  *
  * @param facts What was observed and what the validation knows.
  * @returns The diagnosis.
  */
-export function diagnoseFailure(facts: FailureFacts): Diagnosis {
+export function diagnoseFailure(facts: ProbeFailureFacts): ProbeDiagnosis {
   const hub = (facts.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
   const secrets = facts.secrets ?? [];
   const clean = (text: string) => redact(text, secrets);
@@ -542,11 +542,11 @@ function detailOf(json: Record<string, unknown> | undefined): string | undefined
 }
 
 function gatedDiagnosis(
-  facts: FailureFacts,
+  facts: ProbeFailureFacts,
   status: number,
   page: string,
   tokensPage: string,
-): Diagnosis {
+): ProbeDiagnosis {
   const target = facts.target ?? "This model";
   if (isFineGrained(facts) && facts.validation?.token?.canReadGatedRepos === false) {
     return {
@@ -572,9 +572,9 @@ function gatedDiagnosis(
  * @example Usage
  * ```ts
  * import { PROBE_PERMISSION_LABELS } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
- * assertEquals(PROBE_PERMISSION_LABELS.inference, "Make calls to Inference Providers");
+ * assert.deepEqual(PROBE_PERMISSION_LABELS.inference, "Make calls to Inference Providers");
  * ```
  */
 export const PROBE_PERMISSION_LABELS: Readonly<typeof PERMISSION_LABELS> = PERMISSION_LABELS;

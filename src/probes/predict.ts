@@ -42,14 +42,14 @@ const userScope = (scope: string) => scope.startsWith("user:");
  * @example Usage
  * ```ts
  * import { predictProbe } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const fineGrained = {
  *   verdict: "valid" as const,
  *   token: { role: "fineGrained" as const, permissions: [] },
  * };
- * assertEquals(predictProbe("inference", fineGrained)?.outcome, "fail");
- * assertEquals(predictProbe("public-read", fineGrained)?.outcome, "ok");
+ * assert.deepEqual(predictProbe("inference", fineGrained)?.outcome, "fail");
+ * assert.deepEqual(predictProbe("public-read", fineGrained)?.outcome, "ok");
  * ```
  *
  * @param need What the probe needs from the token.

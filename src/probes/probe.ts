@@ -13,7 +13,11 @@ import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endp
 import type { ValidationData, Verdict } from "../hub/types.ts";
 import type { Resolution } from "../resolve/resolution.ts";
 import { DEFAULT_SUITE, type SuiteProbe } from "./default_suite.ts";
-import { diagnoseFailure, type FailureCode, PROBE_PERMISSION_LABELS } from "./diagnose_failure.ts";
+import {
+  diagnoseFailure,
+  PROBE_PERMISSION_LABELS,
+  type ProbeFailureCode,
+} from "./diagnose_failure.ts";
 import { predictProbe, type ProbeNeed } from "./predict.ts";
 import { ProbeTable } from "./probe_table.ts";
 import {
@@ -170,7 +174,7 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(workers);
 }
 
-const VERDICT_CODES: Partial<Record<Verdict, FailureCode>> = {
+const VERDICT_CODES: Partial<Record<Verdict, ProbeFailureCode>> = {
   invalid: "invalid-token",
   expired: "expired-token",
   offline: "offline",
@@ -202,7 +206,7 @@ const VERDICT_CODES: Partial<Record<Verdict, FailureCode>> = {
  * ```ts
  * import { probe } from "@hf-notebook/auth";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
- * import { assertEquals, assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * await using hub = startSandbox({ quiet: true });
  * const table = await probe({
@@ -212,19 +216,19 @@ const VERDICT_CODES: Partial<Record<Verdict, FailureCode>> = {
  *   env: {},
  *   only: ["hub.whoami", "inference.text-classification"],
  * });
- * assertEquals(table.get("hub.whoami")?.verdict, "ok");
+ * assert.deepEqual(table.get("hub.whoami")?.verdict, "ok");
  * const row = table.get("inference.text-classification")!;
- * assertEquals(row.verdict, "failed");
- * assertMatch(row.reason!, /Make calls to Inference Providers/);
+ * assert.deepEqual(row.verdict, "failed");
+ * assert.match(row.reason!, /Make calls to Inference Providers/);
  * ```
  *
  * @example Dry run: list the calls, make none
  * ```ts
  * import { probe } from "@hf-notebook/auth";
- * import { assert } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const table = await probe({ token: "hf_sandbox_read_alice", dryRun: true, env: {} });
- * assert(table.rows.every((r) => r.verdict === "skipped" && r.reason!.startsWith("dry run")));
+ * assert.ok(table.rows.every((r) => r.verdict === "skipped" && r.reason!.startsWith("dry run")));
  * ```
  *
  * @param options Token, endpoints, suite selection, bounds and display.

@@ -40,7 +40,7 @@ export interface ProbeTableInit {
  * @example Usage
  * ```ts
  * import { ProbeTable } from "@hf-notebook/auth";
- * import { assertEquals, assertMatch } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const table = new ProbeTable({
  *   rows: [{ id: "hub.whoami", capability: "Authentication", verdict: "ok", inferred: false, legacy: false }],
@@ -49,9 +49,9 @@ export interface ProbeTableInit {
  *   inferenceUrl: "https://router.huggingface.co",
  * });
  * table.complete(5);
- * assertEquals(table.summary, "1 of 1 work");
- * assertMatch(table.toString(), /Authentication/);
- * assertEquals(table.get("hub.whoami")?.verdict, "ok");
+ * assert.deepEqual(table.summary, "1 of 1 work");
+ * assert.match(table.toString(), /Authentication/);
+ * assert.deepEqual(table.get("hub.whoami")?.verdict, "ok");
  * ```
  */
 export class ProbeTable extends Displayable {

@@ -12,10 +12,10 @@ import type { ProbeCounts, ProbeRow } from "./types.ts";
  * @example Usage
  * ```ts
  * import { countProbeRows } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const row = { id: "a", capability: "A", inferred: false, legacy: false };
- * assertEquals(
+ * assert.deepEqual(
  *   countProbeRows([{ ...row, verdict: "ok" }, { ...row, verdict: "pending" }]),
  *   { ok: 1, failed: 0, skipped: 0, predictedFail: 0, pending: 1 },
  * );
@@ -66,10 +66,10 @@ const CAUSES: Record<string, string> = {
  * @example Usage
  * ```ts
  * import { summarizeProbeRows } from "@hf-notebook/auth";
- * import { assertEquals } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  *
  * const base = { capability: "x", inferred: false, legacy: false };
- * assertEquals(
+ * assert.deepEqual(
  *   summarizeProbeRows([
  *     { ...base, id: "a", verdict: "ok" },
  *     { ...base, id: "b", verdict: "failed", code: "missing-inference-permission" },

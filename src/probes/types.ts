@@ -126,7 +126,7 @@ export interface ProbeResult {
   reason?: string;
   /** The fix for a failure. */
   fix?: string;
-  /** Diagnosis code of a failure. */
+  /** ProbeDiagnosis code of a failure. */
   code?: string;
   /** The provider that answered, if known. */
   provider?: string;

@@ -59,6 +59,13 @@ export function envSources(names: readonly string[] = ALL_TOKEN_NAMES): TokenSou
       if (value === undefined) {
         return Promise.resolve({ outcome: "not-found" as const, detail: "not set" });
       }
+      if (value.trim() === "") {
+        // huggingface_hub treats an empty variable as unset; so do we, but say so.
+        return Promise.resolve({
+          outcome: "not-found" as const,
+          detail: "set but empty (ignored)",
+        });
+      }
       const legacy = (LEGACY_ENV_NAMES as readonly string[]).includes(name);
       return Promise.resolve({
         outcome: "found" as const,

@@ -255,6 +255,12 @@ const NOT_YOUR_TOKEN = "not your token's fault";
  * @returns The diagnosis.
  */
 export function diagnoseFailure(facts: ProbeFailureFacts): ProbeDiagnosis {
+  const d = diagnose(facts);
+  const secrets = facts.secrets ?? [];
+  return { ...d, reason: redact(d.reason, secrets), fix: redact(d.fix, secrets) };
+}
+
+function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
   const hub = (facts.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
   const secrets = facts.secrets ?? [];
   const clean = (text: string) => redact(text, secrets);
@@ -359,7 +365,7 @@ export function diagnoseFailure(facts: ProbeFailureFacts): ProbeDiagnosis {
   }
 
   // 4. HTTP statuses.
-  const json = parseJson(facts.response?.body);
+  const json = parseJson(clean(facts.response?.body ?? ""));
   const isHtml = /text\/html/i.test(facts.response?.contentType ?? "") ||
     /^\s*<(!doctype|html)/i.test(facts.response?.body ?? "");
   const gated = facts.response?.errorCode === "GatedRepo" ||

@@ -166,6 +166,44 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** A counting semaphore whose waits can be aborted. */
+function semaphore(size: number) {
+  let free = size;
+  const waiters: (() => void)[] = [];
+  const release = () => {
+    const next = waiters.shift();
+    if (next) next();
+    else free++;
+  };
+  return async (signal?: AbortSignal | null): Promise<() => void> => {
+    if (signal?.aborted) throw signal.reason;
+    if (free > 0) {
+      free--;
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const i = waiters.indexOf(wake);
+          if (i >= 0) waiters.splice(i, 1);
+          reject(signal!.reason);
+        };
+        const wake = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        waiters.push(wake);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    }
+    let done = false;
+    return () => {
+      if (!done) {
+        done = true;
+        release();
+      }
+    };
+  };
+}
+
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
@@ -250,6 +288,17 @@ export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY));
 
   const jobs = buildJobs(options);
+  // Requests in flight never exceed `concurrency` either (a probe may make several).
+  const acquire = semaphore(concurrency);
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const limitedFetch: typeof fetch = async (input, init) => {
+    const release = await acquire(init?.signal ?? (input instanceof Request ? input.signal : null));
+    try {
+      return await baseFetch(input, init);
+    } finally {
+      release();
+    }
+  };
   const table = new ProbeTable({
     rows: jobs.map((j) => pendingRow(j.probe)),
     masked: maskToken(token),
@@ -356,7 +405,7 @@ export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
       ? AbortSignal.any([controller.signal, options.signal])
       : controller.signal;
     const rec: RecordingFetch = recordingFetch(
-      guardedFetch({ hubUrl, inferenceUrl, fetch: options.fetch, env: options.env, signal }),
+      guardedFetch({ hubUrl, inferenceUrl, fetch: limitedFetch, env: options.env, signal }),
     );
     const ctx: ProbeContext = {
       token,

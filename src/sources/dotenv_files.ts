@@ -72,6 +72,17 @@ export function lookupDotenv(text: string, file: string, names: readonly string[
           `Put the whole token on one line.`,
       };
     }
+    const next = at > 0 ? clean.split(/\r?\n/)[at] : undefined;
+    if (next !== undefined && /^[A-Za-z0-9_-]+$/.test(next.trim()) && !/^\s*#/.test(next)) {
+      // An unquoted token wrapped onto the next line: parseEnv keeps only the first part.
+      return {
+        outcome: "error",
+        source,
+        detail: `${name} in ${file} (line ${at}) seems to continue on line ${at + 1} (a token ` +
+          `split across lines); only the first part would be used. Put the whole token on line ` +
+          `${at}.`,
+      };
+    }
     if ((LEGACY_ENV_NAMES as readonly string[]).includes(name)) {
       warnings.push(legacyAliasWarning(name, source));
     }

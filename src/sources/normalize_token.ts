@@ -36,9 +36,28 @@ function describeChar(ch: string): string {
   if (ch === "\t") return "a tab";
   if (ch === "\n" || ch === "\r") return "a line break";
   if (code < 0x20 || code === 0x7f) return `a control character (${hex})`;
+  const named = NAMED_CHARS[code];
+  if (named) return `${named} (${hex})`;
   if (/\s/u.test(ch)) return `a whitespace character (${hex})`;
-  return `the non-ASCII character ${JSON.stringify(ch)} (${hex})`;
+  if (/\p{Cf}/u.test(ch)) return `an invisible formatting character (${hex})`;
+  const script = code >= 0x400 && code <= 0x4ff
+    ? " — a Cyrillic letter that looks like a Latin one"
+    : code >= 0x370 && code <= 0x3ff
+    ? " — a Greek letter that looks like a Latin one"
+    : "";
+  return `the non-ASCII character ${JSON.stringify(ch)} (${hex})${script}`;
 }
+
+/** Characters that are invisible or look like a space when pasted: named, not quoted. */
+const NAMED_CHARS: Record<number, string> = {
+  0xa0: "a non-breaking space",
+  0x200b: "an invisible zero-width space",
+  0x200c: "an invisible zero-width non-joiner",
+  0x200d: "an invisible zero-width joiner",
+  0x2060: "an invisible word joiner",
+  0xfeff: "an invisible byte-order mark",
+  0xfffd: 'the replacement character "�" (the text was not valid UTF-8)',
+};
 
 /**
  * Cleans a raw value into a token, or throws {@linkcode InvalidTokenError}.
@@ -98,7 +117,9 @@ export function normalizeToken(raw: string, source: string): NormalizedToken {
     const position = value.slice(0, bad.index).length + 1;
     const what = describeChar(bad[0]);
     const hint = bad[0].codePointAt(0)! > 0x7f
-      ? "Tokens are plain ASCII: this is often a look-alike letter from a chat app or PDF. Copy the token again from https://huggingface.co/settings/tokens."
+      ? "Tokens are plain ASCII: this is often a look-alike letter or an invisible character " +
+        "pasted from a chat app, web page or PDF. Copy the token again from " +
+        "https://huggingface.co/settings/tokens."
       : "Tokens have no whitespace inside: copy it again as one piece (no line wrap).";
     throw new InvalidTokenError(
       `The value in ${source} is not a valid token: it contains ${what} at character ${position}. ${hint}`,

@@ -52,12 +52,13 @@ export interface LiveSink {
 }
 
 let displayCounter = 0;
+const LINK_WINDOW_MS = 1500;
 
 /**
  * A live Jupyter display: `display_data` at start, `update_display_data` for
  * every change, a final update when complete. The finished table is then
- * linked to the display: if it becomes the cell's value in the same turn (the
- * kernel formats it right after `await probe()` resolves), the live copy is
+ * linked to the display: if it becomes the cell's value (the kernel formats
+ * it right after `await probe()` resolves), the live copy is
  * blanked so the notebook keeps exactly one table; if not (e.g.
  * `const t = await probe();`), the live copy stays.
  */
@@ -90,8 +91,14 @@ export function kernelSink(jupyter: JupyterDisplay): LiveSink {
         },
       };
       table.attachLiveDisplay(live);
-      // Only the formatting that follows `await probe()` directly counts as "this cell's value".
-      setTimeout(() => live.active = false, 0);
+      // "This cell's value" = formatted right after `await probe()` resolves. The kernel does
+      // that within milliseconds, but not always before a 0 ms timer (measured in Deno 2.9.6),
+      // so the link stays open briefly. Too short would leave two tables; too long only moves
+      // the table to the cell that shows it next.
+      const timer = setTimeout(() => live.active = false, LINK_WINDOW_MS);
+      try {
+        Deno.unrefTimer(timer);
+      } catch { /* not Deno */ }
     },
   };
 }

@@ -112,6 +112,14 @@ export function normalizeToken(raw: string, source: string): NormalizedToken {
       source,
     );
   }
+  const quote = /["'`]/.exec(value);
+  if (quote) {
+    throw new InvalidTokenError(
+      `The value in ${source} is not a valid token: it has an unmatched quote (${quote[0]}) at ` +
+        `character ${quote.index + 1}. Remove the quotes, or close them around the whole token.`,
+      source,
+    );
+  }
   const bad = /[^\x21-\x7e]/u.exec(value);
   if (bad) {
     const position = value.slice(0, bad.index).length + 1;

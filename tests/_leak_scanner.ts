@@ -1,0 +1,216 @@
+/**
+ * Leak scanner: knows every sandbox persona token (plus any extra secrets) and
+ * looks for them — raw, base64-encoded, URL-encoded, or as a long fragment —
+ * in whatever it is given: strings, bytes, or objects (scanned as JSON, as
+ * `Deno.inspect` output, and through `toString()` / `toHtml()` when present).
+ *
+ * Other test files feed a run-wide spool with one call:
+ *
+ * ```ts
+ * import { spoolOutput } from "./_leak_scanner.ts";
+ * await spoolOutput("kernel/login-cell", outputText); // anything: string, bytes, object
+ * ```
+ *
+ * and `tests/zz_leak_scan_test.ts` (named to run last) scans the whole spool
+ * (`out/leak-spool/`) and fails on any unmasked token.
+ *
+ * @module
+ */
+
+import { PERSONAS } from "../src/sandbox/mod.ts";
+
+/** Where spooled outputs go (git-ignored `out/`). */
+export const SPOOL_DIR: string = new URL("../out/leak-spool/", import.meta.url).pathname;
+
+/** One place a secret was found. */
+export interface LeakFinding {
+  /** The label given to `scan`. */
+  label: string;
+  /** Which secret (masked: never the secret itself). */
+  secret: string;
+  /** How it appeared. */
+  kind: "raw" | "base64" | "url-encoded" | "fragment";
+  /** Which rendering of the value showed it (`text`, `json`, `inspect`, `toString`, `toHtml`). */
+  view: string;
+  /** Some context around the hit, with the secret masked. */
+  context: string;
+}
+
+function mask(secret: string): string {
+  return secret.length < 12 ? "•".repeat(8) : `${secret.slice(0, 5)}…${secret.slice(-3)}`;
+}
+
+/** Every way a value is turned into text for scanning. */
+export function renderings(value: unknown): { view: string; text: string }[] {
+  if (typeof value === "string") return [{ view: "text", text: value }];
+  if (value instanceof Uint8Array) {
+    return [{ view: "text", text: new TextDecoder().decode(value) }];
+  }
+  const out: { view: string; text: string }[] = [];
+  const attempt = (view: string, fn: () => unknown) => {
+    try {
+      const text = fn();
+      if (typeof text === "string") out.push({ view, text });
+    } catch (error) {
+      out.push({ view: `${view}!`, text: `(rendering threw: ${String(error)})` });
+    }
+  };
+  attempt("json", () => JSON.stringify(value));
+  attempt(
+    "inspect",
+    () =>
+      Deno.inspect(value, {
+        depth: Infinity,
+        colors: false,
+        iterableLimit: Infinity,
+        showHidden: true,
+      }),
+  );
+  attempt("inspect-default", () => Deno.inspect(value));
+  if (value !== null && typeof value === "object") {
+    const v = value as { toString?: () => string; toHtml?: () => string };
+    if (typeof v.toString === "function" && v.toString !== Object.prototype.toString) {
+      attempt("toString", () => v.toString!());
+    }
+    if (typeof v.toHtml === "function") attempt("toHtml", () => v.toHtml!());
+    const display = (value as Record<symbol, unknown>)[Symbol.for("Jupyter.display")];
+    if (typeof display === "function") {
+      attempt("jupyter", () => JSON.stringify(display.call(value)));
+    }
+  }
+  if (value instanceof Error) {
+    attempt("stack", () => value.stack);
+    attempt("cause", () => Deno.inspect(value.cause, { depth: Infinity }));
+  }
+  if (out.length === 0) out.push({ view: "text", text: String(value) });
+  return out;
+}
+
+/** Scans outputs for secrets and records what it finds. */
+export class LeakScanner {
+  #secrets = new Set<string>();
+  /** Everything found so far. */
+  readonly findings: LeakFinding[] = [];
+  /** Number of `scan` calls (so a test can prove it scanned something). */
+  scanned = 0;
+
+  /**
+   * @param extra Secrets besides the sandbox persona tokens.
+   * @param options `personas: false` leaves the persona tokens out.
+   */
+  constructor(extra: Iterable<string> = [], options: { personas?: boolean } = {}) {
+    if (options.personas ?? true) {
+      for (const p of Object.values(PERSONAS)) this.#secrets.add(p.token);
+    }
+    for (const s of extra) this.addSecret(s);
+  }
+
+  /** Adds a secret to look for (at least 8 characters, or it would match by chance). */
+  addSecret(secret: string): this {
+    if (secret.length < 8) throw new Error("a secret to scan for must have at least 8 characters");
+    this.#secrets.add(secret);
+    return this;
+  }
+
+  /** Number of secrets known. */
+  get size(): number {
+    return this.#secrets.size;
+  }
+
+  /**
+   * Scans a value (string, bytes, or object: JSON + Deno.inspect + toString/toHtml).
+   *
+   * @returns The findings of this call (also appended to `findings`).
+   */
+  scan(label: string, value: unknown): LeakFinding[] {
+    this.scanned++;
+    const found: LeakFinding[] = [];
+    for (const { view, text } of renderings(value)) {
+      for (const secret of this.#secrets) {
+        const hit = findSecret(text, secret);
+        if (hit) {
+          const start = Math.max(0, hit.index - 40);
+          const context = text.slice(start, hit.index + hit.length + 40).split(secret).join(
+            mask(secret),
+          );
+          found.push({ label, secret: mask(secret), kind: hit.kind, view, context });
+        }
+      }
+    }
+    this.findings.push(...found);
+    return found;
+  }
+
+  /** A readable report of the findings (masked). */
+  report(): string {
+    return this.findings.map((f) =>
+      `${f.label} [${f.view}]: ${f.kind} ${f.secret} in …${f.context.replace(/\s+/g, " ")}…`
+    ).join("\n");
+  }
+
+  /** Throws if anything was found. */
+  assertClean(): void {
+    if (this.findings.length > 0) {
+      throw new Error(`unmasked secrets found (${this.findings.length}):\n${this.report()}`);
+    }
+  }
+}
+
+function findSecret(
+  text: string,
+  secret: string,
+): { index: number; length: number; kind: LeakFinding["kind"] } | undefined {
+  const raw = text.indexOf(secret);
+  if (raw >= 0) return { index: raw, length: secret.length, kind: "raw" };
+  const encoded = encodeURIComponent(secret);
+  if (encoded !== secret) {
+    const at = text.indexOf(encoded);
+    if (at >= 0) return { index: at, length: encoded.length, kind: "url-encoded" };
+  }
+  // base64 at each of the three byte alignments (e.g. inside "Bearer <token>" or "user:<token>").
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = btoa("x".repeat(shift) + secret).slice(Math.ceil(shift * 4 / 3) + 1, -4);
+    if (b64.length >= 12) {
+      const at = text.indexOf(b64);
+      if (at >= 0) return { index: at, length: b64.length, kind: "base64" };
+    }
+  }
+  // A long fragment (a truncated token is still most of a token).
+  const window = Math.max(12, Math.ceil(secret.length * 0.75));
+  if (secret.length > window) {
+    for (let i = 0; i + window <= secret.length; i++) {
+      const at = text.indexOf(secret.slice(i, i + window));
+      if (at >= 0) return { index: at, length: window, kind: "fragment" };
+    }
+  }
+  return undefined;
+}
+
+let spoolCounter = 0;
+
+/**
+ * Writes one collected output into the run-wide spool for the final leak scan.
+ * Accepts anything `LeakScanner.scan` does; objects are stored in every
+ * rendering (JSON, inspect, toString, toHtml). Never throws on a rendering error.
+ *
+ * @param label Where it came from, e.g. `kernel/login-cell` (becomes the file name).
+ * @param value The output.
+ */
+export async function spoolOutput(label: string, value: unknown): Promise<void> {
+  await Deno.mkdir(SPOOL_DIR, { recursive: true });
+  const safe = label.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+  const name = `${safe}.${Deno.pid}.${++spoolCounter}.txt`;
+  const body = renderings(value).map(({ view, text }) => `=== ${view}\n${text}\n`).join("");
+  await Deno.writeTextFile(`${SPOOL_DIR}${name}`, `# ${label}\n${body}`);
+}
+
+/** Synchronous {@linkcode spoolOutput} (for `unload` handlers and sync code). */
+export function spoolOutputSync(label: string, value: unknown): void {
+  Deno.mkdirSync(SPOOL_DIR, { recursive: true });
+  const safe = label.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+  const body = renderings(value).map(({ view, text }) => `=== ${view}\n${text}\n`).join("");
+  Deno.writeTextFileSync(
+    `${SPOOL_DIR}${safe}.${Deno.pid}.${++spoolCounter}.txt`,
+    `# ${label}\n${body}`,
+  );
+}

@@ -174,21 +174,43 @@ async function runModelInfo(ctx: ProbeContext, target: string): Promise<ProbeRes
 
 async function runGated(ctx: ProbeContext, target: string): Promise<ProbeResult> {
   const { checkRepoAccess } = await import("@huggingface/hub");
-  // 1. Can the token see the repo at all? (The real client's check.)
-  await checkRepoAccess({
-    repo: { type: "model", name: target },
-    accessToken: ctx.token,
-    hubUrl: ctx.hubUrl,
-    fetch: ctx.fetch,
-  });
-  // 2. Is the gate open for this account? (What huggingface_hub's auth_check asks.)
-  const response = await ctx.fetch(`${ctx.hubUrl}/api/models/${target}/auth-check`, {
-    headers: { Authorization: `Bearer ${ctx.token}` },
-    signal: ctx.signal,
-  });
-  await response.body?.cancel();
-  if (!response.ok) return { ok: false, status: response.status };
-  return { ok: true, status: response.status, reason: "terms accepted: files can be downloaded" };
+  // Two independent questions, asked at once:
+  // 1. can the token see the repo at all? (the real client's checkRepoAccess), and
+  // 2. is the gate open for this account? (the Hub's auth-check, as huggingface_hub asks it).
+  const [visible, gate] = await Promise.allSettled([
+    checkRepoAccess({
+      repo: { type: "model", name: target },
+      accessToken: ctx.token,
+      hubUrl: ctx.hubUrl,
+      fetch: ctx.fetch,
+    }),
+    (async () => {
+      const response = await ctx.fetch(`${ctx.hubUrl}/api/models/${target}/auth-check`, {
+        headers: { Authorization: `Bearer ${ctx.token}` },
+        signal: ctx.signal,
+      });
+      const body = response.ok ? undefined : (await response.text()).slice(0, 4096);
+      if (response.ok) await response.body?.cancel();
+      return { status: response.status, body, headers: response.headers };
+    })(),
+  ]);
+  if (visible.status === "rejected") throw visible.reason;
+  if (gate.status === "rejected") throw gate.reason;
+  if (gate.value.status >= 300) {
+    return {
+      ok: false,
+      status: gate.value.status,
+      observed: {
+        url: `${ctx.hubUrl}/api/models/${target}/auth-check`,
+        status: gate.value.status,
+        contentType: gate.value.headers.get("content-type") ?? undefined,
+        errorCode: gate.value.headers.get("x-error-code") ?? undefined,
+        retryAfter: gate.value.headers.get("retry-after") ?? undefined,
+        body: gate.value.body,
+      },
+    };
+  }
+  return { ok: true, status: gate.value.status, reason: "terms accepted: files can be downloaded" };
 }
 
 async function runPrivateRepos(ctx: ProbeContext): Promise<ProbeResult | "no-identity"> {
@@ -196,32 +218,24 @@ async function runPrivateRepos(ctx: ProbeContext): Promise<ProbeResult | "no-ide
   const identity = validation?.identity;
   if (!identity || validation.verdict !== "valid") return "no-identity";
   const { listModels } = await import("@huggingface/hub");
-  const owners = [identity.name, ...identity.orgs.map((o) => o.name)];
-  const counts = await Promise.all(owners.map(async (owner) => {
-    let total = 0;
-    let hidden = 0;
-    for await (
-      const model of listModels({
-        search: { owner },
-        accessToken: ctx.token,
-        hubUrl: ctx.hubUrl,
-        fetch: ctx.fetch,
-        limit: 200,
-      })
-    ) {
-      total++;
-      if (model.private) hidden++;
-    }
-    return { total, private: hidden };
-  }));
-  const total = counts.reduce((n, c) => n + c.total, 0);
-  const privateCount = counts.reduce((n, c) => n + c.private, 0);
+  let total = 0;
+  let privateCount = 0;
+  for await (
+    const model of listModels({
+      search: { owner: identity.name },
+      accessToken: ctx.token,
+      hubUrl: ctx.hubUrl,
+      fetch: ctx.fetch,
+      limit: 500,
+    })
+  ) {
+    total++;
+    if (model.private) privateCount++;
+  }
   return {
     ok: true,
     status: 200,
-    reason: `${privateCount} private of ${total} repos visible (you and ${owners.length - 1} org${
-      owners.length === 2 ? "" : "s"
-    })`,
+    reason: `${privateCount} private of ${total} models visible under ${identity.name}`,
     // carried so the caller can compare with the prediction
     code: privateCount === 0 ? "no-private-visible" : undefined,
   };
@@ -266,7 +280,7 @@ export function describeCall(
     case "gatedAccess":
       return `GET ${hubUrl}/api/models/${entry.target} and …/auth-check (checkRepoAccess)`;
     case "privateRepos":
-      return `GET ${hubUrl}/api/models?author=<you and your orgs> (listModels)`;
+      return `GET ${hubUrl}/api/models?author=<you> (listModels, after whoami)`;
     case "inferWrite":
       return "nothing (inferred from the token's role and scopes)";
     case "chatCompletion":

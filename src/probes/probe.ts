@@ -537,7 +537,7 @@ export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
               reason: "needs your account name, but whoami did not answer (see Authentication)",
             };
         } else if (!result.ok) {
-          row = await fail(undefined);
+          row = await fail(undefined, result.observed ?? rec.last());
         } else if (result.code === "no-private-visible" && predictionFor(p)?.outcome === "fail") {
           row = {
             ...base,

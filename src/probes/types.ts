@@ -7,6 +7,7 @@
  */
 
 import type { ValidationData } from "../hub/types.ts";
+import type { ObservedResponse } from "./diagnose_failure.ts";
 
 /**
  * How one probe ended.
@@ -132,6 +133,8 @@ export interface ProbeResult {
   provider?: string;
   /** The model or repo used, if not set on the entry. */
   target?: string;
+  /** The deciding response of a failure, when the probe read it itself (for the diagnosis). */
+  observed?: ObservedResponse;
 }
 
 /** A custom probe as a function. */

@@ -43,7 +43,7 @@ const CAUSES: Record<string, string> = {
   "missing-gated-permission":
     "gated repos blocked by a missing permission (Read access to public gated repos)",
   "gated-model": "a gated model's terms are not accepted",
-  "missing-repo-permission": "repo reads blocked by the token's scopes (403)",
+  "missing-repo-permission": "repo reads blocked by the token's scopes",
   "repo-not-found": "a repo was not found or is private (404)",
   "no-provider": "a model is served by no Inference Provider",
   "provider-not-serving": "a model is not served by the chosen provider",

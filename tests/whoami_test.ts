@@ -3,6 +3,7 @@
  * client: every persona, every fault, offline mode, caching, endpoints.
  */
 import assert from "node:assert/strict";
+import { login } from "../src/hub/login.ts";
 import { whoami, type WhoamiOptions } from "../src/hub/whoami.ts";
 import type { Validation } from "../src/hub/validation.ts";
 import type { Verdict } from "../src/hub/types.ts";
@@ -435,6 +436,36 @@ Deno.test("without a token, whoami() resolves one and carries the resolution's w
     assert.ok(codes.includes("shadowed-token"), codes.join());
     assert.deepEqual(codes[0], "token-invalid");
     assert.match(v.diagnostics[0].fix, /shadows another saved token/);
+  } finally {
+    resetSession();
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("login({ persist }) saves only a valid token unless forced, and adopts an explicit token", async () => {
+  resetSession();
+  await using sandbox = startSandbox({ quiet: true });
+  const home = await Deno.makeTempDir();
+  const tokenFile = `${home}/token`;
+  const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
+  try {
+    const env = { ...sandbox.env, HF_HOME: home };
+    const bad = await login({ token: PERSONAS.revoked.token, env, persist: true });
+    assert.equal(bad.verdict, "invalid");
+    assert.equal(bad.diagnostics[0].severity, "error");
+    assert.ok(bad.diagnostics.some((d) => d.code === "not-saved"));
+    assert.equal(await exists(tokenFile), false, "nothing written for an invalid token");
+    assert.equal(sessionState().resolution, undefined, "an invalid token is not adopted");
+
+    const ok = await login({ token: PERSONAS.write.token, env, persist: true, name: "nb" });
+    assert.ok(ok.diagnostics.some((d) => d.code === "token-saved"));
+    assert.equal(await Deno.readTextFile(tokenFile), PERSONAS.write.token);
+    assert.equal(sessionState().resolution?.token, PERSONAS.write.token);
+    assert.ok(!JSON.stringify(ok).includes(PERSONAS.write.token));
+
+    const forced = await login({ token: PERSONAS.revoked.token, env, persist: true, force: true });
+    assert.ok(forced.diagnostics.some((d) => d.code === "token-saved"));
+    assert.equal(await Deno.readTextFile(tokenFile), PERSONAS.revoked.token);
   } finally {
     resetSession();
     await Deno.remove(home, { recursive: true });

@@ -61,7 +61,7 @@ function day(isoDate: string | undefined): string | undefined {
 function expiryLabel(data: ValidationData): string | undefined {
   const t = data.token;
   if (!t) return undefined;
-  if (!t.expiresAt) return data.verdict === "valid" ? "never" : undefined;
+  if (!t.expiresAt) return data.verdict === "valid" && t.role ? "never" : undefined;
   const days = daysUntil(t.expiresAt, data.checkedAt);
   const when = day(t.expiresAt);
   if (days === undefined) return when;

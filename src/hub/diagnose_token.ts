@@ -86,7 +86,7 @@ export function daysUntil(toIso: string | undefined, fromIso: string): number | 
 }
 
 function where(source: string | undefined): string {
-  return source ? `\`${source}\`` : "the place the token came from";
+  return source ?? "the place the token came from";
 }
 
 function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {

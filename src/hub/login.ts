@@ -8,6 +8,7 @@
 
 import { redact } from "../_mask.ts";
 import { sessionState } from "../resolve/session_cache.ts";
+import { explicitResolution } from "./_explicit_resolution.ts";
 import type { Diagnostic } from "./types.ts";
 import { Validation } from "./validation.ts";
 import { whoami, type WhoamiOptions } from "./whoami.ts";
@@ -78,6 +79,9 @@ function withDiagnostic(v: Validation, d: Diagnostic): Validation {
  */
 export async function login(options: LoginOptions = {}): Promise<Validation> {
   let resolution = options.resolution;
+  if (!resolution && options.token !== undefined) {
+    resolution = explicitResolution(options.token, options.env);
+  }
   if (!resolution) {
     const { resolveToken } = await import("../resolve/resolve_token.ts");
     const { resolution: _r, persist: _p, name: _n, force: _f, timeoutMs: _t, ...rest } = options;

@@ -9,9 +9,10 @@
 
 import { envFlag } from "../_env.ts";
 import { redact } from "../_mask.ts";
-import { Resolution } from "../resolve/resolution.ts";
+import type { Resolution } from "../resolve/resolution.ts";
 import type { ResolveOptions } from "../resolve/resolve_token.ts";
 import { sessionState } from "../resolve/session_cache.ts";
+import { explicitResolution } from "./_explicit_resolution.ts";
 import { diagnoseToken } from "./diagnose_token.ts";
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "./endpoints.ts";
 import type {
@@ -572,14 +573,7 @@ async function validate(
 export async function whoami(options: WhoamiOptions = {}): Promise<Validation> {
   let resolution = options.resolution;
   if (!resolution && options.token !== undefined) {
-    const { normalizeToken } = await import("../sources/normalize_token.ts");
-    const clean = normalizeToken(options.token, "argument:token");
-    resolution = new Resolution({
-      token: clean.token,
-      source: "argument:token",
-      attempts: [],
-      warnings: clean.warnings,
-    });
+    resolution = explicitResolution(options.token, options.env);
   }
   if (!resolution) {
     const { resolveToken } = await import("../resolve/resolve_token.ts");

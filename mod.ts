@@ -131,14 +131,7 @@ export {
   verdictTone,
 } from "./src/display/validation_card.ts";
 export type { ValidationTextOptions } from "./src/display/validation_card.ts";
-export {
-  badge,
-  hfnaRoot,
-  severityIcon,
-  severityIconHtml,
-  severityTone,
-} from "./src/display/_style.ts";
-export type { SeverityLike, Tone } from "./src/display/_style.ts";
+export type { Tone } from "./src/display/_style.ts";
 
 // --- Probe tables: probe() / diagnosis / renderers (src/probes, src/display/probe_table.ts) ---
 export { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS, probe } from "./src/probes/probe.ts";

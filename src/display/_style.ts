@@ -88,7 +88,7 @@ export const STYLE: string = `<style>${CSS}</style>`;
  *
  * @example Usage
  * ```ts
- * import { badge } from "@hf-notebook/auth";
+ * import { badge } from "./_style.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -110,7 +110,7 @@ export function badge(label: string, tone: Tone | "pro" = "muted"): SafeHtml {
  *
  * @example Usage
  * ```ts
- * import { severityTone } from "@hf-notebook/auth";
+ * import { severityTone } from "./_style.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(severityTone("warning"), "warn");
@@ -130,7 +130,7 @@ const ICONS: Record<SeverityLike, string> = { error: "✖", warning: "▲", info
  *
  * @example Usage
  * ```ts
- * import { severityIcon } from "@hf-notebook/auth";
+ * import { severityIcon } from "./_style.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(severityIcon("error"), "✖");
@@ -148,7 +148,7 @@ export function severityIcon(severity: SeverityLike): string {
  *
  * @example Usage
  * ```ts
- * import { severityIconHtml } from "@hf-notebook/auth";
+ * import { severityIconHtml } from "./_style.ts";
  * import assert from "node:assert/strict";
  *
  * assert.ok(severityIconHtml("warning").toString().includes("hfna-warn"));
@@ -170,7 +170,7 @@ export function severityIconHtml(severity: SeverityLike): SafeHtml {
  *
  * @example Usage
  * ```ts
- * import { badge, hfnaRoot } from "@hf-notebook/auth";
+ * import { badge, hfnaRoot } from "./_style.ts";
  * import assert from "node:assert/strict";
  *
  * const out = hfnaRoot(badge("valid", "ok"), "ok");

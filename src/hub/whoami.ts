@@ -25,6 +25,7 @@ import type {
   Verdict,
 } from "./types.ts";
 import { Validation } from "./validation.ts";
+import { loadHubClient } from "../_clients.ts";
 
 /** Default time limit of one whoami request. */
 export const DEFAULT_WHOAMI_TIMEOUT_MS = 10_000;
@@ -320,7 +321,7 @@ async function ask(ctx: AskContext): Promise<Outcome> {
     return copy;
   };
 
-  const { whoAmI } = await import("@huggingface/hub");
+  const { whoAmI } = await loadHubClient();
   let me: Json;
   try {
     me = await whoAmI({ accessToken: token, hubUrl, fetch: traced }) as unknown as Json;

@@ -9,6 +9,7 @@
 import type { SuiteProbe } from "./default_suite.ts";
 import type { ObservedResponse } from "./diagnose_failure.ts";
 import type { ProbeContext, ProbeEntry, ProbeResult, ProbeTask } from "./types.ts";
+import { loadHubClient, loadInferenceClient } from "../_clients.ts";
 
 /** A fetch that remembers the last response it saw (status, headers, error body). */
 export interface RecordingFetch {
@@ -79,7 +80,7 @@ let quieted = false;
 const NOISE = /^(Auto selected provider|Defaulting to 'auto')/;
 
 async function client(ctx: ProbeContext): Promise<Client> {
-  const { InferenceClient, setLogger } = await import("@huggingface/inference");
+  const { InferenceClient, setLogger } = await loadInferenceClient();
   if (!quieted) {
     // The client logs its provider choice with console.log on every call; in a notebook
     // that is noise around the table. Drop just those lines, forward everything else.
@@ -158,7 +159,7 @@ export async function runInference(
 }
 
 async function runModelInfo(ctx: ProbeContext, target: string): Promise<ProbeResult> {
-  const { modelInfo } = await import("@huggingface/hub");
+  const { modelInfo } = await loadHubClient();
   const info = await modelInfo({
     name: target,
     accessToken: ctx.token,
@@ -173,7 +174,7 @@ async function runModelInfo(ctx: ProbeContext, target: string): Promise<ProbeRes
 }
 
 async function runGated(ctx: ProbeContext, target: string): Promise<ProbeResult> {
-  const { checkRepoAccess } = await import("@huggingface/hub");
+  const { checkRepoAccess } = await loadHubClient();
   // Two independent questions, asked at once:
   // 1. can the token see the repo at all? (the real client's checkRepoAccess), and
   // 2. is the gate open for this account? (the Hub's auth-check, as huggingface_hub asks it).
@@ -217,7 +218,7 @@ async function runPrivateRepos(ctx: ProbeContext): Promise<ProbeResult | "no-ide
   const validation = await ctx.validation();
   const identity = validation?.identity;
   if (!identity || validation.verdict !== "valid") return "no-identity";
-  const { listModels } = await import("@huggingface/hub");
+  const { listModels } = await loadHubClient();
   let total = 0;
   let privateCount = 0;
   for await (

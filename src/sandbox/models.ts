@@ -112,6 +112,8 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
   [
     {
       id: "sandbox/tiny-chat",
+      // The default probe suite names this real Hub model; the sandbox serves it here.
+      aliases: ["meta-llama/Llama-3.1-8B-Instruct"],
       author: "sandbox",
       pipelineTag: "text-generation",
       libraryName: "transformers",
@@ -127,6 +129,8 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
     },
     {
       id: "sandbox/tiny-completion",
+      // The default probe suite names this real Hub model; the sandbox serves it here.
+      aliases: ["HuggingFaceTB/SmolLM3-3B"],
       author: "sandbox",
       pipelineTag: "text-generation",
       libraryName: "transformers",
@@ -224,6 +228,8 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
     },
     {
       id: "sandbox/gated-model",
+      // The default probe suite names this real Hub model; the sandbox serves it here.
+      aliases: ["meta-llama/Llama-3.2-1B"],
       author: "sandbox",
       pipelineTag: "text-generation",
       libraryName: "transformers",

@@ -95,10 +95,38 @@ export async function atomicWrite(
   }
 }
 
+function lockHost(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "?";
+  }
+}
+
+/**
+ * True when the lock names a process on this machine that no longer exists
+ * (its holder was killed mid-write, e.g. a kernel restart): the lock can be
+ * taken over at once instead of after `staleMs`. Only decided on Linux
+ * (`/proc`); anywhere else the age rule applies.
+ */
+async function holderIsDead(lock: string): Promise<boolean> {
+  if (Deno.build.os !== "linux") return false;
+  const text = await Deno.readTextFile(lock).catch(() => "");
+  const match = /^(\d+) (\S+)\n$/.exec(text);
+  if (!match || match[2] !== lockHost() || Number(match[1]) === Deno.pid) return false;
+  try {
+    await Deno.stat(`/proc/${match[1]}`);
+    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound;
+  }
+}
+
 /**
  * Runs `fn` while holding `<path>.lock` (an exclusive create), so concurrent
- * writers (in this process or others) read-modify-write one at a time. A lock
- * older than `staleMs` is taken over (its holder died).
+ * writers (in this process or others) read-modify-write one at a time. The
+ * lock holds the holder's pid and host; a lock whose holder no longer runs
+ * (Linux), or older than `staleMs`, is taken over (its holder died).
  */
 export async function withFileLock<T>(
   path: string,
@@ -110,12 +138,20 @@ export async function withFileLock<T>(
   const started = Date.now();
   for (let delay = 5;; delay = Math.min(delay * 2, 100)) {
     try {
-      (await Deno.open(lock, { write: true, createNew: true, mode: 0o600 })).close();
+      const file = await Deno.open(lock, { write: true, createNew: true, mode: 0o600 });
+      try {
+        await file.write(new TextEncoder().encode(`${Deno.pid} ${lockHost()}\n`));
+      } finally {
+        file.close();
+      }
       break;
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw storageError(lock, "lock", error);
       const info = await Deno.stat(lock).catch(() => undefined);
-      if (info?.mtime && Date.now() - info.mtime.getTime() > staleMs) {
+      if (
+        (info?.mtime && Date.now() - info.mtime.getTime() > staleMs) ||
+        await holderIsDead(lock)
+      ) {
         await Deno.remove(lock).catch(() => {});
         continue;
       }

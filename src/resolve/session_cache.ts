@@ -6,6 +6,7 @@
  * @module
  */
 
+import { maskToken } from "../_mask.ts";
 import type { Resolution } from "./resolution.ts";
 
 /** What the session keeps. Other parts of the module add their own maps here. */
@@ -51,7 +52,30 @@ export function sessionState(): SessionState {
     };
     Object.defineProperty(g, SLOT, { value: state, configurable: true, enumerable: false });
   }
+  if (!Object.hasOwn(state, INSPECT)) {
+    // The validations map is keyed by token: showing the state (console.log, a notebook
+    // cell ending in sessionState()) must show those keys masked.
+    Object.defineProperty(state, INSPECT, { value: inspectState, enumerable: false });
+  }
   return state;
+}
+
+const INSPECT = Symbol.for("Deno.customInspect");
+
+function inspectState(
+  this: SessionState,
+  inspect: (value: unknown, options?: unknown) => string,
+  options: unknown,
+): string {
+  const view = {
+    version: this.version,
+    resolution: this.resolution,
+    pending: this.pending ? "(resolving…)" : undefined,
+    negative: this.negative,
+    validations: new Map([...this.validations].map(([token, v]) => [maskToken(token), v])),
+    stats: this.stats,
+  };
+  return `SessionState ${inspect(view, options)}`;
 }
 
 /**

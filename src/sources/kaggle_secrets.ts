@@ -97,8 +97,11 @@ export const kaggleSecretStore: SecretStore = {
       throw new SecretAccessError(
         name,
         "kaggle",
-        `${where} answered with something that is not JSON (${body.length} bytes, starting ` +
-          `${JSON.stringify(body.slice(0, 40))}). Kaggle's service may be down; try again.`,
+        `${where} answered with something that is not JSON (${body.length} bytes${
+          // Only an HTML page is quoted: any other body might be the secret itself.
+          /^\s*</.test(body)
+            ? `, starting ${JSON.stringify(body.slice(0, 40))}`
+            : ""}). Kaggle's service may be down; try again.`,
       );
     }
     const parsed = json as {

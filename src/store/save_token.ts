@@ -17,8 +17,10 @@ import { readSecretFile } from "../sources/_read_secret_file.ts";
 import { atomicWrite, withFileLock } from "./_atomic_write.ts";
 import { tokenPaths } from "./paths.ts";
 import {
+  looksLikeToken,
   parseStoredTokens,
   serializeStoredTokens,
+  showTokenName,
   validateTokenName,
 } from "./stored_tokens_ini.ts";
 
@@ -156,7 +158,7 @@ export async function forgetToken(
         const names = [...stored.keys()];
         throw new TokenStorageError(
           storedTokensPath,
-          `No stored token is named ${JSON.stringify(options.name)}. Stored names: ${
+          `No stored token is named ${showTokenName(options.name)}. Stored names: ${
             names.length ? names.join(", ") : "(none)"
           }. Nothing was changed.`,
         );
@@ -206,9 +208,11 @@ export async function switchToken(name: string, options: StoreOptions = {}): Pro
     if (token === undefined) {
       throw new TokenStorageError(
         storedTokensPath,
-        `No stored token is named ${JSON.stringify(name)}. Stored names: ${
+        `No stored token is named ${showTokenName(name)}. Stored names: ${
           stored.size ? [...stored.keys()].join(", ") : "(none)"
-        }. Save one with saveToken(token, { name }) or \`deno task hf login --persist --name ${name}\`.`,
+        }. Save one with saveToken(token, { name }) or \`deno task hf login --persist --name ${
+          looksLikeToken(name) ? "<name>" : name
+        }\`.`,
       );
     }
     await atomicWrite(tokenPath, token, options);

@@ -110,10 +110,29 @@ function pythonSort(a: string, b: string): number {
 
 /** Checks that a token name can be a configparser section. */
 export function validateTokenName(name: string): void {
+  if (looksLikeToken(name)) {
+    // Never echo it: it is most likely the token itself.
+    throw new TypeError(
+      `The token name looks like a token itself, not a name. Did you swap the arguments? ` +
+        `Call saveToken(token, { name: "work" }).`,
+    );
+  }
   if (name.trim() === "" || /[\[\]\r\n]/.test(name) || name !== name.trim()) {
     throw new TypeError(
       `The token name ${JSON.stringify(name)} cannot be stored: use a non-empty name without ` +
         `brackets, line breaks or surrounding spaces.`,
     );
   }
+}
+
+/** True for a "name" that is really a token (arguments swapped): it must never be echoed. */
+export function looksLikeToken(name: string): boolean {
+  return /^(hf_|api_org_)[A-Za-z0-9_]{16,}$/.test(name.trim());
+}
+
+/** A name as shown in messages: quoted, or a placeholder when it looks like a token. */
+export function showTokenName(name: string): string {
+  return looksLikeToken(name)
+    ? "(a value that looks like a token — arguments swapped?)"
+    : JSON.stringify(name);
 }

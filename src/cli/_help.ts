@@ -1,0 +1,127 @@
+/**
+ * Help texts of the command line: one for the tool, one per command.
+ *
+ * @module
+ */
+
+import type { Command } from "./_args.ts";
+
+const GLOBAL = `Global options:
+  --hub-url URL         Hub base URL (default: $HF_ENDPOINT, else https://huggingface.co)
+  --inference-url URL   Inference router URL (default: $HF_INFERENCE_ENDPOINT, else
+                        https://router.huggingface.co)
+  --debug               Show what is going on, and stack traces on errors (tokens stay masked)
+  --no-color            No colours (also: NO_COLOR=1, or when stdout is not a terminal)
+  -h, --help            Show help`;
+
+const EXIT = `Exit codes: 0 ok · 1 token not found / not valid (or a probe failed with --strict) ·
+2 usage error · 130 prompt cancelled (Ctrl-C)`;
+
+/** The tool's help. */
+export const TOOL_HELP = `hf — find, check and probe your Hugging Face token
+
+Usage: deno task hf <command> [options]
+       deno run -A src/cli.ts <command> [options]
+
+Commands:
+  whoami    Who the token belongs to and what it may do (the validation card)
+  probe     Try what the token can actually do (Hub reads, inference calls), with fixes
+  login     Find or ask for a token, check it, optionally save it (--persist)
+  logout    Forget stored tokens (the active one, --name NAME, or --all)
+  sources   Every place a token can come from: which one wins, which are shadowed
+  switch    Make a stored named token the active one
+
+The token is looked up in secret stores, HF_TOKEN & co., .env.local/.env, then the
+token file written by \`hf auth login\`; when none has one and stdin is a terminal,
+it is asked for with hidden input. It is only ever shown masked (hf_Ab…xyz).
+
+${GLOBAL}
+
+${EXIT}
+
+Run \`deno task hf <command> --help\` for a command's options.`;
+
+const COMMAND_HELP: Record<Command, string> = {
+  whoami: `Usage: deno task hf whoami [--json]
+
+Resolves the token (asks for it only when stdin is a terminal), checks it with the
+Hub (GET /api/whoami-v2) and prints the validation card: account, role, fine-grained
+permissions, expiry and diagnostics with fixes.
+
+Options:
+  --json                Print the validation as JSON (token masked)
+
+Exits 1 when no token is found or the Hub did not confirm it (invalid, expired,
+rate-limited, server or network trouble, HF_HUB_OFFLINE).`,
+  probe: `Usage: deno task hf probe [options]
+
+Runs small real calls with the token (Hub reads, tiny inference calls, the legacy
+gpt2/DialoGPT checks) and prints each row as it finishes, then the summary. Every
+failure comes with its reason and fix.
+
+Options:
+  --only ID             Run only this probe id (repeatable; "inference" selects inference.*)
+  --skip ID             Leave out this probe id (repeatable)
+  --model ID --task TASK [--provider P]
+                        Add an inference probe (repeatable). TASK: chat-completion,
+                        text-generation, text-classification, token-classification,
+                        feature-extraction
+  --timeout S           Time limit of each probe in seconds (default 15)
+  --concurrency N       Probes in flight at once (default 6)
+  --dry-run             List what would be called; call nothing
+  --strict              Exit 1 when any probe failed (legacy rows count only when
+                        selected with --only: their failure is never the token's)
+  --json                Print the probe table as one JSON document (nothing else on stdout)
+
+Probe ids: hub.whoami, hub.model-info, hub.gated, hub.private-repos, inference.chat,
+inference.text-generation, inference.text-classification, inference.token-classification,
+inference.feature-extraction, legacy.gpt2, legacy.dialogpt, hub.write.
+
+Exits 1 when the Hub refuses the token, or with --strict when a probe failed.`,
+  login: `Usage: deno task hf login [--persist] [--name NAME] [--force]
+
+Resolves the token (hidden prompt when no source has one and stdin is a terminal),
+checks it with the Hub and prints the card.
+
+Options:
+  --persist             Save it like \`hf auth login\`: in stored_tokens under NAME and as
+                        the active token file (mode 0600)
+  --name NAME           Name to save it under (default: the token's name on the Hub,
+                        else "default")
+  --force               Save even if the Hub did not accept it
+
+Without --force, a token that failed validation is never saved (exit 1).`,
+  logout: `Usage: deno task hf logout [--name NAME | --all]
+
+Forgets stored tokens, touching nothing else:
+  (no option)           Remove the active token file; named tokens stay
+  --name NAME           Remove NAME from stored_tokens (and the active token file if it
+                        holds that token)
+  --all                 Remove the active token file and every stored token
+
+Environment variables and .env files are never changed (you are told if one still
+provides a token).`,
+  sources: `Usage: deno task hf sources [--json]
+
+Surveys every token source in resolution order (never prompts, no network) and shows
+which one wins, which are shadowed by it, and which hold malformed values.
+
+Options:
+  --json                Print the table as JSON (tokens masked)
+
+Exits 1 when no source has a token.`,
+  switch: `Usage: deno task hf switch NAME
+
+Makes the stored token NAME the active one (writes the token file, as \`hf auth switch\`).
+Lists the stored names when NAME is unknown.`,
+};
+
+/**
+ * The help text of `command` (or of the tool).
+ *
+ * @param command A command, or `undefined` for the tool.
+ * @returns The help text.
+ */
+export function helpText(command?: Command): string {
+  return command ? `${COMMAND_HELP[command]}\n\n${GLOBAL}\n\n${EXIT}` : TOOL_HELP;
+}

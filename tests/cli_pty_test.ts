@@ -1,0 +1,137 @@
+/**
+ * The command line in a real pseudo-terminal (tmux): the hidden token prompt of
+ * `login` (no echo, Backspace, Enter), colours on a terminal, NO_COLOR, and
+ * Ctrl-C at the prompt (exit 130, terminal modes restored).
+ */
+import assert from "node:assert/strict";
+import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
+import { ptyTest, startPty } from "./_pty.ts";
+
+const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const CLI = `${REPO}/src/cli.ts`;
+const CONFIG = `${REPO}/deno.json`;
+const TOKEN = PERSONAS.read.token; // hf_sandbox_read_alice
+/** Pieces of the token that must never reach the screen while it is typed. */
+const PIECES = [TOKEN, "hf_sandbox", "sandbox_rea", "read_alice", "_alice", "reaX"];
+const COLOUR = new RegExp(String.raw`\x1b\[[0-9;]*m`);
+const PROMPT = "Hugging Face token (input hidden";
+
+/**
+ * Waits for the prompt, then a moment more: readHiddenLine() writes the prompt text *before* it
+ * turns echo off (src/sources/_hidden_input.ts), so keys sent the instant the text shows could
+ * still be echoed by the terminal. The pause is not an assertion; it only steps over that window.
+ */
+async function waitForPrompt(term: { waitFor(p: string): Promise<string> }): Promise<void> {
+  await term.waitFor(PROMPT);
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+let denoDir: string | undefined;
+async function realDenoDir(): Promise<string> {
+  if (denoDir) return denoDir;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+  denoDir = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
+  return denoDir;
+}
+
+/**
+ * argv of `hf <args>` in the pane, with no token anywhere: the token variables (and NO_COLOR,
+ * unless given) are removed from the inherited environment; HOME/HF_HOME are empty temp dirs.
+ */
+function hfCommand(args: string[], keepNoColor = false): string[] {
+  const unset = [
+    "HF_TOKEN",
+    "HUGGING_FACE_HUB_TOKEN",
+    "HUGGINGFACE_HUB_TOKEN",
+    "HF_API_KEY",
+    "HUGGINGFACE_API_KEY",
+    "HF_API_TOKEN",
+    "HF_TOKEN_PATH",
+    "HF_STORED_TOKENS_PATH",
+    "KAGGLE_USER_SECRETS_TOKEN",
+    "CREDENTIALS_DIRECTORY",
+    ...(keepNoColor ? [] : ["NO_COLOR"]),
+  ].flatMap((name) => ["-u", name]);
+  return ["env", ...unset, Deno.execPath(), "run", "-A", "--config", CONFIG, CLI, ...args];
+}
+
+async function tempHome(hubEnv: Record<string, string>) {
+  const dir = await Deno.makeTempDir({ prefix: "hfna-cli-pty-" });
+  return {
+    dir,
+    env: { ...hubEnv, HOME: dir, HF_HOME: `${dir}/hf`, DENO_DIR: await realDenoDir() },
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+function assertNoPiece(screen: string, when: string): void {
+  for (const piece of PIECES) {
+    assert.ok(!screen.includes(piece), `${when}: the screen shows ${JSON.stringify(piece)}`);
+  }
+}
+
+ptyTest("login: hidden prompt, no echo, Backspace, Enter; coloured card", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using home = await tempHome(hub.env);
+  await using term = await startPty(hfCommand(["login"]), { env: home.env, cwd: home.dir });
+  await waitForPrompt(term);
+  // A wrong last character, erased with Backspace, then the rest.
+  await term.type(TOKEN.slice(0, 13) + "X");
+  await term.press("BSpace");
+  assertNoPiece(await term.screen({ history: true }), "while typing");
+  await term.type(TOKEN.slice(13));
+  assertNoPiece(await term.screen({ history: true }), "after typing");
+  await term.press("Enter");
+  await term.waitFor(/Hugging Face token · VALID/);
+  assert.equal(await term.exitCode(), 0);
+  const screen = await term.screen({ history: true });
+  assert.match(screen, /Source\s+prompt:terminal/);
+  assert.match(screen, /Account\s+sandbox-alice/);
+  assert.match(screen, /Token\s+hf_sa…ice/);
+  assert.ok(!screen.includes(TOKEN) && !screen.includes("hf_sandbox"), screen);
+  assert.match(await term.screen({ ansi: true, history: true }), COLOUR);
+  // Exactly one whoami request, with the corrected token.
+  const asked = hub.requests.filter((r) => r.path === "/api/whoami-v2");
+  assert.equal(asked.length, 1);
+  assert.equal(asked[0].persona, "read");
+  const stty = await term.sttyState();
+  assert.ok(stty.echo && stty.icanon, stty.raw);
+});
+
+ptyTest("login with NO_COLOR=1 on a terminal: no colour escapes", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using home = await tempHome(hub.env);
+  await using term = await startPty(hfCommand(["login"], true), {
+    env: { ...home.env, NO_COLOR: "1" },
+    cwd: home.dir,
+  });
+  await waitForPrompt(term);
+  await term.type(TOKEN);
+  await term.press("Enter");
+  await term.waitFor(/Hugging Face token · VALID/);
+  assert.equal(await term.exitCode(), 0);
+  const screen = await term.screen({ ansi: true, history: true });
+  assert.doesNotMatch(screen, COLOUR);
+  assertNoPiece(screen, "NO_COLOR run:\n" + screen);
+});
+
+ptyTest("Ctrl-C at the prompt exits 130 and restores echo and icanon", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using home = await tempHome(hub.env);
+  await using term = await startPty(hfCommand(["login", "--persist"]), {
+    env: home.env,
+    cwd: home.dir,
+  });
+  await waitForPrompt(term);
+  await term.type("hf_sand");
+  await term.press("C-c");
+  assert.equal(await term.exitCode(), 130);
+  const screen = await term.screen({ history: true });
+  assert.match(screen, /error: The token prompt was cancelled/);
+  assert.ok(!screen.includes("hf_sand"), screen);
+  const stty = await term.sttyState();
+  assert.equal(stty.echo, true, stty.raw);
+  assert.equal(stty.icanon, true, stty.raw);
+  assert.equal(hub.requests.length, 0, "nothing was sent");
+  await assert.rejects(Deno.stat(`${home.dir}/hf/token`), Deno.errors.NotFound);
+});

@@ -120,18 +120,24 @@ export async function sources(options: ResolveOptions = {}): Promise<SourcesTabl
       });
     }
   }
+  // The session's source is "in use" only if it still holds that token (the environment may
+  // have changed since); explicit and prompted tokens live in the session itself.
+  const sessionStillThere = session &&
+    (session.source.startsWith("explicit") || session.source.startsWith("prompt:") ||
+      tokens.some((t) => t.source === session.source && t.token === session.token));
+  const activeSource = sessionStillThere ? session.source : tokens[0]?.source;
   const promptable = inJupyterKernel() || platform === "terminal";
   rows.push({
     source: "prompt",
     status: promptable ? "not-found" : "n/a",
-    active: session?.source.startsWith("prompt:") ?? false,
+    active: (sessionStillThere && session?.source.startsWith("prompt:")) ?? false,
     shadowed: false,
     masked: session?.source.startsWith("prompt:") ? session.masked : undefined,
     detail: promptable
       ? "asks when nothing else has a token (hidden input)"
       : "no one can be asked here (no terminal, not in a kernel)",
   });
-  const activeSource = session?.source ?? tokens[0]?.source;
+
   const winner = tokens.find((t) => t.source === activeSource) ?? tokens[0];
   const warnings: TokenWarning[] = [];
   for (const row of rows) {

@@ -35,11 +35,12 @@ export async function readHiddenLine(
   io: HiddenInputIO = { stdin: Deno.stdin, output: Deno.stderr },
 ): Promise<string> {
   const encoder = new TextEncoder();
-  io.output.writeSync(encoder.encode(message));
   const bytes: number[] = [];
   const buffer = new Uint8Array(1024);
+  // Raw mode first, then the prompt: a fast typist must never see an echo.
   io.stdin.setRaw(true);
   try {
+    io.output.writeSync(encoder.encode(message));
     for (;;) {
       const n = await io.stdin.read(buffer);
       if (n === null) throw new PromptCancelled();

@@ -8,7 +8,7 @@
  */
 
 /** The Python cell that bridges Colab's vault to the Deno kernel. */
-export const COLAB_BRIDGE_CELL = [
+export const COLAB_BRIDGE_CELL: string = [
   "# Run this in a Python cell of the same Colab runtime, then restart the Deno kernel:",
   "import os",
   "from google.colab import userdata",

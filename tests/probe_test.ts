@@ -91,7 +91,7 @@ const CASES: [string, ProbeFailureFacts, string, RegExp, RegExp][] = [
     },
     "expired-token",
     /expired/,
-    /http:\/\/hub\.test\/settings\/tokens/,
+    /https:\/\/huggingface\.co\/settings\/tokens/,
   ],
   [
     "403 fine-grained without inference permission",

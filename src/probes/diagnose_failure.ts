@@ -10,6 +10,7 @@
 import { redact } from "../_mask.ts";
 import { DEFAULT_HUB_URL } from "../hub/endpoints.ts";
 import type { ValidationData } from "../hub/types.ts";
+import { TOKENS_PAGE } from "../hub/diagnose_token.ts";
 
 /** The permission id behind "Make calls to Inference Providers". */
 const INFERENCE_PERMISSION = "inference.serverless.write";
@@ -272,7 +273,8 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
   const status = statusOf(facts);
   const body = clean(bodyText(facts));
   const where = host(facts);
-  const tokensPage = `${hub}/settings/tokens`;
+  // Tokens are managed on huggingface.co even when the Hub is reached through a mirror.
+  const tokensPage = TOKENS_PAGE;
   const deployed = `${hub}/models?inference_provider=all`;
 
   // 1. The probe did not finish.

@@ -11,6 +11,7 @@
 import { maskToken, redact } from "../_mask.ts";
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
 import type { ValidationData, Verdict } from "../hub/types.ts";
+import { TOKENS_PAGE } from "../hub/diagnose_token.ts";
 import type { Resolution } from "../resolve/resolution.ts";
 import { DEFAULT_SUITE, type SuiteProbe } from "./default_suite.ts";
 import {
@@ -470,7 +471,7 @@ export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
           ...(prediction?.outcome === "fail"
             ? {
               fix: `If you need to push, create a write token (or a fine-grained token with ` +
-                `"${PROBE_PERMISSION_LABELS.repoWrite}") at ${hubUrl}/settings/tokens.`,
+                `"${PROBE_PERMISSION_LABELS.repoWrite}") at ${TOKENS_PAGE}.`,
             }
             : {}),
         };
@@ -546,7 +547,7 @@ export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
             latencyMs: latency(),
             code: "missing-repo-permission",
             reason: `${result.reason}: this fine-grained token cannot see private repos`,
-            fix: `At ${hubUrl}/settings/tokens, edit the token → Repositories → tick ` +
+            fix: `At ${TOKENS_PAGE}, edit the token → Repositories → tick ` +
               `"${PROBE_PERMISSION_LABELS.repoRead}".`,
           };
         } else {

@@ -162,7 +162,8 @@ export function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, "");
 }
 
-function onPath(binary: string): boolean {
+/** Whether an executable named `binary` is in a directory of `PATH`. */
+export function onPath(binary: string): boolean {
   const path = Deno.env.get("PATH") ?? "";
   for (const dir of path.split(":")) {
     if (!dir) continue;

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { isCi, realPartTest } from "./_jupyter.ts";
+import { isCi, onPath, realPartTest } from "./_jupyter.ts";
 
 /** Options for {@linkcode startPty}. */
 export interface StartPtyOptions {
@@ -67,18 +67,6 @@ export interface Pty extends AsyncDisposable {
 const REPO_ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const APT_HINT = "apt-get install tmux";
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function onPath(binary: string): boolean {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (!dir) continue;
-    try {
-      if (Deno.statSync(`${dir}/${binary}`).isFile) return true;
-    } catch {
-      // not here
-    }
-  }
-  return false;
-}
 
 let available: boolean | undefined;
 

@@ -70,13 +70,14 @@ export function detectPlatform(options: DetectPlatformOptions = {}): Platform {
   if (isKaggle(env)) return "kaggle";
   if (isSpace(env)) return "spaces";
   if (options.kernel ?? inJupyterKernel()) return "jupyter";
-  let tty = options.tty;
-  if (tty === undefined) {
-    try {
-      tty = Deno.stdin.isTerminal();
-    } catch {
-      tty = false;
-    }
+  return (options.tty ?? stdinIsTerminal()) ? "terminal" : "headless";
+}
+
+/** True when standard input is a terminal someone can type into. */
+export function stdinIsTerminal(): boolean {
+  try {
+    return Deno.stdin.isTerminal();
+  } catch {
+    return false;
   }
-  return tty ? "terminal" : "headless";
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { inJupyterKernel } from "./platform.ts";
+import { inJupyterKernel, stdinIsTerminal } from "./platform.ts";
 import { PromptCancelled, readHiddenLine } from "./_hidden_input.ts";
 
 /** The default prompt text. */
@@ -68,15 +68,7 @@ export async function promptForToken(options: PromptOptions = {}): Promise<Promp
     }
     return { kind: "answered", value, via: "jupyter" };
   }
-  let tty = options.tty;
-  if (tty === undefined) {
-    try {
-      tty = Deno.stdin.isTerminal();
-    } catch {
-      tty = false;
-    }
-  }
-  if (!tty) {
+  if (!(options.tty ?? stdinIsTerminal())) {
     return {
       kind: "unavailable",
       reason:

@@ -7,8 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
-import { parseEnv } from "node:util";
+import { join } from "./_path.ts";
 import { readSecretFile } from "./_read_secret_file.ts";
 import { ALL_TOKEN_NAMES, LEGACY_ENV_NAMES, legacyAliasWarning } from "./env_vars.ts";
 import { worldReadableWarning } from "./file_secrets.ts";
@@ -30,8 +29,14 @@ function lineOf(text: string, key: string): number[] {
  * @param text File content.
  * @param file File name for source ids (e.g. `.env.local`).
  * @param names Names to look for, in order.
+ * @param parseEnv `node:util`'s `parseEnv` (passed in so that node:util loads lazily).
  */
-export function lookupDotenv(text: string, file: string, names: readonly string[]): SourceLookup {
+export function lookupDotenv(
+  text: string,
+  file: string,
+  names: readonly string[],
+  parseEnv: (text: string) => object,
+): SourceLookup {
   const clean = text.replace(/^\uFEFF/, "");
   let parsed: Record<string, string>;
   try {
@@ -128,7 +133,10 @@ export function dotenvSources(
         return { outcome: "not-found", detail: `no ${file} in ${ctx.cwd}` };
       }
       if (read.kind === "error") return { outcome: "error", detail: read.message };
-      const hit = lookupDotenv(read.text, file, names);
+      // node:util is loaded only when a dotenv file exists: importing any node: module costs
+      // ~25 ms (Node compatibility layer), too much for every `import "@hf-notebook/auth"`.
+      const { parseEnv } = await import("node:util");
+      const hit = lookupDotenv(read.text, file, names, parseEnv);
       if (hit.outcome === "found" && read.worldReadable) {
         hit.warnings = [...(hit.warnings ?? []), {
           code: "world-readable",

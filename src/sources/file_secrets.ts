@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "./_path.ts";
 import { envNonEmpty } from "../_env.ts";
 import { SecretAccessError } from "../errors.ts";
 import { readSecretFile } from "./_read_secret_file.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../sources/_path.ts";
 import { TokenStorageError } from "../errors.ts";
 
 /** Options of {@linkcode atomicWrite}. */

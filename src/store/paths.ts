@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../sources/_path.ts";
 import { type EnvLike, envNonEmpty } from "../_env.ts";
 
 /** Resolved token locations. */

@@ -1,0 +1,286 @@
+/**
+ * `deno task bench`: whole-process measurements plus the `deno bench` cases,
+ * printed as a table and written into the generated section of BENCHMARKS.md.
+ *
+ * 1. import cost: `import mod.ts` vs an empty script, warm cache, interleaved
+ *    subprocess runs, medians (target ≤ +15 ms), plus which npm packages
+ *    the import loads (target: none — the Hugging Face clients load lazily);
+ * 2. cached calls: getToken() and whoami() after the first call make 0 requests
+ *    and 0 file operations (session stats, a counting fetch, and wrapped
+ *    Deno file APIs in a subprocess), and their time per call (`deno bench`);
+ * 3. probe table vs slowest probe vs sequential at 200/50 ms latency
+ *    (tests/bench/probe_bench.ts, by the probe helper);
+ * 4. memory: RSS added by import + login + probe in one process.
+ *
+ * Exits non-zero when a target is missed. Budget: well under 5 minutes.
+ */
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CONFIG = `${ROOT}deno.json`;
+const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
+const started = performance.now();
+
+interface Row {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+const rows: Row[] = [];
+const extra: string[] = [];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    ok: out.success,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+async function timed(args: string[]): Promise<number> {
+  const t0 = performance.now();
+  const r = await run(args);
+  const ms = performance.now() - t0;
+  if (!r.ok) throw new Error(`${args.join(" ")} failed:\n${r.stderr}`);
+  return ms;
+}
+
+const tmp = await Deno.makeTempDir({ prefix: "hfna-bench-" });
+try {
+  // ---- 1. import cost ---------------------------------------------------------------------
+  const empty = `${tmp}/empty.ts`;
+  const importer = `${tmp}/import.ts`;
+  await Deno.writeTextFile(empty, "export {};\n");
+  await Deno.writeTextFile(importer, `import * as m from "${ROOT}mod.ts";\nvoid m;\n`);
+  const argsOf = (file: string) => ["run", "-A", "--no-check", "--config", CONFIG, file];
+  for (let i = 0; i < 2; i++) await timed(argsOf(importer)), await timed(argsOf(empty)); // warm
+  const tEmpty: number[] = [];
+  const tImport: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    tEmpty.push(await timed(argsOf(empty)));
+    tImport.push(await timed(argsOf(importer)));
+  }
+  const added = median(tImport) - median(tEmpty);
+  rows.push({
+    what: `import mod.ts (warm cache), median of ${RUNS} runs each`,
+    target: "≤ +15 ms over an empty script",
+    measured: `+${added.toFixed(1)} ms (${median(tImport).toFixed(0)} vs ${
+      median(tEmpty).toFixed(0)
+    } ms)`,
+    met: added <= 15,
+  });
+
+  // Which npm packages does the import load? (The HF clients must load on first use only.)
+  const graph = await run(["info", "--json", "--config", CONFIG, `${ROOT}mod.ts`]);
+  const info = JSON.parse(graph.stdout) as {
+    modules: {
+      specifier: string;
+      dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
+    }[];
+  };
+  const staticNpm = new Set<string>();
+  const dynamicNpm = new Set<string>();
+  for (const m of info.modules) {
+    if (!m.specifier.startsWith("file:")) continue;
+    for (const d of m.dependencies ?? []) {
+      const spec = d.code?.specifier ?? "";
+      if (!spec.startsWith("npm:") && !spec.startsWith("@")) continue;
+      (d.isDynamic ? dynamicNpm : staticNpm).add(spec);
+    }
+  }
+  rows.push({
+    what: "npm packages imported eagerly by mod.ts",
+    target: "none (clients load lazily)",
+    measured: staticNpm.size
+      ? [...staticNpm].join(", ")
+      : `none (${dynamicNpm.size} lazy: ${
+        [...dynamicNpm].map((s) => s.replace(/^npm:/, "").replace(/@\^?[\d.]+$/, "")).join(", ")
+      })`,
+    met: staticNpm.size === 0,
+  });
+
+  // ---- 2. cached calls: no I/O -------------------------------------------------------------
+  const ioScript = `${tmp}/io.ts`;
+  await Deno.writeTextFile(
+    ioScript,
+    `
+import { getToken, sessionState, whoami } from "${ROOT}mod.ts";
+import { PERSONAS, startSandbox } from "${ROOT}src/sandbox/mod.ts";
+await using hub = startSandbox({ quiet: true });
+const home = await Deno.makeTempDir();
+await Deno.writeTextFile(home + "/token", PERSONAS.read.token, { mode: 0o600 });
+let requests = 0;
+const fetch: typeof globalThis.fetch = (i, init) => { requests++; return globalThis.fetch(i, init); };
+const fileOps: Record<string, number> = {};
+const d = Deno as unknown as Record<string, unknown>;
+for (const name of ["readTextFile", "readFile", "stat", "lstat", "open", "readDir", "readLink"]) {
+  const original = d[name] as (...a: unknown[]) => unknown;
+  d[name] = (...a: unknown[]) => { fileOps[name] = (fileOps[name] ?? 0) + 1; return original.apply(Deno, a); };
+}
+const opts = { env: { HF_HOME: home }, cwd: home, mountedSecretDirs: [], kaggle: false, prompt: false };
+await getToken(opts);
+await whoami({ hubUrl: hub.url, env: {}, fetch });
+const stats0 = structuredClone(sessionState().stats);
+const before = { requests, files: Object.values(fileOps).reduce((a, b) => a + b, 0), hub: hub.requests.length };
+const N = 1000;
+const t0 = performance.now();
+for (let i = 0; i < N; i++) await getToken();
+const tGet = (performance.now() - t0) / N;
+const t1 = performance.now();
+for (let i = 0; i < N; i++) await whoami({ hubUrl: hub.url, env: {}, fetch });
+const tWho = (performance.now() - t1) / N;
+const stats1 = sessionState().stats;
+console.log(JSON.stringify({
+  requests: requests - before.requests,
+  hubRequests: hub.requests.length - before.hub,
+  fileOps: Object.values(fileOps).reduce((a, b) => a + b, 0) - before.files,
+  statRequests: stats1.requests - stats0.requests,
+  statFileReads: stats1.fileReads - stats0.fileReads,
+  resolutions: stats1.resolutions - stats0.resolutions,
+  firstCallFileOps: before.files,
+  usGet: tGet * 1000, usWho: tWho * 1000,
+}));
+await Deno.remove(home, { recursive: true });
+`,
+  );
+  const io = await run(["run", "-A", "--no-check", "--config", CONFIG, ioScript]);
+  if (!io.ok) throw new Error(`io script failed:\n${io.stderr}`);
+  const m = JSON.parse(io.stdout.trim().split("\n").at(-1)!);
+  const zero = m.requests + m.hubRequests + m.statRequests === 0 &&
+    m.fileOps + m.statFileReads + m.resolutions === 0;
+  rows.push({
+    what: "getToken() + whoami() ×1000 after the first call",
+    target: "0 requests, 0 file operations",
+    measured: `${m.requests} requests (fetch), ${m.hubRequests} (sandbox), ${m.statRequests} ` +
+      `(stats); ${m.fileOps} file ops (wrapped Deno APIs), ${m.statFileReads} (stats); first ` +
+      `call: ${m.firstCallFileOps} file ops`,
+    met: zero,
+  });
+  extra.push(
+    `In-process loop (1000 calls): getToken() ${m.usGet.toFixed(2)} µs/call, whoami() ` +
+      `${m.usWho.toFixed(2)} µs/call.`,
+  );
+
+  // deno bench cases (time per call).
+  const bench = await run(["bench", "-A", "--no-check", "--json", "tests/bench/session_bench.ts"]);
+  if (!bench.ok) throw new Error(`deno bench failed:\n${bench.stderr}`);
+  const benchJson = JSON.parse(bench.stdout) as {
+    benches: { name: string; results: { ok?: { avg: number; p99: number } }[] }[];
+  };
+  for (const b of benchJson.benches) {
+    const r = b.results[0]?.ok;
+    if (!r) continue;
+    const us = r.avg / 1000;
+    const limit = b.name.startsWith("whoami") ? 100 : b.name.startsWith("getToken") ? 10 : 50;
+    rows.push({
+      what: `deno bench: ${b.name}`,
+      target: `≤ ${limit} µs/call`,
+      measured: `${us < 1 ? `${r.avg.toFixed(0)} ns` : `${us.toFixed(1)} µs`} avg, p99 ${
+        (r.p99 / 1000).toFixed(1)
+      } µs`,
+      met: us <= limit,
+    });
+  }
+
+  // ---- 3. probe table ---------------------------------------------------------------------
+  const probeBench = await run(["run", "-A", "--no-check", "tests/bench/probe_bench.ts"]);
+  const probeOut = (probeBench.stdout + probeBench.stderr).trim();
+  extra.push(
+    "Probe table (tests/bench/probe_bench.ts, by the probe helper):\n\n```\n" + probeOut + "\n```",
+  );
+  for (const line of probeOut.split("\n").filter((l) => /^\d+ ms\s/.test(l))) {
+    const cells = line.split("│").map((c) => c.trim());
+    rows.push({
+      what: `probe() at ${cells[0]}/request: concurrent vs slowest single probe`,
+      target: "≤ 1.25×",
+      measured: `${cells[1]} vs ${cells[2]}: ${cells[4].replace(/ [✔✖].*/, "")}`,
+      met: cells[4].includes("✔"),
+    });
+    rows.push({
+      what: `probe() at ${cells[0]}/request: sequential vs concurrent`,
+      target: "≥ 4× faster",
+      measured: `${cells[3]} vs ${cells[1]}: ${cells[5].replace(/ [✔✖].*/, "")}`,
+      met: cells[5].includes("✔"),
+    });
+  }
+  if (!probeOut.match(/^\d+ ms\s/m)) {
+    rows.push({ what: "probe bench", target: "runs", measured: "failed to run", met: false });
+  }
+
+  // ---- 4. memory --------------------------------------------------------------------------
+  const memScript = `${tmp}/mem.ts`;
+  await Deno.writeTextFile(
+    memScript,
+    `
+import { PERSONAS, startSandbox } from "${ROOT}src/sandbox/mod.ts";
+await using hub = startSandbox({ quiet: true });
+const rss = () => Deno.memoryUsage().rss;
+const r0 = rss();
+const mod = await import("${ROOT}mod.ts");
+const r1 = rss();
+const v = await mod.login({ token: PERSONAS.read.token, hubUrl: hub.url, env: {}, display: false });
+const r2 = rss();
+await mod.probe({ token: PERSONAS.read.token, hubUrl: hub.url, inferenceUrl: hub.inferenceUrl, env: {}, display: false });
+const r3 = rss();
+console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, loginMb: (r2 - r1) / 2 ** 20, probeMb: (r3 - r2) / 2 ** 20, totalMb: (r3 - r0) / 2 ** 20 }));
+`,
+  );
+  const mems: { importMb: number; loginMb: number; probeMb: number; totalMb: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const mem = await run(["run", "-A", "--no-check", "--config", CONFIG, memScript]);
+    if (!mem.ok) throw new Error(`memory script failed:\n${mem.stderr}`);
+    mems.push(JSON.parse(mem.stdout.trim().split("\n").at(-1)!));
+  }
+  const med = (k: keyof typeof mems[0]) => median(mems.map((x) => x[k]));
+  rows.push({
+    what: "RSS added by import + login + probe (one process, median of 3)",
+    target: "≤ 150 MB",
+    measured: `${med("totalMb").toFixed(1)} MB (import ${med("importMb").toFixed(1)}, login ${
+      med("loginMb").toFixed(1)
+    }, probe ${med("probeMb").toFixed(1)})`,
+    met: med("totalMb") <= 150,
+  });
+} finally {
+  await Deno.remove(tmp, { recursive: true });
+}
+
+// ---- report ---------------------------------------------------------------------------------
+const seconds = (performance.now() - started) / 1000;
+const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(
+  /model name\s*:\s*(.*)/,
+)?.[1] ?? Deno.build.arch;
+const machine =
+  `${navigator.hardwareConcurrency} cores (${cpu}), ${Deno.build.os}, Deno ${Deno.version.deno}`;
+const table = [
+  "| measurement | target | measured | met? |",
+  "| --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "✔ yes" : "✖ no"} |`),
+].join("\n");
+const section = `<!-- bench:start (generated by \`deno task bench\`; do not edit by hand) -->\n\n` +
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; the bench took ` +
+  `${seconds.toFixed(0)} s.\n\n${table}\n\n${extra.join("\n\n")}\n\n<!-- bench:end -->`;
+console.log(table);
+for (const e of extra) console.log(`\n${e}`);
+console.log(`\n${machine}; ${seconds.toFixed(0)} s`);
+
+const mdPath = `${ROOT}BENCHMARKS.md`;
+const md = await Deno.readTextFile(mdPath).catch(() => "");
+const re = /<!-- bench:start[\s\S]*?<!-- bench:end -->/;
+await Deno.writeTextFile(mdPath, re.test(md) ? md.replace(re, section) : `${md}\n${section}\n`);
+if (rows.some((r) => !r.met)) {
+  console.error("bench: a target was missed (see ✖ rows)");
+  Deno.exit(1);
+}

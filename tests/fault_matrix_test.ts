@@ -332,7 +332,7 @@ const CASES: Case[] = [
     row: "hub.whoami",
     url: "refused",
     verdict: "failed",
-    code: "connection-failed",
+    code: "offline",
     reason: /127\.0\.0\.1:\d+ refused/,
   },
   {
@@ -342,7 +342,18 @@ const CASES: Case[] = [
     url: "dns",
     timeoutMs: 10_000,
     verdict: "failed",
+    code: "offline",
     reason: /Could not resolve the host name hfna-does-not-exist\.invalid \(DNS\)/,
+  },
+  {
+    kind: "probe",
+    name: "whoami row: truncated-json says what happened",
+    row: "hub.whoami",
+    fault: "truncated-json",
+    match: WHOAMI,
+    verdict: "failed",
+    code: "unexpected-response",
+    reason: /truncated|not valid JSON/,
   },
   {
     kind: "probe",
@@ -353,22 +364,6 @@ const CASES: Case[] = [
     verdict: "failed",
     code: "offline",
     reason: /Could not resolve the Inference Providers router: the name lookup \(DNS\) failed/,
-  },
-];
-
-/**
- * Known bugs in src/probes (reported to the lead, not fixed here: not this
- * helper's code). Run with HFNA_KNOWN_BUGS=1 to see them fail.
- */
-const KNOWN_BUGS: Case[] = [
-  {
-    kind: "probe",
-    name: "whoami row: truncated-json says what happened (today: 'Failed for an unknown reason.')",
-    row: "hub.whoami",
-    fault: "truncated-json",
-    match: WHOAMI,
-    verdict: "failed",
-    reason: /truncated|not valid JSON/,
   },
 ];
 
@@ -443,12 +438,4 @@ Deno.test(`fault matrix has at least 15 cases (${CASES.length})`, () => {
 
 for (const c of CASES) {
   Deno.test(`fault matrix: ${c.kind} — ${c.name}`, () => runCase(c));
-}
-
-for (const c of KNOWN_BUGS) {
-  Deno.test({
-    name: `fault matrix (known bug, src/probes): ${c.name}`,
-    ignore: Deno.env.get("HFNA_KNOWN_BUGS") !== "1",
-    fn: () => runCase(c),
-  });
 }

@@ -213,6 +213,18 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(workers);
 }
 
+/** Validation failure codes → the probe codes the other rows use for the same cause. */
+const FAILURE_CODES: Partial<Record<string, ProbeFailureCode>> = {
+  "html-error-page": "unexpected-response",
+  "truncated-response": "unexpected-response",
+  "malformed-response": "unexpected-response",
+  "timeout": "timeout",
+  "dns-error": "offline",
+  "connection-refused": "offline",
+  "connection-reset": "connection-failed",
+  "tls-error": "connection-failed",
+};
+
 const VERDICT_CODES: Partial<Record<Verdict, ProbeFailureCode>> = {
   invalid: "invalid-token",
   expired: "expired-token",
@@ -514,14 +526,18 @@ export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
             latencyMs: latency(),
             reason: who + role,
           };
-        } else if (v?.status !== undefined) {
+        } else if (v?.status !== undefined && v.status >= 300 && v.status !== 503) {
           row = await fail(undefined, rec.last() ?? { status: v.status });
         } else {
+          // A broken 2xx body, a 503 (not a model loading: this is the Hub API) or the
+          // network: the validation already says exactly what happened on the whoami call.
           row = {
             ...base,
             verdict: "failed",
             latencyMs: latency(),
-            code: (v && VERDICT_CODES[v.verdict]) ?? "unknown",
+            ...(v?.status !== undefined ? { status: v.status } : {}),
+            code: (v?.failure && FAILURE_CODES[v.failure.code]) ??
+              (v && VERDICT_CODES[v.verdict]) ?? "unknown",
             reason: v?.reason ?? "The token could not be validated.",
             fix: v?.diagnostics[0]?.fix ?? "Run again; check the network connection.",
           };

@@ -22,7 +22,8 @@ const CSS = `
 font-size:13px;line-height:1.45;color:var(--jp-ui-font-color1,#1f2328);
 background:var(--jp-layout-color1,#ffffff);border:1px solid var(--jp-border-color2,#d0d7de);
 border-left-width:4px;border-radius:6px;max-width:760px;padding:10px 14px;margin:4px 0;
-box-sizing:border-box;overflow-wrap:anywhere;word-break:normal}
+box-sizing:border-box;overflow-wrap:anywhere;word-break:normal;
+--hfna-muted:#59636e;--hfna-muted:color-mix(in srgb,var(--jp-ui-font-color1,#1f2328) 70%,var(--jp-layout-color1,#ffffff))}
 .hfna *{box-sizing:border-box}
 .hfna.hfna-tone-ok{border-left-color:#1a7f37}
 .hfna.hfna-tone-error{border-left-color:#cf222e;background:linear-gradient(rgba(207,34,46,.07),rgba(207,34,46,.07)),var(--jp-layout-color1,#ffffff)}
@@ -31,8 +32,8 @@ box-sizing:border-box;overflow-wrap:anywhere;word-break:normal}
 .hfna.hfna-tone-muted{border-left-color:#6e7781}
 .hfna-head{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px;margin:0 0 6px}
 .hfna-title{font-weight:600;font-size:14px}
-.hfna-sub{color:var(--jp-ui-font-color2,#59636e)}
-.hfna-muted{color:var(--jp-ui-font-color2,#59636e)}
+.hfna-sub{color:var(--hfna-muted,#59636e)}
+.hfna-muted{color:var(--hfna-muted,#59636e)}
 .hfna-badge{display:inline-block;padding:0 8px;border-radius:999px;font-size:11.5px;font-weight:600;
 line-height:18px;white-space:nowrap;color:#ffffff;background:#6e7781}
 .hfna-badge.hfna-ok{background:#1a7f37}
@@ -45,23 +46,25 @@ line-height:18px;white-space:nowrap;color:#ffffff;background:#6e7781}
 font-size:12px;background:var(--jp-layout-color2,#f6f8fa);color:var(--jp-ui-font-color1,#1f2328);
 padding:0 4px;border-radius:4px}
 .hfna dl.hfna-kv{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:4px 0 8px}
-.hfna dl.hfna-kv dt{color:var(--jp-ui-font-color2,#59636e);margin:0}
+.hfna dl.hfna-kv dt{color:var(--hfna-muted,#59636e);margin:0}
 .hfna dl.hfna-kv dd{margin:0;min-width:0}
 .hfna h4.hfna-section{font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.04em;
-color:var(--jp-ui-font-color2,#59636e);margin:10px 0 4px;padding:0}
+color:var(--hfna-muted,#59636e);margin:10px 0 4px;padding:0}
 .hfna table.hfna-table{border-collapse:collapse;width:100%;margin:4px 0 6px;font-size:12.5px;table-layout:auto}
 .hfna table.hfna-table th,.hfna table.hfna-table td{border:1px solid var(--jp-border-color2,#d0d7de);
 padding:3px 8px;text-align:left;vertical-align:top;color:var(--jp-ui-font-color1,#1f2328)}
-.hfna table.hfna-table th{background:var(--jp-layout-color2,#f6f8fa);font-weight:600}
+.hfna table.hfna-table th{background:var(--jp-layout-color2,#f6f8fa);font-weight:600;white-space:nowrap}
+.hfna .hfna-nowrap{white-space:nowrap;overflow-wrap:normal}
+.hfna table.hfna-table tbody tr:nth-child(n),.hfna table.hfna-table tbody tr:nth-child(n):hover{background:transparent}
 .hfna table.hfna-table td.hfna-num,.hfna table.hfna-table th.hfna-num{text-align:right;white-space:nowrap}
 .hfna ul.hfna-diags{list-style:none;margin:4px 0 0;padding:0}
 .hfna ul.hfna-diags li{display:grid;grid-template-columns:1.4em minmax(0,1fr);gap:0 4px;margin:0 0 6px;padding:0}
 .hfna .hfna-icon{font-weight:700;text-align:center}
-.hfna .hfna-icon.hfna-error{color:#cf222e}
-.hfna .hfna-icon.hfna-warn{color:#bf8700}
-.hfna .hfna-icon.hfna-info{color:#0969da}
-.hfna .hfna-icon.hfna-ok{color:#1a7f37}
-.hfna .hfna-fix{color:var(--jp-ui-font-color2,#59636e)}
+.hfna .hfna-icon.hfna-error{color:#a40e26;color:color-mix(in srgb,#cf222e 62%,var(--jp-ui-font-color1,#1f2328))}
+.hfna .hfna-icon.hfna-warn{color:#7d4e00;color:color-mix(in srgb,#bf8700 62%,var(--jp-ui-font-color1,#1f2328))}
+.hfna .hfna-icon.hfna-info{color:#0550ae;color:color-mix(in srgb,#0969da 62%,var(--jp-ui-font-color1,#1f2328))}
+.hfna .hfna-icon.hfna-ok{color:#116329;color:color-mix(in srgb,#1a7f37 62%,var(--jp-ui-font-color1,#1f2328))}
+.hfna .hfna-fix{color:var(--hfna-muted,#59636e)}
 .hfna .hfna-reason{margin:2px 0 6px}
 .hfna .hfna-foot{margin-top:6px;font-size:11.5px}
 `.replace(/\n/g, "");

@@ -68,7 +68,7 @@ export function renderSourcesHtml(data: SourcesData): string {
           row.active ? "in use" : row.shadowed ? "shadowed" : row.status,
           row.active ? "ok" : row.shadowed ? "warn" : TONES[row.status],
         )}</td>
-        <td><code>${row.masked ?? ""}</code></td>
+        <td>${row.masked ? html`<code class="hfna-nowrap">${row.masked}</code>` : ""}</td>
         <td>${row.detail ?? ""}</td>
       </tr>
     `

@@ -40,16 +40,39 @@ function tableTone(data: ProbeTableData): Tone {
   return "ok";
 }
 
-/** Extra rules for the probe table, scoped under `.hfna-probes`. */
-const PROBE_CSS = `<style>.hfna.hfna-probes{max-width:980px}
-.hfna-probes td.hfna-target{overflow-wrap:anywhere;word-break:break-word;min-width:8em;max-width:22em}
-.hfna-probes td.hfna-cap{min-width:9em}
-.hfna-probes td.hfna-why{min-width:14em}
+/**
+ * Extra rules for the probe table, scoped under `.hfna-probes`. Column widths keep model ids
+ * on two or three lines in a wide output; below 640 px (a narrow notebook column) every row
+ * becomes a small card: capability, result, HTTP and time on one line, then the model,
+ * provider and reason, so nothing is cut off or squeezed to one character per line.
+ */
+const PROBE_CSS = `<style>.hfna.hfna-probes{max-width:980px;container-type:inline-size}
+.hfna-probes td.hfna-cap{width:14%}
+.hfna-probes td.hfna-target{overflow-wrap:anywhere;width:20%}
+.hfna-probes td.hfna-prov{width:10%;overflow-wrap:normal}
+.hfna-probes td.hfna-res,.hfna-probes td.hfna-num{width:1%;white-space:nowrap}
+.hfna-probes td.hfna-why{width:42%}
+@container (max-width:640px){
+.hfna.hfna-probes table.hfna-table,.hfna.hfna-probes table.hfna-table tbody{display:block;border:0}
+.hfna.hfna-probes table.hfna-table thead{display:none}
+.hfna.hfna-probes table.hfna-table tr{display:grid;grid-template-columns:minmax(0,1fr) auto auto auto;gap:2px 10px;
+border:1px solid var(--jp-border-color2,#d0d7de);border-radius:4px;padding:4px 8px;margin:0 0 6px}
+.hfna.hfna-probes table.hfna-table td{display:block;border:0;padding:0;width:auto;min-width:0}
+.hfna.hfna-probes table.hfna-table td.hfna-cap{grid-area:1/1;font-weight:600}
+.hfna.hfna-probes table.hfna-table td.hfna-res{grid-area:1/2}
+.hfna.hfna-probes table.hfna-table td.hfna-http{grid-area:1/3}
+.hfna.hfna-probes table.hfna-table td.hfna-time{grid-area:1/4}
+.hfna.hfna-probes table.hfna-table td.hfna-target{grid-area:2/1/3/5}
+.hfna.hfna-probes table.hfna-table td.hfna-prov{grid-area:3/1/4/5}
+.hfna.hfna-probes table.hfna-table td.hfna-why{grid-area:4/1/5/5}
+.hfna.hfna-probes table.hfna-table td.hfna-http:not(:empty)::before{content:"HTTP "}
+.hfna.hfna-probes table.hfna-table td.hfna-prov::before{content:"provider: "}
+.hfna.hfna-probes table.hfna-table td.hfna-none,.hfna.hfna-probes table.hfna-table td.hfna-num:empty{display:none}}
 .hfna-probes .hfna-tag{display:inline-block;margin-left:4px;padding:0 5px;border-radius:4px;font-size:11px;
-border:1px solid var(--jp-border-color2,#d0d7de);color:var(--jp-ui-font-color2,#59636e)}
-.hfna-probes .hfna-pred{display:block;margin-top:2px;font-size:11.5px;color:var(--jp-ui-font-color2,#59636e)}
+border:1px solid var(--jp-border-color2,#d0d7de);color:var(--hfna-muted,#59636e)}
+.hfna-probes .hfna-pred{display:block;margin-top:2px;font-size:11.5px;color:var(--hfna-muted,#59636e)}
 .hfna-probes .hfna-pred.hfna-mismatch{font-weight:600}
-.hfna-probes tr.hfna-row-pending td{color:var(--jp-ui-font-color2,#59636e)}</style>`;
+.hfna-probes tr.hfna-row-pending td{color:var(--hfna-muted,#59636e)}</style>`;
 
 function predictionHtml(row: ProbeRow): SafeHtml | string {
   const p = row.prediction;
@@ -59,6 +82,11 @@ function predictionHtml(row: ProbeRow): SafeHtml | string {
   return html`<span class="hfna-pred${mismatch ? " hfna-mismatch" : ""}">predicted: ${
     p.outcome === "ok" ? "works" : "fails"
   } — ${p.reason}${mismatch ? " (observed otherwise)" : ""}</span>`;
+}
+
+/** A model id with a line-break opportunity after each `/` (text unchanged, parts escaped). */
+function breakAfterSlashes(id: string): SafeHtml {
+  return html`${id.split("/").map((part, i) => i === 0 ? part : html`/<wbr>${part}`)}`;
 }
 
 function rowHtml(row: ProbeRow): SafeHtml {
@@ -76,11 +104,15 @@ function rowHtml(row: ProbeRow): SafeHtml {
   return html`
     <tr class="hfna-row-${row.verdict}" data-probe-id="${row.id}">
       <td class="hfna-cap">${row.capability}${tags}</td>
-      <td class="hfna-target">${row.target ? html`<code>${row.target}</code>` : "—"}</td>
-      <td>${row.provider ?? "—"}</td>
-      <td>${badge(LABELS[row.verdict], tone(row))}</td>
-      <td class="hfna-num">${row.status ?? ""}</td>
-      <td class="hfna-num">${row.latencyMs !== undefined ? `${row.latencyMs} ms` : ""}</td>
+      ${row.target
+        ? html`<td class="hfna-target"><code>${breakAfterSlashes(row.target)}</code></td>`
+        : html`<td class="hfna-target hfna-none">—</td>`}
+      <td class="hfna-prov${row.provider ? "" : " hfna-none"}">${row.provider ?? "—"}</td>
+      <td class="hfna-res">${badge(LABELS[row.verdict], tone(row))}</td>
+      <td class="hfna-num hfna-http">${row.status ?? ""}</td>
+      <td class="hfna-num hfna-time">${row.latencyMs !== undefined
+        ? `${row.latencyMs} ms`
+        : ""}</td>
       <td class="hfna-why">${why}${predictionHtml(row)}</td>
     </tr>
   `;
@@ -99,7 +131,7 @@ function rowHtml(row: ProbeRow): SafeHtml {
  * const out = renderProbeTableHtml({
  *   summary: "1 of 1 work",
  *   rows: [{
- *     id: "x", capability: "Chat", target: "<b>evil/model</b>", verdict: "ok",
+ *     id: "x", capability: "Chat", target: "evil/<img src=x>", verdict: "ok",
  *     inferred: false, legacy: false,
  *   }],
  *   counts: { ok: 1, failed: 0, skipped: 0, predictedFail: 0, pending: 0 },
@@ -107,7 +139,7 @@ function rowHtml(row: ProbeRow): SafeHtml {
  *   hubUrl: "https://huggingface.co", inferenceUrl: "https://router.huggingface.co",
  *   startedAt: "2025-01-01T00:00:00.000Z",
  * });
- * assert.ok(out.includes("&lt;b&gt;evil/model&lt;/b&gt;") && !out.includes("<b>evil"));
+ * assert.ok(out.includes("evil/<wbr>&lt;img src=x&gt;") && !out.includes("<img"));
  * ```
  *
  * @param data The table's data.

@@ -318,6 +318,17 @@ const CASES: Case[] = [
   },
   {
     kind: "probe",
+    name: "whoami row: 503 from the Hub API is a server error, not a loading model",
+    row: "hub.whoami",
+    fault: "503-loading",
+    match: WHOAMI,
+    verdict: "failed",
+    code: "server-error",
+    status: 503,
+    reason: /503/,
+  },
+  {
+    kind: "probe",
     name: "whoami row: reset",
     row: "hub.whoami",
     fault: "reset",

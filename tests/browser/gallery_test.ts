@@ -1,0 +1,193 @@
+/**
+ * The display gallery in real Chromium: builds `artifacts/gallery/index.html` from the real code
+ * (see `gallery.ts`), screenshots every state in every section into `artifacts/gallery/*.png`, and
+ * checks what only a browser can tell: no horizontal overflow in a 600 px column, text contrast
+ * ≥ 4.5:1 in light and dark, long model ids wrap, no fragment carries scripts, images or external
+ * resources, and nothing tries to load anything or open a dialog.
+ */
+import assert from "node:assert/strict";
+import {
+  ARTIFACTS,
+  browserTest,
+  ensureDir,
+  launchBrowser,
+  lowContrast,
+  sampleTextColors,
+} from "./_browser.ts";
+import { LONG_MODEL_ID, SECTIONS, writeGallery } from "./gallery.ts";
+
+const DIR = `${ARTIFACTS}/gallery`;
+
+// Page-side callbacks run in Chromium (playwright serialises them); Deno's types have no DOM.
+// deno-lint-ignore no-explicit-any
+type Element = any;
+// deno-lint-ignore no-explicit-any
+type HTMLElement = any;
+// deno-lint-ignore no-explicit-any
+declare function getComputedStyle(el: Element): any;
+
+browserTest("gallery: every state renders legibly, wraps, and stays inert", async (t) => {
+  const states = await writeGallery(await ensureDir(DIR));
+  await using browser = await launchBrowser({ width: 1400, height: 1000 });
+  const { page, context } = browser;
+
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  context.on("request", (r) => requests.push(r.url()));
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  const pageUrl = new URL(`file://${DIR}/index.html`).href;
+  await page.goto(pageUrl, { waitUntil: "load" });
+
+  await t.step(
+    "every state is on the page once per section, with a heading and an id",
+    async () => {
+      const found: string[] = await page.$$eval(
+        "article.gallery-state",
+        (els) => els.map((e) => `${e.id}|${e.querySelector("h3")?.textContent ?? ""}`),
+      );
+      assert.equal(found.length, states.length * SECTIONS.length);
+      for (const section of SECTIONS) {
+        for (const s of states) {
+          const entry = found.find((f) => f.startsWith(`${section.id}--${s.id}|`));
+          assert.ok(entry, `missing ${section.id}--${s.id}`);
+          assert.ok(entry.includes(s.title), `heading of ${section.id}--${s.id}`);
+        }
+      }
+    },
+  );
+
+  await t.step("fragments carry no script, image, handler or external resource", async () => {
+    const problems: string[] = await page.$$eval(".gallery-output", (outputs) => {
+      const out: string[] = [];
+      const banned = "script,img,iframe,frame,object,embed,link,video,audio,source,image,base," +
+        "form,input,meta,picture,svg,canvas,template";
+      for (const o of outputs) {
+        const where = o.closest("article")?.id ?? "?";
+        for (const el of Array.from<Element>(o.querySelectorAll(banned))) {
+          out.push(`${where}: <${el.tagName.toLowerCase()}>`);
+        }
+        for (const el of Array.from<Element>(o.querySelectorAll("*"))) {
+          for (const attr of Array.from<Element>(el.attributes)) {
+            const n = attr.name.toLowerCase();
+            if (
+              n.startsWith("on") || ["src", "href", "srcset", "action", "formaction"].includes(n)
+            ) {
+              out.push(`${where}: ${el.tagName.toLowerCase()}[${n}]`);
+            }
+            if (n === "style" && /url\(|expression\(/i.test(attr.value)) {
+              out.push(`${where}: inline style with url()`);
+            }
+          }
+        }
+        for (const style of Array.from<Element>(o.querySelectorAll("style"))) {
+          if (/url\(|@import|@font-face/i.test(style.textContent ?? "")) {
+            out.push(`${where}: stylesheet loads a resource`);
+          }
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(requests, [pageUrl], "the page loaded nothing but itself");
+    assert.deepEqual(dialogs, [], "no dialog opened");
+  });
+
+  await t.step("hostile strings show as text", async () => {
+    for (const section of SECTIONS) {
+      const text = await page.innerText(`#${section.id}--validation-xss .gallery-output`);
+      assert.ok(text.includes("<img src=x onerror=alert(1)>"), `${section.id}: shown literally`);
+      const unexpected = await page.innerText(
+        `#${section.id}--diagnosis-unknown .gallery-output`,
+      );
+      assert.ok(unexpected.includes("<b>"), `${section.id}: response body shown literally`);
+    }
+  });
+
+  await t.step("no horizontal overflow in any column (600 px included)", async () => {
+    const overflow: string[] = await page.$$eval(
+      ".gallery-output, .gallery-output .hfna, .gallery-output table, .gallery-output pre",
+      (els) =>
+        els.flatMap((el) => {
+          const e = el as HTMLElement;
+          const article = e.closest("article");
+          const column = article?.parentElement as HTMLElement;
+          const issues: string[] = [];
+          if (e.scrollWidth > e.clientWidth + 1) {
+            issues.push(
+              `${article?.id} ${e.tagName}.${e.className}: scrollWidth ${e.scrollWidth} > ${e.clientWidth}`,
+            );
+          }
+          const right = e.getBoundingClientRect().right;
+          const limit = column.getBoundingClientRect().right;
+          if (right > limit + 1) {
+            issues.push(
+              `${article?.id} ${e.tagName}.${e.className}: right edge ${right} > column ${limit}`,
+            );
+          }
+          return issues;
+        }),
+    );
+    assert.deepEqual(overflow, []);
+    const widths: number[] = await page.$$eval(
+      "#narrow .hfna, #narrow-dark .hfna",
+      (els) => els.map((e) => e.getBoundingClientRect().width),
+    );
+    assert.ok(widths.length > 0 && widths.every((w) => w <= 600.5), `narrow widths ${widths}`);
+  });
+
+  await t.step("long model ids wrap inside their cell", async () => {
+    for (const section of SECTIONS) {
+      const cells = await page.$$eval(
+        `#${section.id} td.hfna-target code`,
+        (codes) =>
+          codes.map((c) => {
+            const td = c.closest("td")!.getBoundingClientRect();
+            const r = c.getBoundingClientRect();
+            const lineHeight = parseFloat(getComputedStyle(c).lineHeight) ||
+              parseFloat(getComputedStyle(c).fontSize) * 1.5;
+            return {
+              text: c.textContent ?? "",
+              inside: r.left >= td.left - 0.5 && r.right <= td.right + 0.5,
+              lines: Math.round(r.height / lineHeight),
+              tdWidth: td.width,
+            };
+          }),
+      );
+      assert.ok(cells.length > 0, `${section.id}: model cells`);
+      for (const cell of cells) assert.ok(cell.inside, `${section.id}: ${cell.text} overflows`);
+      const long = cells.find((c) => c.text === LONG_MODEL_ID);
+      assert.ok(long, `${section.id}: long id present`);
+      assert.ok(long.lines >= 2, `${section.id}: long id wraps (${long.lines} line(s))`);
+      if (section.width > 640) {
+        // a wide table gives the model column about a quarter, not the whole row
+        assert.ok(
+          long.tdWidth < section.width * 0.4,
+          `${section.id}: model column ${long.tdWidth}`,
+        );
+      }
+    }
+  });
+
+  await t.step("text contrast is at least 4.5:1 in light and dark", async () => {
+    const samples = await page.$$eval(".gallery-output", sampleTextColors);
+    assert.ok(samples.length > 1000, `sampled ${samples.length} text runs`);
+    const cells = samples.filter((s) => /^t[hd]/.test(s.what));
+    assert.ok(cells.some((s) => s.section === "dark"), "dark table cells sampled");
+    const low = lowContrast(samples);
+    assert.deepEqual(low.slice(0, 40), [], `${low.length} low-contrast text runs`);
+  });
+
+  await t.step("screenshot every state", async () => {
+    const articles = await page.$$("article.gallery-state");
+    for (const article of articles) {
+      const id = await article.getAttribute("id");
+      const output = await article.$(".gallery-output");
+      await (output ?? article).screenshot({ path: `${DIR}/${id}.png` });
+    }
+    const pngs = [...Deno.readDirSync(DIR)].filter((e) => e.name.endsWith(".png"));
+    assert.ok(pngs.length >= states.length * SECTIONS.length);
+  });
+});

@@ -43,6 +43,7 @@ import {
   type KernelMessage,
   ServerConnection,
 } from "@jupyterlab/services";
+import { spoolOutputSync } from "./_leak_scanner.ts";
 
 /** Options for {@linkcode startJupyter}. */
 export interface StartJupyterOptions {
@@ -794,6 +795,9 @@ async function execute(
     error = { ename: content.ename, evalue: content.evalue, traceback: content.traceback };
   }
 
+  // Everything a person could see of this cell goes to the run-wide leak spool (the cell's own
+  // source, echoed as execute_input, is what the person typed and is not an output).
+  spoolOutputSync(`kernel/${connection.id}`, { outputs, inputRequests, error });
   return {
     status: content.status,
     outputs,

@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { spoolOutput } from "./_leak_scanner.ts";
 import { ALL_TOKEN_NAMES } from "../src/sources/env_vars.ts";
 import {
   type CellOutput,
@@ -322,6 +323,7 @@ export function findTokenLeaks(run: NotebookRun, secrets: readonly string[]): st
 /** Writes a notebook as pretty JSON (1-space indent, like Jupyter). */
 export async function writeNotebook(path: string, notebook: Notebook): Promise<void> {
   await Deno.writeTextFile(path, JSON.stringify(notebook, null, 1) + "\n");
+  await spoolOutput(`notebook/${path.split("/").pop()}`, notebook);
 }
 
 /**
@@ -341,7 +343,9 @@ export async function renderHtml(ipynbPath: string): Promise<string> {
         new TextDecoder().decode(out.stderr),
     );
   }
-  return ipynbPath.replace(/\.ipynb$/, ".html");
+  const html = ipynbPath.replace(/\.ipynb$/, ".html");
+  await spoolOutput(`notebook-html/${html.split("/").pop()}`, await Deno.readTextFile(html));
+  return html;
 }
 
 function dirname(path: string): string {

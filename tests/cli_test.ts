@@ -3,6 +3,7 @@
  * subprocesses in a pipe (`deno run -A src/cli.ts …`) against the sandbox.
  * Every output of every run is kept and checked for unmasked tokens at the end.
  */
+import { spoolOutputSync } from "./_leak_scanner.ts";
 import assert from "node:assert/strict";
 import { main } from "../src/cli.ts";
 import { probe, resolveToken } from "../mod.ts";
@@ -76,6 +77,7 @@ async function run(
     ...(io.fetch ? { fetch: io.fetch } : {}),
   });
   SEEN.push({ what: `main ${args.join(" ")}`, text: stdout + stderr });
+  spoolOutputSync(`cli/main`, { args, stdout, stderr });
   return { code, stdout, stderr };
 }
 
@@ -93,6 +95,7 @@ async function sub(args: string[], env: Record<string, string>): Promise<Run> {
   const dec = new TextDecoder();
   const result = { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
   SEEN.push({ what: `sub ${args.join(" ")}`, text: result.stdout + result.stderr });
+  spoolOutputSync(`cli/subprocess`, { args, stdout: result.stdout, stderr: result.stderr });
   return result;
 }
 

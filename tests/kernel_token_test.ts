@@ -104,7 +104,7 @@ r2`,
       const r = await kernel.execute(`await auth.sources(opts)`);
       assert.equal(r.status, "ok", r.error?.evalue);
       assert.match(r.html(), /<table class="hfna-table">/);
-      assert.match(r.html(), /env:HF_TOKEN/);
+      assert.match(r.html(), /env:<wbr>HF_TOKEN/);
       assertNoToken("sources", r.outputs);
     });
     await Deno.remove(home, { recursive: true });

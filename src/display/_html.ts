@@ -48,3 +48,11 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1];
   return new SafeHtml(out);
 }
+
+/**
+ * Escaped text with line-break opportunities (`<wbr>`) after `:` and `/`, so ids such as
+ * `secret:kaggle:HF_TOKEN` or `org/model-name` wrap at their separators in narrow columns.
+ */
+export function breakable(text: string): SafeHtml {
+  return new SafeHtml(text.split(/(?<=[:/])/).map(escapeHtml).join("<wbr>"));
+}

@@ -74,14 +74,37 @@ border:1px solid var(--jp-border-color2,#d0d7de);color:var(--hfna-muted,#59636e)
 .hfna-probes .hfna-pred.hfna-mismatch{font-weight:600}
 .hfna-probes tr.hfna-row-pending td{color:var(--hfna-muted,#59636e)}</style>`;
 
+/** Failure codes whose cause is not the token (the service, the model, the network). */
+const NOT_THE_TOKEN = new Set([
+  "legacy-model",
+  "no-provider",
+  "provider-not-serving",
+  "unsupported-task",
+  "model-loading",
+  "rate-limited",
+  "server-error",
+  "timeout",
+  "offline",
+  "connection-failed",
+  "unexpected-response",
+]);
+
 function predictionHtml(row: ProbeRow): SafeHtml | string {
   const p = row.prediction;
   if (!p) return "";
   const observed = row.verdict === "ok" ? "ok" : row.verdict === "failed" ? "fail" : undefined;
-  const mismatch = observed !== undefined && observed !== p.outcome;
+  const differs = observed !== undefined && observed !== p.outcome;
+  // A prediction is about the token; a failure with another cause (no provider, a fault of
+  // the service, the network) does not make it wrong, so only token failures are a mismatch.
+  const mismatch = differs && !NOT_THE_TOKEN.has(row.code ?? "");
+  const note = mismatch
+    ? " (observed otherwise)"
+    : differs
+    ? " (the token is fine: this failed for another reason)"
+    : "";
   return html`<span class="hfna-pred${mismatch ? " hfna-mismatch" : ""}">predicted: ${
     p.outcome === "ok" ? "works" : "fails"
-  } — ${p.reason}${mismatch ? " (observed otherwise)" : ""}</span>`;
+  } — ${p.reason}${note}</span>`;
 }
 
 /** A model id with a line-break opportunity after each `/` (text unchanged, parts escaped). */

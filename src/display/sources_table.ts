@@ -4,7 +4,7 @@
  * @module
  */
 
-import { html } from "./_html.ts";
+import { breakable, html } from "./_html.ts";
 import { badge, hfnaRoot, type Tone } from "./_style.ts";
 import type { TokenWarning } from "../resolve/resolution.ts";
 
@@ -53,7 +53,7 @@ const TONES: Record<SourceRow["status"], Tone> = {
  * import assert from "node:assert/strict";
  *
  * const out = renderSourcesHtml({ rows: [{ source: "env:HF_TOKEN", status: "found", masked: "hf_sa…ice", active: true, shadowed: false }], warnings: [], platform: "terminal" });
- * assert(out.includes("env:HF_TOKEN"));
+ * assert(out.includes("env:<wbr>HF_TOKEN")); // ids may wrap after ":" in narrow columns
  * ```
  *
  * @param data The table.
@@ -63,7 +63,7 @@ export function renderSourcesHtml(data: SourcesData): string {
   const rows = data.rows.map((row) =>
     html`
       <tr>
-        <td><code>${row.source}</code></td>
+        <td><code>${breakable(row.source)}</code></td>
         <td>${badge(
           row.active ? "in use" : row.shadowed ? "shadowed" : row.status,
           row.active ? "ok" : row.shadowed ? "warn" : TONES[row.status],

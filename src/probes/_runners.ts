@@ -65,7 +65,8 @@ export function providerFromUrl(url: string | undefined, inferenceUrl: string): 
     const rest = u.pathname.slice(base.pathname.replace(/\/+$/, "").length);
     const first = rest.split("/").filter(Boolean)[0];
     if (!first) return undefined;
-    return first === "v1" ? "auto (server-side routing)" : first;
+    // `/v1/chat/completions` without a provider prefix: the router picked the provider.
+    return first === "v1" ? "chosen by the router" : first;
   } catch {
     return undefined;
   }
@@ -131,7 +132,8 @@ function describeOutput(task: ProbeTask, output: unknown): string {
   const o = output as any;
   switch (task) {
     case "chatCompletion":
-      return `replied (${o?.usage?.completion_tokens ?? 1} token)`;
+      const n = o?.usage?.completion_tokens ?? 1;
+      return `replied (${n} token${n === 1 ? "" : "s"})`;
     case "textGeneration":
       return "generated text";
     case "textClassification":

@@ -17,6 +17,7 @@
  * opened); `mod.ts`, `src/` and `deno.json` are symlinked so its `../mod.ts` import resolves. The
  * notebook starts its own sandbox Hub inside the kernel (HF_ENDPOINT is unset, as for a reader).
  */
+import { spoolOutput } from "../_leak_scanner.ts";
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 import { DEFAULT_SUITE } from "../../mod.ts";
@@ -118,6 +119,7 @@ async function pageSurfaces(page: Page): Promise<string> {
 
 async function assertNoTokenShown(page: Page, when: string): Promise<void> {
   const surfaces = await pageSurfaces(page);
+  await spoolOutput(`browser/${when}`, surfaces);
   for (const token of ALL_TOKENS) {
     assert.ok(!surfaces.includes(token), `${when}: the page shows a full token`);
   }

@@ -6,7 +6,7 @@
  *
  * Other test files feed a run-wide spool with one call:
  *
- * ```ts
+ * ```ts ignore
  * import { spoolOutput } from "./_leak_scanner.ts";
  * await spoolOutput("kernel/login-cell", outputText); // anything: string, bytes, object
  * ```

@@ -17,6 +17,8 @@ export type Tone = "ok" | "error" | "warn" | "info" | "muted";
 /** Severity of a finding, as used by diagnostics and probes. */
 export type SeverityLike = "error" | "warning" | "info";
 
+// `.hfna dl.hfna-kv dt/dd` set float:none and width:auto because JupyterLab floats output
+// dt/dd at 20%/80% widths, which squeezed the card's labels to one letter per line.
 const CSS = `
 .hfna{font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
 font-size:13px;line-height:1.45;color:var(--jp-ui-font-color1,#1f2328);
@@ -46,7 +48,6 @@ line-height:18px;white-space:nowrap;color:#ffffff;background:#6e7781}
 font-size:12px;background:var(--jp-layout-color2,#f6f8fa);color:var(--jp-ui-font-color1,#1f2328);
 padding:0 4px;border-radius:4px}
 .hfna dl.hfna-kv{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:4px 0 8px}
-/* JupyterLab floats output dt/dd at 20%/80% widths: undo that inside our cards. */
 .hfna dl.hfna-kv dt{color:var(--hfna-muted,#59636e);margin:0;padding:0;float:none;width:auto;font-weight:normal;text-align:left}
 .hfna dl.hfna-kv dd{margin:0;padding:0;min-width:0;float:none;width:auto}
 .hfna h4.hfna-section{font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.04em;

@@ -131,9 +131,10 @@ function describeOutput(task: ProbeTask, output: unknown): string {
   // deno-lint-ignore no-explicit-any
   const o = output as any;
   switch (task) {
-    case "chatCompletion":
+    case "chatCompletion": {
       const n = o?.usage?.completion_tokens ?? 1;
       return `replied (${n} token${n === 1 ? "" : "s"})`;
+    }
     case "textGeneration":
       return "generated text";
     case "textClassification":

@@ -12,23 +12,27 @@
 type HubModule = typeof import("@huggingface/hub");
 type InferenceModule = typeof import("@huggingface/inference");
 
+// The specifiers are held in variables on purpose: a literal `import("npm:…")` is part of
+// the static module graph, which makes Deno set up npm resolution when mod.ts is imported
+// (~20 ms measured, see BENCHMARKS.md). Through a variable, npm is touched on first use only.
+const HUB = ["@huggingface/hub", "npm:@huggingface/hub@^2.17"] as const;
+const INFERENCE = ["@huggingface/inference", "npm:@huggingface/inference@^4.13"] as const;
+
+function load<T>([mapped, pinned]: readonly [string, string]): Promise<T> {
+  return (import(mapped) as Promise<T>).catch(() => import(pinned) as Promise<T>);
+}
+
 let hub: Promise<HubModule> | undefined;
 let inference: Promise<InferenceModule> | undefined;
 
 /** Loads `@huggingface/hub` once. */
 export function loadHubClient(): Promise<HubModule> {
-  hub ??= import("@huggingface/hub").catch(() =>
-    // deno-lint-ignore no-import-prefix
-    import("npm:@huggingface/hub@^2.17") as Promise<HubModule>
-  );
+  hub ??= load<HubModule>(HUB);
   return hub;
 }
 
 /** Loads `@huggingface/inference` once. */
 export function loadInferenceClient(): Promise<InferenceModule> {
-  inference ??= import("@huggingface/inference").catch(() =>
-    // deno-lint-ignore no-import-prefix
-    import("npm:@huggingface/inference@^4.13") as Promise<InferenceModule>
-  );
+  inference ??= load<InferenceModule>(INFERENCE);
   return inference;
 }

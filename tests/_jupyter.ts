@@ -249,7 +249,11 @@ function randomToken(): string {
 }
 
 let denoDirCache: string | undefined;
-async function currentDenoDir(): Promise<string | undefined> {
+/**
+ * The Deno cache directory this process uses. Subprocesses and kernels that get another HOME
+ * are pointed at it (`DENO_DIR`), so they neither recompile nor re-download everything.
+ */
+export async function currentDenoDir(): Promise<string | undefined> {
   if (Deno.env.get("DENO_DIR")) return Deno.env.get("DENO_DIR");
   if (denoDirCache) return denoDirCache;
   const out = await new Deno.Command(Deno.execPath(), {

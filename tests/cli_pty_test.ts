@@ -3,6 +3,7 @@
  * `login` (no echo, Backspace, Enter), colours on a terminal, NO_COLOR, and
  * Ctrl-C at the prompt (exit 130, terminal modes restored).
  */
+import { currentDenoDir } from "./_jupyter.ts";
 import assert from "node:assert/strict";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { ptyTest, startPty } from "./_pty.ts";
@@ -24,14 +25,6 @@ const PROMPT = "Hugging Face token (input hidden";
 async function waitForPrompt(term: { waitFor(p: string): Promise<string> }): Promise<void> {
   await term.waitFor(PROMPT);
   await new Promise((resolve) => setTimeout(resolve, 250));
-}
-
-let denoDir: string | undefined;
-async function realDenoDir(): Promise<string> {
-  if (denoDir) return denoDir;
-  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  denoDir = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
-  return denoDir;
 }
 
 /**
@@ -59,7 +52,7 @@ async function tempHome(hubEnv: Record<string, string>) {
   const dir = await Deno.makeTempDir({ prefix: "hfna-cli-pty-" });
   return {
     dir,
-    env: { ...hubEnv, HOME: dir, HF_HOME: `${dir}/hf`, DENO_DIR: await realDenoDir() },
+    env: { ...hubEnv, HOME: dir, HF_HOME: `${dir}/hf`, DENO_DIR: (await currentDenoDir()) ?? "" },
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
   };
 }

@@ -3,6 +3,7 @@
  * subprocesses in a pipe (`deno run -A src/cli.ts …`) against the sandbox.
  * Every output of every run is kept and checked for unmasked tokens at the end.
  */
+import { currentDenoDir } from "./_jupyter.ts";
 import { spoolOutputSync } from "./_leak_scanner.ts";
 import assert from "node:assert/strict";
 import { main } from "../src/cli.ts";
@@ -18,14 +19,6 @@ const ANSI = new RegExp(String.raw`\x1b\[[0-9;]*m`);
 
 /** Every stdout/stderr of every run, checked for unmasked tokens by the last test. */
 const SEEN: { what: string; text: string }[] = [];
-
-let denoDir: string | undefined;
-async function realDenoDir(): Promise<string> {
-  if (denoDir) return denoDir;
-  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  denoDir = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
-  return denoDir;
-}
 
 interface Run {
   code: number;
@@ -85,7 +78,7 @@ async function run(
 async function sub(args: string[], env: Record<string, string>): Promise<Run> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", CONFIG, CLI, ...args],
-    env: { DENO_DIR: await realDenoDir(), ...env },
+    env: { DENO_DIR: (await currentDenoDir()) ?? "", ...env },
     clearEnv: true,
     cwd: env.HOME,
     stdin: "null",

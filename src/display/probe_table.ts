@@ -89,19 +89,27 @@ const NOT_THE_TOKEN = new Set([
   "unexpected-response",
 ]);
 
+const MISMATCH = " (observed otherwise)";
+
+/**
+ * How the observed outcome relates to the prediction. A prediction is about the token; a
+ * failure with another cause (no provider, a fault of the service, the network) does not make
+ * it wrong, so only token failures count as a mismatch.
+ */
+function predictionNote(row: ProbeRow): string {
+  const p = row.prediction;
+  const observed = row.verdict === "ok" ? "ok" : row.verdict === "failed" ? "fail" : undefined;
+  if (!p || observed === undefined || observed === p.outcome) return "";
+  return NOT_THE_TOKEN.has(row.code ?? "")
+    ? " (the token is fine: this failed for another reason)"
+    : MISMATCH;
+}
+
 function predictionHtml(row: ProbeRow): SafeHtml | string {
   const p = row.prediction;
   if (!p) return "";
-  const observed = row.verdict === "ok" ? "ok" : row.verdict === "failed" ? "fail" : undefined;
-  const differs = observed !== undefined && observed !== p.outcome;
-  // A prediction is about the token; a failure with another cause (no provider, a fault of
-  // the service, the network) does not make it wrong, so only token failures are a mismatch.
-  const mismatch = differs && !NOT_THE_TOKEN.has(row.code ?? "");
-  const note = mismatch
-    ? " (observed otherwise)"
-    : differs
-    ? " (the token is fine: this failed for another reason)"
-    : "";
+  const note = predictionNote(row);
+  const mismatch = note === MISMATCH;
   return html`<span class="hfna-pred${mismatch ? " hfna-mismatch" : ""}">predicted: ${
     p.outcome === "ok" ? "works" : "fails"
   } — ${p.reason}${note}</span>`;
@@ -270,7 +278,8 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
   if (row.fix && row.verdict !== "ok") lines.push(`${indent}Fix: ${row.fix}`);
   if (row.prediction) {
     const p = row.prediction;
-    const line = `${indent}Predicted: ${p.outcome === "ok" ? "works" : "fails"} — ${p.reason}`;
+    const line = `${indent}Predicted: ${p.outcome === "ok" ? "works" : "fails"} — ${p.reason}` +
+      predictionNote(row);
     lines.push(c ? c.dim(line) : line);
   }
   return lines.join("\n");

@@ -358,3 +358,16 @@ Deno.test("sources(): every source, masked values, which wins, which are shadowe
   }
   assert.match(text, /\* env:HF_API_KEY/);
 });
+
+Deno.test("sources() on Colab shows the vault row with the Python bridge", async () => {
+  await using s = await sandbox({}, { COLAB_RELEASE_TAG: "release-colab-20261101" });
+  const table = await sources(s.options);
+  const colab = table.data.rows.find((r) => r.source === "secret:colab:HF_TOKEN")!;
+  assert.equal(colab.status, "n/a");
+  assert.match(colab.detail!, /os\.environ\["HF_TOKEN"\] = userdata\.get\("HF_TOKEN"\)/);
+  const ids = table.data.rows.map((r) => r.source);
+  assert.ok(
+    ids.indexOf("secret:colab:HF_TOKEN") < ids.indexOf("env:HF_TOKEN"),
+    "among the secret stores",
+  );
+});

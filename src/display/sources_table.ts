@@ -69,7 +69,7 @@ export function renderSourcesHtml(data: SourcesData): string {
           row.active ? "ok" : row.shadowed ? "warn" : TONES[row.status],
         )}</td>
         <td>${row.masked ? html`<code class="hfna-nowrap">${row.masked}</code>` : ""}</td>
-        <td>${row.detail ?? ""}</td>
+        <td style="white-space:pre-line">${row.detail ?? ""}</td>
       </tr>
     `
   );
@@ -132,7 +132,7 @@ export function renderSourcesText(data: SourcesData): string {
       const status = row.active ? "in use" : row.shadowed ? "shadowed" : row.status;
       return `${row.active ? "*" : " "} ${row.source.padEnd(width)}  ${status.padEnd(9)}  ${
         (row.masked ?? "").padEnd(10)
-      }  ${row.detail ?? ""}`.trimEnd();
+      }  ${(row.detail ?? "").replaceAll("\n", "\n" + " ".repeat(width + 27))}`.trimEnd();
     }),
     ...data.warnings.map((w) => `! ${w.message}${w.fix ? ` ${w.fix}` : ""}`),
   ];

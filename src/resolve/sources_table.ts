@@ -13,6 +13,7 @@ import {
   type SourceRow,
   type SourcesData,
 } from "../display/sources_table.ts";
+import { colabExplanation } from "../sources/colab.ts";
 import { normalizeToken } from "../sources/normalize_token.ts";
 import { detectPlatform, inJupyterKernel } from "../sources/platform.ts";
 import type { TokenWarning } from "./resolution.ts";
@@ -119,6 +120,16 @@ export async function sources(options: ResolveOptions = {}): Promise<SourcesTabl
         detail: hit.detail,
       });
     }
+  }
+  if (platform === "colab") {
+    // Colab's vault answers only its Python kernel: say so, with the bridge, where people look.
+    rows.splice(rows.findIndex((r) => !r.source.startsWith("secret:")), 0, {
+      source: "secret:colab:HF_TOKEN",
+      status: "n/a",
+      active: false,
+      shadowed: false,
+      detail: colabExplanation("HF_TOKEN"),
+    });
   }
   // The session's source is "in use" only if it still holds that token (the environment may
   // have changed since); explicit and prompted tokens live in the session itself.

@@ -1,18 +1,22 @@
 /**
  * Google Colab: its secret vault (the key icon, `userdata.get`) only answers
  * Colab's own Python kernel; a Deno kernel's request is read as null. The
- * bridge is one Python cell that copies the secret into the runtime's
- * environment, which a Deno kernel started afterwards inherits.
+ * bridge is one Python cell: it puts the secret in the environment (which
+ * `!deno …` commands started from that notebook inherit) and in the Hugging
+ * Face token file (which a Deno kernel reads; `os.environ` of the Python
+ * process does not reach a kernel that is a separate process).
  *
  * @module
  */
 
-/** The Python cell that bridges Colab's vault to the Deno kernel. */
+/** The Python cell that bridges Colab's vault to Deno. */
 export const COLAB_BRIDGE_CELL: string = [
-  "# Run this in a Python cell of the same Colab runtime, then restart the Deno kernel:",
+  "# Run this in a Python cell of the same Colab runtime:",
   "import os",
   "from google.colab import userdata",
-  'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+  "from huggingface_hub import login",
+  'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")  # for `!deno …` commands run from here',
+  'login(token=os.environ["HF_TOKEN"])  # writes ~/.cache/huggingface/token (0600) for a Deno kernel',
 ].join("\n");
 
 /**
@@ -31,6 +35,7 @@ export const COLAB_BRIDGE_CELL: string = [
  */
 export function colabExplanation(name = "HF_TOKEN"): string {
   return `Google Colab detected. Colab's secret vault (key icon → "${name}", Notebook access on) ` +
-    `only answers Colab's Python kernel, so a Deno kernel cannot read it directly. Bridge it:\n` +
-    COLAB_BRIDGE_CELL.replaceAll('"HF_TOKEN"', JSON.stringify(name));
+    `only answers Colab's Python kernel, so Deno cannot read it directly. Bridge it once; the ` +
+    `token file is then found on the next call (no restart needed):\n` +
+    COLAB_BRIDGE_CELL.replace('userdata.get("HF_TOKEN")', `userdata.get(${JSON.stringify(name)})`);
 }

@@ -59,8 +59,10 @@ export { envSources, LEGACY_ENV_NAMES, TOKEN_ENV_NAMES } from "./src/sources/env
 export { DOTENV_FILES, dotenvSources } from "./src/sources/dotenv_files.ts";
 export { tokenFileSource } from "./src/sources/token_file.ts";
 export { MAX_TOKEN_LENGTH, normalizeToken } from "./src/sources/normalize_token.ts";
+export type { NormalizedToken } from "./src/sources/normalize_token.ts";
 export { COLAB_BRIDGE_CELL, colabExplanation } from "./src/sources/colab.ts";
 export { detectPlatform, inJupyterKernel } from "./src/sources/platform.ts";
+export type { DetectPlatformOptions } from "./src/sources/platform.ts";
 export { PROMPT_MESSAGE, promptForToken } from "./src/sources/prompt.ts";
 export type { PromptOptions, PromptOutcome } from "./src/sources/prompt.ts";
 

@@ -5,7 +5,17 @@
  * @module
  */
 
-/** The symbol the Deno Jupyter kernel calls to get rich output. */
+/**
+ * The symbol the Deno Jupyter kernel calls to get rich output.
+ *
+ * @example Usage
+ * ```ts
+ * import { JUPYTER_DISPLAY } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(JUPYTER_DISPLAY, Symbol.for("Jupyter.display"));
+ * ```
+ */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
 
 /** MIME bundle returned to the Deno Jupyter kernel. */

@@ -11,10 +11,30 @@
 import type { Resolution, TokenWarning } from "../resolve/resolution.ts";
 import type { Diagnostic, Failure, Severity, ValidationData } from "./types.ts";
 
-/** The permission id behind "Make calls to Inference Providers". */
+/**
+ * The permission id behind "Make calls to Inference Providers".
+ *
+ * @example Usage
+ * ```ts
+ * import { INFERENCE_PERMISSION } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(INFERENCE_PERMISSION, "inference.serverless.write");
+ * ```
+ */
 export const INFERENCE_PERMISSION = "inference.serverless.write";
 
-/** Where tokens are created and edited. */
+/**
+ * Where tokens are created and edited.
+ *
+ * @example Usage
+ * ```ts
+ * import { TOKENS_PAGE } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(TOKENS_PAGE, "https://huggingface.co/settings/tokens");
+ * ```
+ */
 export const TOKENS_PAGE = "https://huggingface.co/settings/tokens";
 
 const DAY_MS = 86_400_000;

@@ -9,9 +9,29 @@
 
 import { type EnvLike, envNonEmpty } from "../_env.ts";
 
-/** The real Hub. */
+/**
+ * The real Hub.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_HUB_URL, resolveEndpoints } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(resolveEndpoints({ env: {} }).hubUrl, DEFAULT_HUB_URL);
+ * ```
+ */
 export const DEFAULT_HUB_URL = "https://huggingface.co";
-/** The real Inference Providers router. */
+/**
+ * The real Inference Providers router.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_INFERENCE_URL, resolveEndpoints } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(resolveEndpoints({ env: {} }).inferenceUrl, DEFAULT_INFERENCE_URL);
+ * ```
+ */
 export const DEFAULT_INFERENCE_URL = "https://router.huggingface.co";
 /** Legacy serverless inference origin still named by older guides (seed 003). */
 export const LEGACY_INFERENCE_URL = "https://api-inference.huggingface.co";

@@ -27,7 +27,17 @@ import type {
 import { Validation } from "./validation.ts";
 import { loadHubClient } from "../_clients.ts";
 
-/** Default time limit of one whoami request. */
+/**
+ * Default time limit of one whoami request.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_WHOAMI_TIMEOUT_MS } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_WHOAMI_TIMEOUT_MS, 10_000);
+ * ```
+ */
 export const DEFAULT_WHOAMI_TIMEOUT_MS = 10_000;
 
 /** Options of {@linkcode whoami}. */

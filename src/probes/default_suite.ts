@@ -52,7 +52,18 @@ export interface SuiteProbe {
   legacy?: boolean;
 }
 
-/** Models used by the default suite, by role (real Hub ids). */
+/**
+ * Models used by the default suite, by role (real Hub ids).
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_SUITE, SUITE_MODELS } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const models: string[] = Object.values(SUITE_MODELS);
+ * assert.ok(DEFAULT_SUITE.some((p) => models.includes(p.target ?? "")));
+ * ```
+ */
 export const SUITE_MODELS = {
   /** Public model read by `modelInfo`. */
   publicModel: "distilbert/distilbert-base-uncased-finetuned-sst-2-english",

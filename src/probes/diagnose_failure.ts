@@ -585,4 +585,6 @@ function gatedDiagnosis(
  * assert.deepEqual(PROBE_PERMISSION_LABELS.inference, "Make calls to Inference Providers");
  * ```
  */
-export const PROBE_PERMISSION_LABELS: Readonly<typeof PERMISSION_LABELS> = PERMISSION_LABELS;
+export const PROBE_PERMISSION_LABELS: Readonly<
+  Record<"inference" | "gated" | "repoRead" | "repoWrite", string>
+> = PERMISSION_LABELS;

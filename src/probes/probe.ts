@@ -38,9 +38,29 @@ import type {
   ProbeTask,
 } from "./types.ts";
 
-/** Default number of probes in flight at once. */
+/**
+ * Default number of probes in flight at once.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_PROBE_CONCURRENCY } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_PROBE_CONCURRENCY, 6);
+ * ```
+ */
 export const DEFAULT_PROBE_CONCURRENCY = 6;
-/** Default time limit of one probe, in milliseconds. */
+/**
+ * Default time limit of one probe, in milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_PROBE_TIMEOUT_MS } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_PROBE_TIMEOUT_MS, 15_000);
+ * ```
+ */
 export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
 
 /** Options of {@linkcode probe}. */

@@ -21,7 +21,18 @@ import type { ResolveOptions } from "./resolve_token.ts";
 import { sessionState } from "./session_cache.ts";
 import { buildSourceList } from "./source_list.ts";
 
-/** The sources table: a displayable (HTML in Jupyter, text in terminals, JSON for programs). */
+/**
+ * The sources table: a displayable (HTML in Jupyter, text in terminals, JSON for programs).
+ *
+ * @example Usage
+ * ```ts
+ * import { SourcesTable } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const table = new SourcesTable({ rows: [], warnings: [], platform: "terminal" });
+ * assert.match(table.toString(), /in use: none/);
+ * ```
+ */
 export class SourcesTable extends Displayable {
   /** The data. */
   readonly data: SourcesData;

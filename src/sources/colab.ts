@@ -9,7 +9,17 @@
  * @module
  */
 
-/** The Python cell that bridges Colab's vault to Deno. */
+/**
+ * The Python cell that bridges Colab's vault to Deno.
+ *
+ * @example Usage
+ * ```ts
+ * import { COLAB_BRIDGE_CELL } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(COLAB_BRIDGE_CELL.includes("userdata.get"));
+ * ```
+ */
 export const COLAB_BRIDGE_CELL: string = [
   "# Run this in a Python cell of the same Colab runtime:",
   "import os",

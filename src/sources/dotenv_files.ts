@@ -14,7 +14,17 @@ import { worldReadableWarning } from "./file_secrets.ts";
 import type { TokenWarning } from "../resolve/resolution.ts";
 import type { SourceLookup, TokenSource } from "./types.ts";
 
-/** The files read, in order. */
+/**
+ * The files read, in order.
+ *
+ * @example Usage
+ * ```ts
+ * import { DOTENV_FILES } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...DOTENV_FILES], [".env.local", ".env"]);
+ * ```
+ */
 export const DOTENV_FILES = [".env.local", ".env"] as const;
 
 function lineOf(text: string, key: string): number[] {

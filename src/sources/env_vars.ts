@@ -9,10 +9,30 @@
 import { envGet } from "../_env.ts";
 import type { TokenSource } from "./types.ts";
 
-/** The names huggingface_hub reads, in its order. */
+/**
+ * The names huggingface_hub reads, in its order.
+ *
+ * @example Usage
+ * ```ts
+ * import { TOKEN_ENV_NAMES } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...TOKEN_ENV_NAMES], ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"]);
+ * ```
+ */
 export const TOKEN_ENV_NAMES = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"] as const;
 
-/** Legacy aliases seen in the wild (Spaces guides, `.env.local` files of web apps). */
+/**
+ * Legacy aliases seen in the wild (Spaces guides, `.env.local` files of web apps).
+ *
+ * @example Usage
+ * ```ts
+ * import { LEGACY_ENV_NAMES } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(LEGACY_ENV_NAMES.includes("HF_API_KEY"));
+ * ```
+ */
 export const LEGACY_ENV_NAMES = [
   "HUGGINGFACE_HUB_TOKEN",
   "HF_API_KEY",

@@ -74,10 +74,31 @@ export function mountedSecretStore(
   };
 }
 
-/** `/run/secrets/<NAME>`. */
+/**
+ * `/run/secrets/<NAME>`.
+ *
+ * @example Usage
+ * ```ts
+ * import { runSecretsStore } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(runSecretsStore.id, "run-secrets");
+ * ```
+ */
 export const runSecretsStore: SecretStore = mountedSecretStore(RUN_SECRETS_DIR, "run-secrets");
 
-/** `$CREDENTIALS_DIRECTORY/<NAME>` (systemd credentials). */
+/**
+ * `$CREDENTIALS_DIRECTORY/<NAME>` (systemd credentials).
+ *
+ * @example Usage
+ * ```ts
+ * import { credentialsDirectoryStore } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const ctx = { env: {}, cwd: ".", fetch };
+ * assert.equal(credentialsDirectoryStore.available?.(ctx), false); // $CREDENTIALS_DIRECTORY unset
+ * ```
+ */
 export const credentialsDirectoryStore: SecretStore = mountedSecretStore(
   (ctx) => envNonEmpty(ctx.env, "CREDENTIALS_DIRECTORY"),
   "credentials-directory",

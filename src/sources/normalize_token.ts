@@ -10,7 +10,17 @@
 import { InvalidTokenError } from "../errors.ts";
 import type { TokenWarning } from "../resolve/resolution.ts";
 
-/** Longest value accepted as a token (Hugging Face tokens are ~37 characters). */
+/**
+ * Longest value accepted as a token (Hugging Face tokens are ~37 characters).
+ *
+ * @example Usage
+ * ```ts
+ * import { MAX_TOKEN_LENGTH, normalizeToken } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => normalizeToken("hf_" + "a".repeat(MAX_TOKEN_LENGTH), "test"));
+ * ```
+ */
 export const MAX_TOKEN_LENGTH = 1024;
 
 /**

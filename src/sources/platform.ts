@@ -9,7 +9,17 @@
 import { type EnvLike, envNonEmpty } from "../_env.ts";
 import type { Platform } from "../resolve/resolution.ts";
 
-/** True inside a Deno Jupyter kernel (`deno jupyter`). */
+/**
+ * True inside a Deno Jupyter kernel (`deno jupyter`).
+ *
+ * @example Usage
+ * ```ts
+ * import { inJupyterKernel } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(inJupyterKernel(), false); // a test run is not a kernel
+ * ```
+ */
 export function inJupyterKernel(): boolean {
   try {
     // Outside the kernel, the getter itself throws.

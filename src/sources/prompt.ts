@@ -9,7 +9,17 @@
 import { inJupyterKernel, stdinIsTerminal } from "./platform.ts";
 import { PromptCancelled, readHiddenLine } from "./_hidden_input.ts";
 
-/** The default prompt text. */
+/**
+ * The default prompt text.
+ *
+ * @example Usage
+ * ```ts
+ * import { PROMPT_MESSAGE } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(PROMPT_MESSAGE, /input hidden/);
+ * ```
+ */
 export const PROMPT_MESSAGE =
   "Hugging Face token (input hidden; create one at https://huggingface.co/settings/tokens): ";
 

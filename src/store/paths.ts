@@ -55,7 +55,17 @@ export function tokenPaths(options: { env?: EnvLike } = {}): TokenPaths {
   return { hfHome, tokenPath, storedTokensPath: join(storedTokensPath) };
 }
 
-/** Shows a path with the home directory abbreviated to `~`. */
+/**
+ * Shows a path with the home directory abbreviated to `~`.
+ *
+ * @example Usage
+ * ```ts
+ * import { displayPath } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(displayPath("/home/ada/.cache/huggingface/token", { HOME: "/home/ada" }), "~/.cache/huggingface/token");
+ * ```
+ */
 export function displayPath(path: string, env?: EnvLike): string {
   const home = envNonEmpty(env, "HOME");
   return home && (path === home || path.startsWith(home + "/"))

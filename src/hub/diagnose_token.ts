@@ -124,7 +124,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         fix: shadow
           ? `${src} shadows another saved token: unset or update it so the right token is used, ` +
             `or paste a fresh token from ${TOKENS_PAGE}.`
-          : `Create a new token at ${TOKENS_PAGE} and put it in ${src} (or run login() again).`,
+          : `Create a new token at ${TOKENS_PAGE} and put it in ${src} (or log in again).`,
       };
     case "token-expired":
       return {
@@ -149,8 +149,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         code: f.code,
         severity: "info",
         message: "HF_HUB_OFFLINE is set, so the token was not checked with the Hub.",
-        fix:
-          "Unset HF_HUB_OFFLINE (or set it to 0) and call whoami({ refresh: true }) to check it.",
+        fix: "Unset HF_HUB_OFFLINE (or set it to 0) and check again.",
       };
     case "rate-limited": {
       const wait = f.retryAfterSeconds !== undefined ? `${f.retryAfterSeconds} s` : "a minute";
@@ -160,7 +159,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         message: `The Hub at ${host} answered 429 Too Many Requests` +
           (f.retryAfterSeconds !== undefined ? ` (Retry-After: ${f.retryAfterSeconds} s)` : "") +
           `, so the token could not be checked yet.`,
-        fix: `Wait ${wait}, then call whoami({ refresh: true }); the token itself was not judged.`,
+        fix: `Wait ${wait}, then check again; the token itself was not judged.`,
       };
     }
     case "server-error":
@@ -169,8 +168,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         severity: "error",
         message: `The Hub at ${host} answered ${data.status ?? "an error"}${detail}, ` +
           `so the token could not be checked.`,
-        fix:
-          "This is on the server's side: retry with whoami({ refresh: true }) in a few minutes " +
+        fix: "This is on the server's side: check again in a few minutes " +
           "and see https://status.huggingface.co.",
       };
     case "html-error-page":
@@ -187,8 +185,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         code: f.code,
         severity: "error",
         message: `The answer from ${host} was cut off or is not valid JSON${detail}.`,
-        fix:
-          "Retry with whoami({ refresh: true }); if it persists, check proxies between you and " +
+        fix: "Check again; if it persists, check proxies between you and " +
           "the Hub.",
       };
     case "malformed-response":
@@ -220,7 +217,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         code: f.code,
         severity: "error",
         message: `The connection to ${host} was closed before the answer was complete${detail}.`,
-        fix: "Retry with whoami({ refresh: true }); if it keeps happening, check proxies, VPNs " +
+        fix: "Check again; if it keeps happening, check proxies, VPNs " +
           "or firewalls on the way.",
       };
     case "dns-error":
@@ -245,8 +242,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         code: "network-error",
         severity: "error",
         message: `The request to ${host} failed${detail}.`,
-        fix: "Check the network connection, proxy settings and HF_ENDPOINT, then call " +
-          "whoami({ refresh: true }).",
+        fix: "Check the network connection, proxy settings and HF_ENDPOINT, then check again.",
       };
   }
 }

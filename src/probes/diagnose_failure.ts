@@ -398,14 +398,16 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
         code: "expired-token",
         status,
         reason: "The token has expired, so every call is refused (401).",
-        fix: `Create a new token at ${tokensPage} and set it (HF_TOKEN, or saveToken()).`,
+        fix:
+          `Create a new token at ${tokensPage} and set it as HF_TOKEN (or save it: saveToken() or hf login --persist).`,
       };
     }
     return {
       code: "invalid-token",
       status,
       reason: "The token was rejected (401): it is invalid, revoked or expired.",
-      fix: `Create a new token at ${tokensPage} and set it (HF_TOKEN, or saveToken()); check ` +
+      fix:
+        `Create a new token at ${tokensPage} and set it as HF_TOKEN (or save it: saveToken() or hf login --persist); check ` +
         "that it was copied whole, without spaces.",
     };
   }

@@ -189,7 +189,7 @@ Deno.test("concurrent calls share one resolution", async () => {
 Deno.test("explicit token option wins and is cleaned", async () => {
   await using s = await sandbox({ "hf/token": WRITE });
   const r = await resolveToken({ ...s.options, token: `  Bearer ${READ}\n` });
-  assert.equal(r.source, "explicit");
+  assert.equal(r.source, "explicit:token");
   assert.equal(r.token, READ);
 });
 

@@ -167,7 +167,7 @@ Deno.test("every sandbox persona gets the right verdict, diagnostics and reason"
     assert.ok(expect, `no expectation for new persona ${name}: add one`);
     const v = await whoami({ token: PERSONAS[name].token, hubUrl: sandbox.url, env: {} });
     assertOutcome(v, expect, name);
-    assert.deepEqual(v.source, "argument:token");
+    assert.deepEqual(v.source, "explicit:token");
     assert.deepEqual(v.hubUrl, sandbox.url);
   }
 });

@@ -8,7 +8,7 @@
 
 import { redact } from "../_mask.ts";
 import { sessionState } from "../resolve/session_cache.ts";
-import { explicitResolution } from "./_explicit_resolution.ts";
+import { explicitResolution } from "../resolve/_explicit_resolution.ts";
 import type { Diagnostic } from "./types.ts";
 import { Validation } from "./validation.ts";
 import { whoami, type WhoamiOptions } from "./whoami.ts";

@@ -12,7 +12,7 @@ import { redact } from "../_mask.ts";
 import type { Resolution } from "../resolve/resolution.ts";
 import type { ResolveOptions } from "../resolve/resolve_token.ts";
 import { sessionState } from "../resolve/session_cache.ts";
-import { explicitResolution } from "./_explicit_resolution.ts";
+import { explicitResolution } from "../resolve/_explicit_resolution.ts";
 import { diagnoseToken } from "./diagnose_token.ts";
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "./endpoints.ts";
 import type {
@@ -42,7 +42,7 @@ export const DEFAULT_WHOAMI_TIMEOUT_MS = 10_000;
 
 /** Options of {@linkcode whoami}. */
 export interface WhoamiOptions extends NetworkOptions, Omit<ResolveOptions, "token" | "refresh"> {
-  /** Check this token instead of resolving one (its source reads `argument:token`). */
+  /** Check this token instead of resolving one (its source reads `explicit:token`). */
   token?: string;
   /** Check the token of this resolution (its source and warnings are carried over). */
   resolution?: Resolution;

@@ -12,6 +12,7 @@ import { maskToken, redact } from "../_mask.ts";
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
 import type { ValidationData, Verdict } from "../hub/types.ts";
 import { TOKENS_PAGE } from "../hub/diagnose_token.ts";
+import { ARGUMENT_SOURCE } from "../resolve/_explicit_resolution.ts";
 import type { Resolution } from "../resolve/resolution.ts";
 import { DEFAULT_SUITE, type SuiteProbe } from "./default_suite.ts";
 import {
@@ -313,7 +314,7 @@ export async function probe(options: ProbeOptions = {}): Promise<ProbeTable> {
     resolution = await resolveToken(options);
   }
   const token = options.token ?? resolution!.token;
-  const source = options.token !== undefined ? "argument:token" : resolution?.source;
+  const source = options.token !== undefined ? ARGUMENT_SOURCE : resolution?.source;
   const secrets = [token];
   const clean = (text: string | undefined) =>
     text === undefined ? undefined : redact(text, secrets);

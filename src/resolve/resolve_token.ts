@@ -14,6 +14,7 @@ import { normalizeToken } from "../sources/normalize_token.ts";
 import { detectPlatform, isColab } from "../sources/platform.ts";
 import { promptForToken } from "../sources/prompt.ts";
 import type { Attempt, SourceContext, TokenSource } from "../sources/types.ts";
+import { explicitResolution } from "./_explicit_resolution.ts";
 import { platformFix } from "./platform_fix.ts";
 import { type Platform, Resolution, type TokenWarning } from "./resolution.ts";
 import { resetSession, sessionState } from "./session_cache.ts";
@@ -145,17 +146,7 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
   const warnings: TokenWarning[] = [];
   if (options.refresh) state.negative.clear();
 
-  if (options.token !== undefined) {
-    const clean = normalizeToken(options.token, "the token option");
-    attempts.push({ source: "explicit", outcome: "found", masked: maskToken(clean.token) });
-    return new Resolution({
-      token: clean.token,
-      source: "explicit",
-      attempts,
-      warnings: clean.warnings,
-      platform,
-    });
-  }
+  if (options.token !== undefined) return explicitResolution(options.token, env);
 
   const ctx = context(options);
   const sources = buildSourceList(options);

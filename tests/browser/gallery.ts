@@ -347,7 +347,7 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
   const pending = new ProbeTable({
     rows: pendingRows,
     masked: fg.toJSON().masked,
-    source: "argument:token",
+    source: "explicit:token",
     hubUrl: hub.url,
     inferenceUrl: hub.inferenceUrl,
   });

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CONFIG = `${ROOT}deno.json`;
-const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 21);
+const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 41);
 const started = performance.now();
 
 interface Row {

@@ -52,7 +52,7 @@ Deno.test("hygiene: rejects empty, too long, inner whitespace/control/non-ASCII;
     ["hf_abc\ndefghijklmnop", /contains a line break/],
     ["hf_abc\u0007defghijklmnop", /control character \(U\+0007\)/],
     ["hf_аbcdefghijklmnop", /non-ASCII character "а" \(U\+0430\).*look-alike/],
-    ["hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", /placeholder/],
+    ["hf_" + "x".repeat(34), /placeholder/],
     ["hf_YOUR_NEW_TOKEN_HERE", /placeholder/],
     ["your_hugging_face_token_here", /placeholder/],
   ];

@@ -26,6 +26,7 @@
  * @module
  */
 import { spoolOutput } from "./_leak_scanner.ts";
+import { basename, dirname } from "../src/sources/_path.ts";
 import { ALL_TOKEN_NAMES } from "../src/sources/env_vars.ts";
 import {
   type CellOutput,
@@ -346,15 +347,6 @@ export async function renderHtml(ipynbPath: string): Promise<string> {
   const html = ipynbPath.replace(/\.ipynb$/, ".html");
   await spoolOutput(`notebook-html/${html.split("/").pop()}`, await Deno.readTextFile(html));
   return html;
-}
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
-}
-
-function basename(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
 }
 
 /**

@@ -36,6 +36,24 @@ export interface TokenWarning {
   fix?: string;
 }
 
+/**
+ * The warning for a token in use that hides a different token in a later source (e.g.
+ * `HF_TOKEN` shadowing the token file). Both appear masked.
+ */
+export function shadowedTokenWarning(
+  winner: { source: string; token: string },
+  other: { source: string; token: string },
+): TokenWarning {
+  return {
+    code: "shadowed-token",
+    source: other.source,
+    message: `${winner.source} (${maskToken(winner.token)}) shadows a different token in ` +
+      `${other.source} (${maskToken(other.token)}).`,
+    fix: `Keep one token: remove the one you no longer use, or unset ` +
+      `${winner.source.replace(/^env:/, "")} if ${other.source} is the one you meant.`,
+  };
+}
+
 /** The platform the code runs on, as detected from the environment. */
 export type Platform = "colab" | "kaggle" | "spaces" | "jupyter" | "terminal" | "headless";
 

@@ -16,9 +16,14 @@ import { promptForToken } from "../sources/prompt.ts";
 import type { Attempt, SourceContext, TokenSource } from "../sources/types.ts";
 import { explicitResolution } from "./_explicit_resolution.ts";
 import { platformFix } from "./platform_fix.ts";
-import { type Platform, Resolution, type TokenWarning } from "./resolution.ts";
+import {
+  type Platform,
+  Resolution,
+  shadowedTokenWarning,
+  type TokenWarning,
+} from "./resolution.ts";
 import { resetSession, sessionState } from "./session_cache.ts";
-import { buildSourceList, type SourceListOptions } from "./source_list.ts";
+import { buildSourceList, sourceContext, type SourceListOptions } from "./source_list.ts";
 
 /** Options of {@linkcode resolveToken} and {@linkcode getToken}. */
 export interface ResolveOptions extends SourceListOptions {
@@ -44,23 +49,6 @@ interface Found {
   token: string;
   source: string;
   warnings: TokenWarning[];
-}
-
-function context(options: ResolveOptions): SourceContext {
-  let cwd = options.cwd;
-  if (cwd === undefined) {
-    try {
-      cwd = Deno.cwd();
-    } catch {
-      cwd = ".";
-    }
-  }
-  return {
-    env: options.env ?? Deno.env,
-    cwd,
-    fetch: options.fetch ?? globalThis.fetch,
-    signal: options.signal,
-  };
 }
 
 /** Walks the sources in order; returns the first valid hit and every attempt. */
@@ -116,18 +104,7 @@ async function shadowWarnings(
       continue;
     }
     if (other === winner.token) continue;
-    const id = hit.source ?? source.id;
-    warnings.push({
-      code: "shadowed-token",
-      source: id,
-      message: `${winner.source} (${maskToken(winner.token)}) shadows a different token in ${id} ` +
-        `(${maskToken(other)}).`,
-      fix:
-        `Keep one token: remove the one you no longer use, or unset ${
-          winner.source.replace(/^env:/, "")
-        } ` +
-        `if ${id} is the one you meant.`,
-    });
+    warnings.push(shadowedTokenWarning(winner, { source: hit.source ?? source.id, token: other }));
   }
   return warnings;
 }
@@ -148,7 +125,7 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
 
   if (options.token !== undefined) return explicitResolution(options.token, env);
 
-  const ctx = context(options);
+  const ctx = sourceContext(options);
   const sources = buildSourceList(options);
   const invalid: InvalidTokenError[] = [];
   const found = await walk(sources, ctx, attempts, invalid);

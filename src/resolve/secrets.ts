@@ -8,15 +8,10 @@
 
 import { SecretAccessError, SecretNotFoundError } from "../errors.ts";
 import { colabExplanation } from "../sources/colab.ts";
-import {
-  credentialsDirectoryStore,
-  mountedSecretStore,
-  RUN_SECRETS_DIR,
-} from "../sources/file_secrets.ts";
-import { kaggleSecretStore } from "../sources/kaggle_secrets.ts";
 import { isColab } from "../sources/platform.ts";
 import type { SecretStore } from "../sources/secret_store.ts";
 import type { EnvLike } from "../_env.ts";
+import { secretStores, sourceContext } from "./source_list.ts";
 
 /** Options of `secrets.get`. */
 export interface SecretsOptions {
@@ -33,15 +28,9 @@ export interface SecretsOptions {
 }
 
 async function get(name: string, options: SecretsOptions = {}): Promise<string> {
-  const env = options.env ?? Deno.env;
-  const ctx = { env, cwd: ".", fetch: options.fetch ?? globalThis.fetch, signal: options.signal };
-  const stores: SecretStore[] = [
-    ...(options.stores ?? []),
-    kaggleSecretStore,
-    ...(options.mountedSecretDirs
-      ? options.mountedSecretDirs.map((dir) => mountedSecretStore(dir))
-      : [mountedSecretStore(RUN_SECRETS_DIR, "run-secrets"), credentialsDirectoryStore]),
-  ];
+  const ctx = sourceContext({ ...options, cwd: "." });
+  const env = ctx.env;
+  const stores = secretStores(options);
   const asked: string[] = [];
   const failures: SecretAccessError[] = [];
   for (const store of stores) {

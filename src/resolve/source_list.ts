@@ -11,13 +11,13 @@ import { ALL_TOKEN_NAMES, envSources } from "../sources/env_vars.ts";
 import {
   credentialsDirectoryStore,
   mountedSecretStore,
-  RUN_SECRETS_DIR,
+  runSecretsStore,
 } from "../sources/file_secrets.ts";
 import { kaggleSecretStore } from "../sources/kaggle_secrets.ts";
 import type { SecretStore } from "../sources/secret_store.ts";
 import { SECRET_NAMES, secretFileSources, secretStoreSources } from "../sources/secret_sources.ts";
 import { tokenFileSource } from "../sources/token_file.ts";
-import type { TokenSource } from "../sources/types.ts";
+import type { SourceContext, TokenSource } from "../sources/types.ts";
 
 /** Options that choose which sources are consulted. */
 export interface SourceListOptions {
@@ -58,19 +58,49 @@ export interface SourceListOptions {
  * @returns The sources, in order.
  */
 export function buildSourceList(options: SourceListOptions = {}): TokenSource[] {
-  const stores: SecretStore[] = [...(options.stores ?? [])];
-  if (options.kaggle ?? true) stores.push(kaggleSecretStore);
-  if (options.mountedSecretDirs) {
-    stores.push(...options.mountedSecretDirs.map((dir) => mountedSecretStore(dir)));
-  } else {
-    stores.push(mountedSecretStore(RUN_SECRETS_DIR, "run-secrets"), credentialsDirectoryStore);
-  }
   const names = options.envNames ?? ALL_TOKEN_NAMES;
   return [
-    ...secretStoreSources(stores, options.secretNames ?? SECRET_NAMES),
+    ...secretStoreSources(secretStores(options), options.secretNames ?? SECRET_NAMES),
     ...secretFileSources(options.secretFiles ?? []),
     ...envSources(names),
     ...(options.dotenv === false ? [] : dotenvSources(options.dotenv ?? DOTENV_FILES, names)),
     ...(options.tokenFile ?? true ? [tokenFileSource({ env: options.env })] : []),
   ];
+}
+
+/**
+ * The secret stores consulted, in order: yours, Kaggle's (unless `kaggle: false`), then the
+ * mounted secret directories (default `/run/secrets` and `$CREDENTIALS_DIRECTORY`). Shared by
+ * token resolution and `secrets.get`.
+ */
+export function secretStores(
+  options: Pick<SourceListOptions, "stores" | "kaggle" | "mountedSecretDirs"> = {},
+): SecretStore[] {
+  return [
+    ...(options.stores ?? []),
+    ...(options.kaggle ?? true ? [kaggleSecretStore] : []),
+    ...(options.mountedSecretDirs
+      ? options.mountedSecretDirs.map((dir) => mountedSecretStore(dir))
+      : [runSecretsStore, credentialsDirectoryStore]),
+  ];
+}
+
+/** What every source look-up gets, from the options (defaults: `Deno.env`, `Deno.cwd()`, `fetch`). */
+export function sourceContext(
+  options: { env?: EnvLike; cwd?: string; fetch?: typeof fetch; signal?: AbortSignal } = {},
+): SourceContext {
+  let cwd = options.cwd;
+  if (cwd === undefined) {
+    try {
+      cwd = Deno.cwd();
+    } catch {
+      cwd = ".";
+    }
+  }
+  return {
+    env: options.env ?? Deno.env,
+    cwd,
+    fetch: options.fetch ?? globalThis.fetch,
+    signal: options.signal,
+  };
 }

@@ -16,10 +16,10 @@ import {
 import { colabExplanation } from "../sources/colab.ts";
 import { normalizeToken } from "../sources/normalize_token.ts";
 import { detectPlatform, inJupyterKernel } from "../sources/platform.ts";
-import type { TokenWarning } from "./resolution.ts";
+import { shadowedTokenWarning, type TokenWarning } from "./resolution.ts";
 import type { ResolveOptions } from "./resolve_token.ts";
 import { sessionState } from "./session_cache.ts";
-import { buildSourceList } from "./source_list.ts";
+import { buildSourceList, sourceContext } from "./source_list.ts";
 
 /**
  * The sources table: a displayable (HTML in Jupyter, text in terminals, JSON for programs).
@@ -78,12 +78,7 @@ export class SourcesTable extends Displayable {
 export async function sources(options: ResolveOptions = {}): Promise<SourcesTable> {
   const env = options.env ?? Deno.env;
   const platform = options.platform ?? detectPlatform({ env });
-  const ctx = {
-    env,
-    cwd: options.cwd ?? Deno.cwd(),
-    fetch: options.fetch ?? globalThis.fetch,
-    signal: options.signal,
-  };
+  const ctx = sourceContext(options);
   const session = sessionState().resolution;
   const rows: SourceRow[] = [];
   const tokens: { source: string; token: string }[] = [];
@@ -168,13 +163,7 @@ export async function sources(options: ResolveOptions = {}): Promise<SourcesTabl
       row.shadowed = true;
       const other = tokens.find((t) => t.source === row.source);
       if (other && other.token !== winner.token) {
-        warnings.push({
-          code: "shadowed-token",
-          source: row.source,
-          message: `${winner.source} (${maskToken(winner.token)}) shadows a different token in ` +
-            `${row.source} (${maskToken(other.token)}).`,
-          fix: "Keep one token, or remove the one you no longer use.",
-        });
+        warnings.push(shadowedTokenWarning(winner, other));
       }
     }
   }

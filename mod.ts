@@ -71,7 +71,7 @@ export { clearToken, getToken, resolveToken, setToken } from "./src/resolve/reso
 export type { ResolveOptions } from "./src/resolve/resolve_token.ts";
 export { Resolution } from "./src/resolve/resolution.ts";
 export type { Platform, TokenWarning, TokenWarningCode } from "./src/resolve/resolution.ts";
-export { resetSession, sessionState } from "./src/resolve/session_cache.ts";
+export { sessionState } from "./src/resolve/session_cache.ts";
 export type { SessionState } from "./src/resolve/session_cache.ts";
 export { buildSourceList } from "./src/resolve/source_list.ts";
 export type { SourceListOptions } from "./src/resolve/source_list.ts";

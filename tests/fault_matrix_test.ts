@@ -14,7 +14,7 @@
  */
 import assert from "node:assert/strict";
 import { escapeHtml } from "../src/display/_html.ts";
-import { probe, type ProbeRow, resetSession, type Validation, whoami } from "../mod.ts";
+import { clearToken, probe, type ProbeRow, type Validation, whoami } from "../mod.ts";
 import { type FaultMatch, PERSONAS, type Sandbox, startSandbox } from "../src/sandbox/mod.ts";
 import { spoolOutput } from "./_leak_scanner.ts";
 
@@ -403,7 +403,7 @@ function assertRenders(label: string, text: string, html: string, reason: string
 }
 
 async function runCase(c: Case): Promise<void> {
-  resetSession();
+  clearToken();
   await using hub = startSandbox({ quiet: true });
   if (c.fault) hub.setFault({ fault: c.fault, match: c.match });
   const urls = endpoints(c, hub);

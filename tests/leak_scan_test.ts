@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import {
+  clearToken,
   guardedFetch,
   probe,
   type ProbeFunction,
-  resetSession,
   resolveToken,
   type SecretStore,
   whoami,
@@ -126,7 +126,7 @@ Deno.test("guardedFetch: Authorization reaches only the configured Hub and route
 });
 
 Deno.test("whoami and probe send Authorization only to the sandbox's hub/router; a custom probe's other origin gets none", async () => {
-  resetSession();
+  clearToken();
   await using hub = startSandbox({ quiet: true });
   const allowed = new Set([new URL(hub.url).origin, new URL(hub.inferenceUrl).origin]);
   const seen: Seen[] = [];
@@ -162,7 +162,7 @@ Deno.test("whoami and probe send Authorization only to the sandbox's hub/router;
 });
 
 Deno.test("secret stores on other origins never receive the Hugging Face token", async () => {
-  resetSession();
+  clearToken();
   const seen: Seen[] = [];
   const fetcher = recording(seen);
   // Kaggle is asked before the environment: its request must carry only Kaggle's own JWT.
@@ -197,5 +197,5 @@ Deno.test("secret stores on other origins never receive the Hugging Face token",
     assert.equal(s.authorization, null, s.origin);
     assert.ok(!s.body.includes(TOKEN), `${s.origin} got the token in the body`);
   }
-  resetSession();
+  clearToken();
 });

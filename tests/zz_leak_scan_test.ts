@@ -17,7 +17,6 @@ import {
   login,
   normalizeToken,
   probe,
-  resetSession,
   type ResolveOptions,
   resolveToken,
   saveToken,
@@ -46,7 +45,7 @@ async function caught(fn: () => unknown): Promise<unknown> {
 Deno.test("leak scan: every public object, in every state, shows tokens masked only", async () => {
   const scanner = new LeakScanner();
   const scan = (label: string, value: unknown) => scanner.scan(label, value);
-  resetSession();
+  clearToken();
   await using hub = startSandbox({ quiet: true });
   const root = await Deno.makeTempDir({ prefix: "hfna-leak-" });
   const env = { HOME: `${root}/home`, HF_HOME: `${root}/hf` };

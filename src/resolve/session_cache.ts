@@ -84,7 +84,8 @@ function inspectState(
  *
  * @example Usage
  * ```ts
- * import { resetSession, sessionState } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth";
+ * import { resetSession } from "./session_cache.ts";
  * import assert from "node:assert/strict";
  *
  * resetSession();

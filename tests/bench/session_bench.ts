@@ -4,12 +4,12 @@
  *
  * Run: `deno bench -A tests/bench/session_bench.ts` (also run by `deno task bench`).
  */
-import { getToken, maskToken, redact, resetSession, whoami } from "../../mod.ts";
+import { clearToken, getToken, maskToken, redact, whoami } from "../../mod.ts";
 import { PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
 
 const TOKEN = PERSONAS.read.token;
 const hub = startSandbox({ quiet: true });
-resetSession();
+clearToken();
 const options = {
   env: { HF_TOKEN: TOKEN },
   mountedSecretDirs: [],

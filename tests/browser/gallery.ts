@@ -15,13 +15,13 @@
  * @module
  */
 import {
+  clearToken,
   diagnoseFailure,
   getToken,
   type ProbeFailureCode,
   type ProbeFailureFacts,
   type ProbeRow,
   ProbeTable,
-  resetSession,
   sources,
   whoami,
 } from "../../mod.ts";
@@ -410,7 +410,7 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
   // --- Sources table --------------------------------------------------------------------
   const src = "Sources table";
   const isolated = { mountedSecretDirs: [], dotenv: false as const, tokenFile: false };
-  resetSession();
+  clearToken();
   const shadowed = await sources({
     ...isolated,
     env: {
@@ -429,7 +429,7 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
   states.push({ id: "sources-none", group: src, title: "no token anywhere", html: none.toHtml() });
 
   // --- TokenNotFoundError -----------------------------------------------------------------
-  resetSession();
+  clearToken();
   try {
     await getToken({ ...isolated, env: {}, prompt: false, refresh: true, platform: "jupyter" });
     throw new Error("gallery: getToken() found a token in an empty environment");
@@ -442,7 +442,7 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
       html: `<pre class="gallery-error">${escapeHtml(`${e.name}: ${e.message}`)}</pre>`,
     });
   } finally {
-    resetSession();
+    clearToken();
   }
   return states;
 }

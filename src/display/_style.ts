@@ -68,6 +68,7 @@ padding:3px 8px;text-align:left;vertical-align:top;color:var(--jp-ui-font-color1
 .hfna .hfna-icon.hfna-ok{color:#116329;color:color-mix(in srgb,#1a7f37 62%,var(--jp-ui-font-color1,#1f2328))}
 .hfna .hfna-fix{color:var(--hfna-muted,#59636e)}
 .hfna .hfna-reason{margin:2px 0 6px}
+.hfna td.hfna-detail{white-space:pre-line}
 .hfna .hfna-foot{margin-top:6px;font-size:11.5px}
 `.replace(/\n/g, "");
 

@@ -69,7 +69,7 @@ export function renderSourcesHtml(data: SourcesData): string {
           row.active ? "ok" : row.shadowed ? "warn" : TONES[row.status],
         )}</td>
         <td>${row.masked ? html`<code class="hfna-nowrap">${row.masked}</code>` : ""}</td>
-        <td style="white-space:pre-line">${row.detail ?? ""}</td>
+        <td class="hfna-detail">${row.detail ?? ""}</td>
       </tr>
     `
   );

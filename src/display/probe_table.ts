@@ -7,7 +7,14 @@
  */
 
 import { html, type SafeHtml } from "./_html.ts";
-import { badge, hfnaRoot, type Tone } from "./_style.ts";
+import { badge, hfnaRoot, INLINE, LINE, PALETTE, sx, TINT, type Tone } from "./_style.ts";
+import {
+  type CauseFault,
+  groupProbeRows,
+  predictionOutcome,
+  type ProbeCause,
+  type ProbeGroups,
+} from "./_probe_groups.ts";
 import type { ProbeRow, ProbeTableData, ProbeVerdict } from "../probes/types.ts";
 
 const LABELS: Record<ProbeVerdict, string> = {
@@ -40,79 +47,36 @@ function tableTone(data: ProbeTableData): Tone {
   return "ok";
 }
 
-/**
- * Extra rules for the probe table, scoped under `.hfna-probes`. Column widths keep model ids
- * on two or three lines in a wide output; below 640 px (a narrow notebook column) every row
- * becomes a small card: capability, result, HTTP and time on one line, then the model,
- * provider and reason, so nothing is cut off or squeezed to one character per line.
- */
-const PROBE_CSS = `<style>.hfna.hfna-probes{max-width:980px;container-type:inline-size}
-.hfna-probes td.hfna-cap{width:14%}
-.hfna-probes td.hfna-target{overflow-wrap:anywhere;width:20%}
-.hfna-probes td.hfna-prov{width:10%;overflow-wrap:normal}
-.hfna-probes td.hfna-res,.hfna-probes td.hfna-num{width:1%;white-space:nowrap}
-.hfna-probes td.hfna-why{width:42%}
-@container (max-width:640px){
-.hfna.hfna-probes table.hfna-table,.hfna.hfna-probes table.hfna-table tbody{display:block;border:0}
-.hfna.hfna-probes table.hfna-table thead{display:none}
-.hfna.hfna-probes table.hfna-table tr{display:grid;grid-template-columns:minmax(0,1fr) auto auto auto;gap:2px 10px;
-border:1px solid var(--jp-border-color2,#d0d7de);border-radius:4px;padding:4px 8px;margin:0 0 6px}
-.hfna.hfna-probes table.hfna-table td{display:block;border:0;padding:0;width:auto;min-width:0}
-.hfna.hfna-probes table.hfna-table td.hfna-cap{grid-area:1/1;font-weight:600}
-.hfna.hfna-probes table.hfna-table td.hfna-res{grid-area:1/2}
-.hfna.hfna-probes table.hfna-table td.hfna-http{grid-area:1/3}
-.hfna.hfna-probes table.hfna-table td.hfna-time{grid-area:1/4}
-.hfna.hfna-probes table.hfna-table td.hfna-target{grid-area:2/1/3/5}
-.hfna.hfna-probes table.hfna-table td.hfna-prov{grid-area:3/1/4/5}
-.hfna.hfna-probes table.hfna-table td.hfna-why{grid-area:4/1/5/5}
-.hfna.hfna-probes table.hfna-table td.hfna-http:not(:empty)::before{content:"HTTP "}
-.hfna.hfna-probes table.hfna-table td.hfna-prov::before{content:"provider: "}
-.hfna.hfna-probes table.hfna-table td.hfna-none,.hfna.hfna-probes table.hfna-table td.hfna-num:empty{display:none}}
-.hfna-probes .hfna-tag{display:inline-block;margin-left:4px;padding:0 5px;border-radius:4px;font-size:11px;
-border:1px solid var(--jp-border-color2,#d0d7de);color:var(--hfna-muted,#59636e)}
-.hfna-probes .hfna-pred{display:block;margin-top:2px;font-size:11.5px;color:var(--hfna-muted,#59636e)}
-.hfna-probes .hfna-pred.hfna-mismatch{font-weight:600}
-.hfna-probes tr.hfna-row-pending td{color:var(--hfna-muted,#59636e)}</style>`;
+const FAULT: Record<CauseFault, [string, Tone]> = {
+  token: ["the token's fault", "error"],
+  "not-token": ["not your token", "muted"],
+  unclear: ["may be the token", "warn"],
+};
 
-/** Failure codes whose cause is not the token (the service, the model, the network). */
-const NOT_THE_TOKEN = new Set([
-  "legacy-model",
-  "no-provider",
-  "provider-not-serving",
-  "unsupported-task",
-  "model-loading",
-  "rate-limited",
-  "server-error",
-  "timeout",
-  "offline",
-  "connection-failed",
-  "unexpected-response",
-]);
-
-const MISMATCH = " (observed otherwise)";
-
-/**
- * How the observed outcome relates to the prediction. A prediction is about the token; a
- * failure with another cause (no provider, a fault of the service, the network) does not make
- * it wrong, so only token failures count as a mismatch.
- */
-function predictionNote(row: ProbeRow): string {
-  const p = row.prediction;
-  const observed = row.verdict === "ok" ? "ok" : row.verdict === "failed" ? "fail" : undefined;
-  if (!p || observed === undefined || observed === p.outcome) return "";
-  return NOT_THE_TOKEN.has(row.code ?? "")
-    ? " (the token is fine: this failed for another reason)"
-    : MISMATCH;
+/** The headline: the grouped summary, with "N of M work" like the data's summary line. */
+function headline(data: ProbeTableData, groups: ProbeGroups): string {
+  if (data.rows.length === 0) return data.summary;
+  if (data.dryRun) return data.summary;
+  const decided = data.rows.filter((r) => r.verdict !== "pending" && r.verdict !== "skipped");
+  const [first, ...rest] = groups.headline.split(" · ");
+  const head = data.complete || decided.length === data.rows.length
+    ? `${groups.ok.length} of ${decided.length} work`
+    : `${decided.length} of ${data.rows.length} done, ${groups.ok.length} work so far`;
+  return [first.match(/^\d+ works?$/) ? head : first, ...rest].join(" · ");
 }
 
-function predictionHtml(row: ProbeRow): SafeHtml | string {
+function predictionText(row: ProbeRow): string | undefined {
   const p = row.prediction;
-  if (!p) return "";
-  const note = predictionNote(row);
-  const mismatch = note === MISMATCH;
-  return html`<span class="hfna-pred${mismatch ? " hfna-mismatch" : ""}">predicted: ${
-    p.outcome === "ok" ? "works" : "fails"
-  } — ${p.reason}${note}</span>`;
+  if (!p) return undefined;
+  const relation = predictionOutcome(row);
+  const note = relation === "match"
+    ? " (as observed)"
+    : relation === "surprise"
+    ? " (observed otherwise: a surprise)"
+    : relation === "other-cause"
+    ? " (the token is fine: this failed for another reason)"
+    : "";
+  return `predicted: ${p.outcome === "ok" ? "works" : "fails"} — ${p.reason}${note}`;
 }
 
 /** A model id with a line-break opportunity after each `/` (text unchanged, parts escaped). */
@@ -120,32 +84,124 @@ function breakAfterSlashes(id: string): SafeHtml {
   return html`${id.split("/").map((part, i) => i === 0 ? part : html`/<wbr>${part}`)}`;
 }
 
-function rowHtml(row: ProbeRow): SafeHtml {
+const CAUSE_CHIP = "display:inline-block;min-width:1.6em;padding:0 4px;border-radius:4px;" +
+  `border:1px solid ${LINE};font-size:11px;font-weight:600;text-align:center;line-height:16px;` +
+  "margin-left:4px";
+
+function causeChip(cause: ProbeCause | undefined): SafeHtml | "" {
+  if (!cause) return "";
+  return html`
+    <span class="hfna-cause-ref" title="cause ${cause.n}: ${cause.title}"
+      style="${CAUSE_CHIP}">${cause.n}</span>
+  `;
+}
+
+function causeHtml(cause: ProbeCause): SafeHtml {
+  const [faultLabel, faultTone] = FAULT[cause.fault];
+  const names = cause.rows.map((r) => r.capability);
+  return html`
+    <div class="hfna-cause hfna-cause-${cause.tone}" data-cause="${cause.n}" style="${sx(
+      `border-left:3px solid ${PALETTE[cause.tone]}`,
+      `background-color:${TINT[cause.tone]}`,
+      "padding:5px 10px;margin:0 0 6px;border-radius:4px",
+    )}">
+      <div style="${sx(
+        INLINE.head,
+        "margin:0 0 2px;gap:2px 8px",
+      )}"><span style="${CAUSE_CHIP};margin-left:0">${cause
+        .n}</span><strong>${cause.title}</strong>${badge(
+          faultLabel,
+          faultTone,
+        )}<span class="hfna-muted" style="${INLINE
+        .muted}">${cause.rows.length} row${cause.rows.length === 1 ? "" : "s"}: ${names.join(
+          ", ",
+        )}</span></div>
+      ${cause.reason ? html`<div class="hfna-cause-why">${cause.reason}</div>` : ""}${cause.fixes
+        .map((f) => html`<div class="hfna-fix"><strong>Fix:</strong> ${f}</div>`)}
+    </div>
+  `;
+}
+
+const ROW_LINE = "display:flex;flex-wrap:wrap;align-items:baseline;gap:1px 10px;padding:3px 2px;" +
+  "list-style:none;cursor:pointer";
+const CELL = {
+  res: "flex:0 0 9.4em;white-space:nowrap",
+  cap: "flex:1 1 11em;min-width:0;font-weight:600",
+  target: "flex:2 1 14em;min-width:0;word-break:break-word",
+  prov: "flex:1 1 7em;min-width:0",
+  http: "flex:0 0 2.6em;text-align:right;white-space:nowrap",
+  time: "flex:0 0 4.6em;text-align:right;white-space:nowrap",
+};
+
+function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
   const tags = [
     row.inferred
-      ? html`<span class="hfna-tag" title="not called: inferred from role/scopes">inferred</span>`
+      ? html`
+        <span class="hfna-tag" title="not called: inferred from role/scopes"
+          style="${INLINE
+            .muted};font-weight:normal"> · inferred</span>
+      `
       : "",
     row.legacy
-      ? html`<span class="hfna-tag" title="check kept from an older guide">legacy</span>`
+      ? html`
+        <span class="hfna-tag" title="check kept from an older guide"
+          style="${INLINE
+            .muted};font-weight:normal"> · legacy</span>
+      `
       : "",
   ];
-  const why = row.verdict === "ok" || row.verdict === "pending"
-    ? html`<span class="hfna-muted">${row.reason ?? ""}</span>`
-    : html`${row.reason ?? ""}${row.fix ? html`<div class="hfna-fix">Fix: ${row.fix}</div>` : ""}`;
+  const relation = predictionOutcome(row);
+  const surprise = relation === "surprise"
+    ? html`
+      ${badge(
+        `surprise: predicted ${row.prediction!.outcome === "ok" ? "works" : "fails"}`,
+        "info",
+      )}
+    `
+    : "";
+  const prediction = predictionText(row);
+  const facts = [
+    row.status !== undefined ? `HTTP ${row.status}` : "",
+    row.code ? `code ${row.code}` : "",
+    row.requestId ? `request id ${row.requestId}` : "",
+    row.latencyMs !== undefined ? `${row.latencyMs} ms` : "",
+    `probe id ${row.id}`,
+  ].filter(Boolean).join(" · ");
+  const more = html`
+    <div class="hfna-row-more"
+      style="${sx(
+        "padding:2px 8px 6px 1.6em;font-size:12px",
+      )}">${row.reason ? html`<div class="hfna-why">${row.reason}</div>` : ""}${row.fix
+        ? html`<div class="hfna-fix">Fix: ${row.fix}</div>`
+        : ""}${prediction
+        ? html`<div class="hfna-pred${relation === "surprise" ? " hfna-mismatch" : ""}" style="${
+          relation ===
+              "surprise"
+            ? "font-weight:600"
+            : INLINE.muted
+        }">${prediction}</div>`
+        : ""}<div class="hfna-raw" style="${INLINE.muted}">${facts}</div></div>
+  `;
   return html`
-    <tr class="hfna-row-${row.verdict}" data-probe-id="${row.id}">
-      <td class="hfna-cap">${row.capability}${tags}</td>
-      ${row.target
-        ? html`<td class="hfna-target"><code>${breakAfterSlashes(row.target)}</code></td>`
-        : html`<td class="hfna-target hfna-none">—</td>`}
-      <td class="hfna-prov${row.provider ? "" : " hfna-none"}">${row.provider ?? "—"}</td>
-      <td class="hfna-res">${badge(LABELS[row.verdict], tone(row))}</td>
-      <td class="hfna-num hfna-http">${row.status ?? ""}</td>
-      <td class="hfna-num hfna-time">${row.latencyMs !== undefined
-        ? `${row.latencyMs} ms`
-        : ""}</td>
-      <td class="hfna-why">${why}${predictionHtml(row)}</td>
-    </tr>
+    <details class="hfna-row-${row.verdict}" data-probe-id="${row.id}"
+      style="border-top:1px solid ${LINE}">
+      <summary style="${ROW_LINE}"><span class="hfna-res" style="${CELL
+        .res}"><span aria-hidden="true" style="${INLINE
+        .muted};font-size:10px">▸</span> ${badge(LABELS[row.verdict], tone(row))}${causeChip(
+          cause,
+        )}</span><span class="hfna-cap" style="${CELL.cap}">${row
+        .capability}${tags}${surprise}</span>${row.target
+        ? html`<span class="hfna-target" style="${CELL.target}"><code style="${INLINE.code}">${
+          breakAfterSlashes(
+            row.target,
+          )
+        }</code></span>`
+        : html`<span class="hfna-target hfna-none" style="${CELL.target};${INLINE.muted}">—</span>`}<span class="hfna-prov" style="${CELL
+        .prov}">${row.provider ?? ""}</span><span class="hfna-num hfna-http" style="${CELL
+        .http}">${row.status ?? ""}</span><span class="hfna-num hfna-time" style="${CELL
+        .time}">${row.latencyMs !== undefined ? `${row.latencyMs} ms` : ""}</span></summary>
+      ${more}
+    </details>
   `;
 }
 
@@ -177,35 +233,47 @@ function rowHtml(row: ProbeRow): SafeHtml {
  * @returns HTML for `text/html`.
  */
 export function renderProbeTableHtml(data: ProbeTableData): string {
+  const groups = groupProbeRows(data);
+  const columns = html`
+    <div class="hfna-cols" aria-hidden="true"
+      style="${sx(
+        ROW_LINE,
+        "cursor:default;font-size:11.5px;font-weight:600;opacity:0.78;padding-bottom:1px",
+      )}"><span style="${CELL.res}">Result</span><span style="${CELL
+        .cap}">Capability</span><span style="${CELL.target}">Model / repo</span><span style="${CELL
+        .prov}">Provider</span><span style="${CELL.http}">HTTP</span><span style="${CELL
+        .time}">Time</span></div>
+  `;
   const inner = html`
-    <div class="hfna-head"><span class="hfna-title">Token probes</span>
-    <code>${data.masked}</code>${data.source
-      ? html`<span class="hfna-sub">from ${data.source}</span>`
+    <div class="hfna-head"
+      style="${INLINE.head}"><span class="hfna-title" style="${INLINE
+        .title}">Token probes</span>
+    <code style="${INLINE.code}">${data.masked}</code>${data.source
+      ? html`<span class="hfna-sub" style="${INLINE.muted}">from ${data.source}</span>`
       : ""}${data.complete ? "" : badge("running", "info")}${data.dryRun
       ? badge("dry run", "muted")
       : ""}</div>
-    <div class="hfna-reason"><strong>${data.summary}</strong></div>
-    <table class="hfna-table">
-      <thead>
-        <tr>
-          <th>Capability</th>
-          <th>Model / repo</th>
-          <th>Provider</th>
-          <th>Result</th>
-          <th class="hfna-num">HTTP</th>
-          <th class="hfna-num">Time</th>
-          <th>Reason / fix</th>
-        </tr>
-      </thead>
-      <tbody>${data.rows.map(rowHtml)}</tbody>
-    </table>
-    <div class="hfna-muted">Hub ${data.hubUrl} · router ${data
-      .inferenceUrl}${data.durationMs !== undefined ? ` · ${data.durationMs} ms` : ""}</div>
+    <div class="hfna-reason hfna-summary" style="${sx(
+      INLINE.reason,
+      "font-weight:600",
+    )}">${headline(
+      data,
+      groups,
+    )}</div>
+    ${groups.causes.map(causeHtml)}
+    <div class="hfna-rows" style="margin:6px 0 4px;font-size:12.5px">${columns}${data.rows.map((
+      r,
+    ) => rowHtml(r, groups.causeOf.get(r.id)))}</div>
+    <div class="hfna-muted hfna-foot"
+      style="${INLINE.foot}">Hub ${data.hubUrl} · router ${data
+        .inferenceUrl}${data.durationMs !== undefined
+        ? ` · ${data.durationMs} ms`
+        : ""} · open a row for its full reason, prediction and raw status</div>
   `;
-  return PROBE_CSS + hfnaRoot(inner, tableTone(data), "Token probes").replace(
-    '<div class="hfna ',
-    '<div class="hfna hfna-probes ',
-  );
+  return hfnaRoot(inner, tableTone(data), "Token probes", {
+    className: "hfna-probes",
+    maxWidth: 980,
+  });
 }
 
 const ANSI = {
@@ -228,11 +296,77 @@ const ICONS: Record<ProbeVerdict, string> = {
 export interface TextRenderOptions {
   /** ANSI colours (default `false`). */
   color?: boolean;
+  /** Terminal width to wrap at (default 100). */
+  columns?: number;
+  /** Every row with its full reason, fix, prediction and raw status (default `false`). */
+  verbose?: boolean;
+}
+
+/** Wraps `text` at `width` columns; continuation lines get `indent`. */
+function wrap(text: string, width: number, indent: string, first = ""): string[] {
+  const out: string[] = [];
+  let line = first;
+  let hasWord = first.trim() !== "";
+  for (const word of text.split(/[ \t\n]+/).filter(Boolean)) {
+    const candidate = hasWord && !line.endsWith(" ") ? `${line} ${word}` : `${line}${word}`;
+    if (visible(candidate).length > width && hasWord) {
+      out.push(line);
+      line = indent + word;
+    } else {
+      line = candidate;
+    }
+    hasWord = true;
+  }
+  out.push(line);
+  return out.map((l) => l.trimEnd());
+}
+
+// deno-lint-ignore no-control-regex
+const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
+
+function painter(row: ProbeRow, c: typeof ANSI | undefined) {
+  return (s: string) => {
+    if (!c) return s;
+    const t = tone(row);
+    return t === "ok"
+      ? c.green(s)
+      : t === "error"
+      ? c.red(s)
+      : t === "warn"
+      ? c.yellow(s)
+      : c.dim(s);
+  };
+}
+
+/** The compact line of a row: icon, capability, cause number, model, provider, HTTP, time. */
+function rowLine(
+  row: ProbeRow,
+  cause: ProbeCause | undefined,
+  options: TextRenderOptions,
+  capWidth = 0,
+): string[] {
+  const c = options.color ? ANSI : undefined;
+  const width = options.columns ?? 100;
+  const cap = row.capability + (row.inferred ? " [inferred]" : "") +
+    (row.legacy && !/legacy/i.test(row.capability) ? " [legacy]" : "");
+  const ref = cause ? `[${cause.n}]` : "";
+  const rest = [
+    row.target,
+    row.provider ? `via ${row.provider}` : "",
+    row.status !== undefined ? String(row.status) : "",
+    row.latencyMs !== undefined ? `${row.latencyMs}\u00a0ms` : "",
+    predictionOutcome(row) === "surprise"
+      ? `SURPRISE: predicted ${row.prediction!.outcome === "ok" ? "works" : "fails"}`
+      : "",
+  ].filter(Boolean).join("  ");
+  const head = `${painter(row, c)(ICONS[row.verdict])} ${cap.padEnd(capWidth)} ${ref.padEnd(3)}`;
+  return wrap(rest, width, "      ", head + " ");
 }
 
 /**
- * Renders one probe row as text lines (verdict, capability, target, provider,
- * status, latency, then indented reason, fix and prediction). Used for live
+ * Renders one probe row as text: one compact line (verdict icon and label, capability,
+ * target, provider, status, latency), then the indented reason, fix and prediction (the
+ * prediction only when it disagrees with the outcome, or with `verbose`). Used for live
  * terminal output as rows finish.
  *
  * @example Usage
@@ -248,46 +382,61 @@ export interface TextRenderOptions {
  * ```
  *
  * @param row The row.
- * @param options Colours.
+ * @param options Colours, width, verbosity.
  * @returns One or more lines, without a trailing newline.
  */
 export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {}): string {
   const c = options.color ? ANSI : undefined;
-  const paint = (s: string) => {
-    if (!c) return s;
-    const t = tone(row);
-    return t === "ok"
-      ? c.green(s)
-      : t === "error"
-      ? c.red(s)
-      : t === "warn"
-      ? c.yellow(s)
-      : c.dim(s);
-  };
+  const width = options.columns ?? 100;
   const head =
-    `${paint(`${ICONS[row.verdict]} ${LABELS[row.verdict].padEnd(14)}`)} ${row.capability}` +
+    `${
+      painter(row, c)(`${ICONS[row.verdict]} ${LABELS[row.verdict].padEnd(14)}`)
+    } ${row.capability}` +
     (row.inferred ? " [inferred]" : "") +
-    (row.legacy ? " [legacy]" : "") +
+    (row.legacy && !/legacy/i.test(row.capability) ? " [legacy]" : "") +
     (row.target ? `  ${row.target}` : "") +
     (row.provider ? `  via ${row.provider}` : "") +
     (row.status !== undefined ? `  ${row.status}` : "") +
     (row.latencyMs !== undefined ? `  ${row.latencyMs} ms` : "");
-  const lines = [head];
   const indent = " ".repeat(17);
-  if (row.reason) lines.push(indent + (row.verdict === "ok" && c ? c.dim(row.reason) : row.reason));
-  if (row.fix && row.verdict !== "ok") lines.push(`${indent}Fix: ${row.fix}`);
-  if (row.prediction) {
-    const p = row.prediction;
-    const line = `${indent}Predicted: ${p.outcome === "ok" ? "works" : "fails"} — ${p.reason}` +
-      predictionNote(row);
-    lines.push(c ? c.dim(line) : line);
+  const lines = [head];
+  if (row.reason) {
+    lines.push(
+      ...wrap(row.reason, width, indent, indent).map((l) =>
+        row.verdict === "ok" && c ? c.dim(l) : l
+      ),
+    );
+  }
+  if (row.fix && row.verdict !== "ok") {
+    lines.push(...wrap(row.fix, width, indent, `${indent}Fix: `));
+  }
+  const relation = predictionOutcome(row);
+  if (
+    row.prediction && (options.verbose || relation === "surprise" || relation === "other-cause")
+  ) {
+    const p = predictionText(row)!;
+    lines.push(
+      ...wrap(p.charAt(0).toUpperCase() + p.slice(1), width, indent, indent).map((l) =>
+        c ? c.dim(l) : l
+      ),
+    );
+  }
+  if (options.verbose && (row.code || row.requestId)) {
+    lines.push(
+      `${indent}${
+        [row.code ? `code ${row.code}` : "", row.requestId ? `request id ${row.requestId}` : ""]
+          .filter(Boolean).join(" · ")
+      }`,
+    );
   }
   return lines.join("\n");
 }
 
 /**
- * Renders a probe table as plain text for terminals and logs (optionally with
- * ANSI colours): a header with the masked token, the summary, then every row.
+ * Renders a probe table as plain text for terminals and logs (optionally with ANSI
+ * colours), grouped like the HTML table: a header with the masked token, the one-line
+ * summary, each cause once (what, which rows, whose fault, the fix), then one compact line
+ * per row pointing at its cause (`[1]`). With `verbose`, every row in full instead.
  *
  * @example Usage
  * ```ts
@@ -303,11 +452,11 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
  *   startedAt: "2025-01-01T00:00:00.000Z",
  * });
  * assert.match(text, /0 of 1 work/);
- * assert.match(text, /✖ failed/);
+ * assert.match(text, /✖ Chat \[1\]/);
  * ```
  *
  * @param data The table's data.
- * @param options Colours.
+ * @param options Colours, width, verbosity.
  * @returns Multi-line text.
  */
 export function renderProbeTableText(
@@ -315,16 +464,43 @@ export function renderProbeTableText(
   options: TextRenderOptions = {},
 ): string {
   const c = options.color ? ANSI : undefined;
+  const width = options.columns ?? 100;
+  const groups = groupProbeRows(data);
   const title = `Token probes — ${data.masked}${data.source ? ` (from ${data.source})` : ""}`;
-  const lines = [
-    c ? c.bold(title) : title,
-    data.summary,
-    "",
-    ...data.rows.map((r) => renderProbeRowText(r, options)),
-    "",
+  const lines = [c ? c.bold(title) : title, ...wrap(headline(data, groups), width, "  ")];
+  if (options.verbose) {
+    lines.push("", ...data.rows.map((r) => renderProbeRowText(r, options)));
+  } else {
+    for (const cause of groups.causes) {
+      const [fault] = FAULT[cause.fault];
+      const what = `[${cause.n}] ${cause.title} (${fault}; ${cause.rows.length} row${
+        cause.rows.length === 1 ? "" : "s"
+      })${cause.reason ? ":" : ""}`;
+      const paint = cause.tone === "error" ? c?.red : cause.tone === "warn" ? c?.yellow : c?.dim;
+      // one paragraph per cause (the fix follows the reason) keeps a table within a screen
+      const fixes = cause.fixes.length === 1 ? ` Fix: ${cause.fixes[0]}` : "";
+      const reason = (cause.reason ?? "").replace(/[^.!?]$/, "$&.");
+      const [first, ...more] = wrap(`${reason}${fixes}`, width, "    ", what);
+      lines.push(paint ? paint(first) : first, ...more);
+      if (cause.fixes.length > 1) {
+        for (const fix of cause.fixes) lines.push(...wrap(fix, width, "    ", "    Fix: "));
+      }
+    }
+    const capWidth = Math.min(
+      28,
+      Math.max(
+        ...data.rows.map((r) => r.capability.length + (r.inferred ? 11 : 0) + (r.legacy ? 9 : 0)),
+      ),
+    );
+    lines.push(
+      "",
+      ...data.rows.flatMap((r) => rowLine(r, groups.causeOf.get(r.id), options, capWidth)),
+    );
+  }
+  lines.push(
     `Hub ${data.hubUrl} · router ${data.inferenceUrl}${
       data.durationMs !== undefined ? ` · ${data.durationMs} ms` : ""
     }`,
-  ];
+  );
   return lines.join("\n");
 }

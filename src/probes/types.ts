@@ -55,6 +55,13 @@ export interface ProbeRow {
   legacy: boolean;
   /** What the validation predicted, if it predicted anything. */
   prediction?: ProbePrediction;
+  /**
+   * Whether a failure is the token's fault, when the diagnosis says so; absent, the display
+   * decides from `code` (service, network and legacy causes are not the token's).
+   */
+  tokenFault?: boolean;
+  /** `X-Request-Id` of the deciding response, when there was one (for support requests). */
+  requestId?: string;
 }
 
 /** Counts of rows by verdict. */

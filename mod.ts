@@ -165,6 +165,7 @@ export type {
   ProbeVerdict,
 } from "./src/probes/types.ts";
 export {
+  renderProbeCausesText,
   renderProbeRowText,
   renderProbeTableHtml,
   renderProbeTableText,

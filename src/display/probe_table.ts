@@ -54,7 +54,10 @@ const FAULT: Record<CauseFault, [string, Tone]> = {
 };
 
 /** The headline: the grouped summary, with "N of M work" like the data's summary line. */
-function headline(data: ProbeTableData, groups: ProbeGroups): string {
+function headline(
+  data: Pick<ProbeTableData, "rows" | "complete" | "dryRun" | "summary">,
+  groups: ProbeGroups,
+): string {
   if (data.rows.length === 0) return data.summary;
   if (data.dryRun) return data.summary;
   const decided = data.rows.filter((r) => r.verdict !== "pending" && r.verdict !== "skipped");
@@ -300,6 +303,11 @@ export interface TextRenderOptions {
   columns?: number;
   /** Every row with its full reason, fix, prediction and raw status (default `false`). */
   verbose?: boolean;
+  /**
+   * Rows only: one line each, naming the cause instead of its reason and fix (live output,
+   * followed by {@linkcode renderProbeCausesText} once every row is in).
+   */
+  compact?: boolean;
 }
 
 /** Wraps `text` at `width` columns; continuation lines get `indent`. */
@@ -387,7 +395,8 @@ function rowLine(
  */
 export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {}): string {
   const c = options.color ? ANSI : undefined;
-  const width = options.columns ?? 100;
+  // live lines are not wrapped unless asked: the terminal wraps them at its own width
+  const width = options.columns ?? Infinity;
   const head =
     `${
       painter(row, c)(`${ICONS[row.verdict]} ${LABELS[row.verdict].padEnd(14)}`)
@@ -398,6 +407,20 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
     (row.provider ? `  via ${row.provider}` : "") +
     (row.status !== undefined ? `  ${row.status}` : "") +
     (row.latencyMs !== undefined ? `  ${row.latencyMs} ms` : "");
+  if (options.compact) {
+    const cause = row.verdict === "failed" || row.verdict === "predicted-fail"
+      ? groupProbeRows({ rows: [row], complete: true, dryRun: false }).causes[0]
+      : undefined;
+    const surprise = predictionOutcome(row) === "surprise"
+      ? `  SURPRISE: predicted ${row.prediction!.outcome === "ok" ? "works" : "fails"}`
+      : "";
+    const note = cause
+      ? `  — ${cause.title}`
+      : row.verdict === "skipped" && row.reason
+      ? `  — ${row.reason}`
+      : "";
+    return `${head}${note}${surprise}`;
+  }
   const indent = " ".repeat(17);
   const lines = [head];
   if (row.reason) {
@@ -428,6 +451,56 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
           .filter(Boolean).join(" · ")
       }`,
     );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The grouped part of a probe table as text: the one-line summary, then each cause once (what
+ * it is, whose fault, how many rows, the shared reason and the fix). The CLI and the live
+ * terminal output print it under the rows they printed as they finished.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderProbeCausesText } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const row = { capability: "Chat", verdict: "failed" as const, inferred: false, legacy: false,
+ *   code: "missing-inference-permission", reason: "No permission.", fix: "Tick it." };
+ * const text = renderProbeCausesText({
+ *   rows: [{ ...row, id: "a" }, { ...row, id: "b" }], complete: true, dryRun: false,
+ *   summary: "0 of 2 work",
+ * });
+ * assert.match(text, /^0 of 2 work · 2 blocked by one missing permission/);
+ * assert.equal(text.match(/Tick it\./g)?.length, 1);
+ * ```
+ *
+ * @param data The rows and state of the table.
+ * @param options Colours, width (default 100 columns; `Infinity` for no wrapping).
+ * @returns Multi-line text.
+ */
+export function renderProbeCausesText(
+  data: Pick<ProbeTableData, "rows" | "complete" | "dryRun" | "summary">,
+  options: TextRenderOptions = {},
+): string {
+  const c = options.color ? ANSI : undefined;
+  const width = options.columns ?? 100;
+  const groups = groupProbeRows(data);
+  const lines = wrap(headline(data, groups), width, "  ");
+  for (const cause of groups.causes) {
+    const [fault] = FAULT[cause.fault];
+    const what = `[${cause.n}] ${cause.title} (${fault}; ${cause.rows.length} row${
+      cause.rows.length === 1 ? "" : "s"
+    })${cause.reason || cause.fixes.length === 1 ? ":" : ""}`;
+    const paint = cause.tone === "error" ? c?.red : cause.tone === "warn" ? c?.yellow : c?.dim;
+    // one paragraph per cause (the fix follows the reason) keeps a table within a screen
+    const fixes = cause.fixes.length === 1 ? ` Fix: ${cause.fixes[0]}` : "";
+    const reason = (cause.reason ?? "").replace(/[^.!?]$/, "$&.");
+    const [first, ...more] = wrap(`${reason}${fixes}`, width, "    ", what);
+    lines.push(paint ? paint(first) : first, ...more);
+    if (cause.fixes.length > 1) {
+      for (const fix of cause.fixes) lines.push(...wrap(fix, width, "    ", "    Fix: "));
+    }
   }
   return lines.join("\n");
 }
@@ -467,25 +540,12 @@ export function renderProbeTableText(
   const width = options.columns ?? 100;
   const groups = groupProbeRows(data);
   const title = `Token probes — ${data.masked}${data.source ? ` (from ${data.source})` : ""}`;
-  const lines = [c ? c.bold(title) : title, ...wrap(headline(data, groups), width, "  ")];
+  const lines = [c ? c.bold(title) : title];
   if (options.verbose) {
+    lines.push(...wrap(headline(data, groups), width, "  "));
     lines.push("", ...data.rows.map((r) => renderProbeRowText(r, options)));
   } else {
-    for (const cause of groups.causes) {
-      const [fault] = FAULT[cause.fault];
-      const what = `[${cause.n}] ${cause.title} (${fault}; ${cause.rows.length} row${
-        cause.rows.length === 1 ? "" : "s"
-      })${cause.reason ? ":" : ""}`;
-      const paint = cause.tone === "error" ? c?.red : cause.tone === "warn" ? c?.yellow : c?.dim;
-      // one paragraph per cause (the fix follows the reason) keeps a table within a screen
-      const fixes = cause.fixes.length === 1 ? ` Fix: ${cause.fixes[0]}` : "";
-      const reason = (cause.reason ?? "").replace(/[^.!?]$/, "$&.");
-      const [first, ...more] = wrap(`${reason}${fixes}`, width, "    ", what);
-      lines.push(paint ? paint(first) : first, ...more);
-      if (cause.fixes.length > 1) {
-        for (const fix of cause.fixes) lines.push(...wrap(fix, width, "    ", "    Fix: "));
-      }
-    }
+    lines.push(renderProbeCausesText(data, options));
     const capWidth = Math.min(
       28,
       Math.max(

@@ -26,6 +26,8 @@ export interface ProbeCause {
   title: string;
   /** Headline phrase after the count: "blocked by a missing permission (…)". */
   phrase: string;
+  /** Whether the title is specific to the code (`false`: a readable form of an unknown code). */
+  known: boolean;
   /** The sentences every affected row's reason shares (said once), or the only reason. */
   reason?: string;
   /** The fix, said once (when the rows' fixes differ, each distinct fix once). */
@@ -77,7 +79,7 @@ const KNOWN: Record<string, [title: string, phrase: string]> = {
   "expired-token": ["Token expired (401)", "refused: token expired"],
   "missing-gated-permission": [
     "Missing permission to read public gated repos",
-    "blocked by a missing permission (gated repos)",
+    "need the gated-repos permission",
   ],
   "gated-model": ["Gated model: terms not accepted", "gated: terms not accepted"],
   "missing-repo-permission": ["Repo read blocked by the token's scopes", "blocked by scopes"],
@@ -136,18 +138,22 @@ function keyOf(row: ProbeRow): string {
   return `${row.legacy ? "legacy:" : ""}${row.code ?? "unknown"}`;
 }
 
-function describe(key: string, rows: ProbeRow[]): [string, string] {
+function describe(key: string, rows: ProbeRow[]): [string, string, boolean] {
   const code = rows[0].code;
   if (key.startsWith("predicted:")) {
-    return ["Not allowed for this token, so not called", "not allowed for this token"];
+    return ["Not allowed for this token, so not called", "not allowed", true];
   }
-  if (key === "skipped") return ["Not run", "skipped"];
+  if (key === "skipped") return ["Not run", "skipped", false];
+  const known = code && code !== "unknown" ? KNOWN[code] : undefined;
+  const [title, phrase] = known ?? [
+    humanize(code ?? "unknown"),
+    humanize(code ?? "failed")
+      .toLowerCase(),
+  ];
   if (rows[0].legacy && code !== "legacy-model") {
-    const [title, phrase] = KNOWN[code ?? "unknown"] ?? [humanize(code ?? "unknown"), "failed"];
-    return [`Legacy checks: ${title.charAt(0).toLowerCase()}${title.slice(1)}`, phrase];
+    return [`Legacy checks: ${title.charAt(0).toLowerCase()}${title.slice(1)}`, phrase, !!known];
   }
-  const known = KNOWN[code ?? "unknown"];
-  return known ?? [humanize(code ?? "unknown"), humanize(code ?? "failed").toLowerCase()];
+  return [title, phrase, !!known];
 }
 
 /**
@@ -190,7 +196,7 @@ export function groupProbeRows(
   const faultRank: Record<CauseFault, number> = { token: 0, unclear: 1, "not-token": 2 };
   const causes = [...byKey.entries()]
     .map(([key, rows]): Omit<ProbeCause, "n"> => {
-      const [title, phrase] = describe(key, rows);
+      const [title, phrase, known] = describe(key, rows);
       const fault = rowFault(rows[0]);
       const fixes = [...new Set(rows.map((r) => r.fix).filter((f): f is string => !!f))];
       const reason = sharedReason(rows);
@@ -204,6 +210,7 @@ export function groupProbeRows(
         ...(rows[0].code ? { code: rows[0].code } : {}),
         title,
         phrase,
+        known,
         ...(reason ? { reason } : {}),
         fixes,
         fault,

@@ -63,7 +63,7 @@ export const INLINE = {
   /** Secondary text: the inherited colour, fainter (reads on any background). */
   muted: "opacity:0.78",
   code: `font-family:${MONO};font-size:12px;background-color:rgba(128,128,128,0.16);` +
-    "padding:0 4px;border-radius:4px;word-break:break-word;word-wrap:break-word",
+    "padding:0 4px;border-radius:4px;word-wrap:break-word",
   section: "font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.04em;" +
     "opacity:0.78;margin:10px 0 4px;padding:0",
   kv: "display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:4px 0 8px",
@@ -240,16 +240,18 @@ const ICON = "display:inline-block;width:1.5em;height:1.5em;line-height:1.5em;bo
  * @param inner Safe markup built with the html`` tag.
  * @param tone The accent of the card's left border.
  * @param label Accessible label of the card.
+ * @param options Extra class, maximum width in px (default 760), and whether an error card is
+ *   tinted (default `true`).
  * @returns An HTML string ready for `text/html`.
  */
 export function hfnaRoot(
   inner: SafeHtml,
   tone: Tone = "muted",
   label?: string,
-  options: { className?: string; maxWidth?: number } = {},
+  options: { className?: string; maxWidth?: number; tint?: boolean } = {},
 ): string {
   const cls = `hfna hfna-tone-${tone}${options.className ? ` ${options.className}` : ""}`;
-  const style = rootStyle(tone, options.maxWidth);
+  const style = rootStyle(tone, options.maxWidth, options.tint ?? true);
   const root = label
     ? html`<div class="${cls}" role="group" aria-label="${label}" style="${style}">${inner}</div>`
     : html`<div class="${cls}" style="${style}">${inner}</div>`;
@@ -257,10 +259,10 @@ export function hfnaRoot(
 }
 
 /** The root's inline look: a tone accent on the left, a faint tint, no fixed text colour. */
-function rootStyle(tone: Tone, maxWidth = 760): string {
+function rootStyle(tone: Tone, maxWidth: number | undefined, tint: boolean): string {
   return "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px;" +
-    `line-height:1.45;background-color:${tone === "error" ? TINT.error : "transparent"};` +
+    `line-height:1.45;background-color:${tint && tone === "error" ? TINT.error : "transparent"};` +
     `border:1px solid ${LINE};border-left:4px solid ${PALETTE[tone]};border-radius:6px;` +
-    `max-width:${maxWidth}px;padding:10px 14px;margin:4px 0;box-sizing:border-box;` +
+    `max-width:${maxWidth ?? 760}px;padding:10px 14px;margin:4px 0;box-sizing:border-box;` +
     "word-wrap:break-word;text-align:left";
 }

@@ -82,11 +82,6 @@ function predictionText(row: ProbeRow): string | undefined {
   return `predicted: ${p.outcome === "ok" ? "works" : "fails"} — ${p.reason}${note}`;
 }
 
-/** A model id with a line-break opportunity after each `/` (text unchanged, parts escaped). */
-function breakAfterSlashes(id: string): SafeHtml {
-  return html`${id.split("/").map((part, i) => i === 0 ? part : html`/<wbr>${part}`)}`;
-}
-
 const CAUSE_CHIP = "display:inline-block;min-width:1.6em;padding:0 4px;border-radius:4px;" +
   `border:1px solid ${LINE};font-size:11px;font-weight:600;text-align:center;line-height:16px;` +
   "margin-left:4px";
@@ -101,39 +96,45 @@ function causeChip(cause: ProbeCause | undefined): SafeHtml | "" {
 
 function causeHtml(cause: ProbeCause): SafeHtml {
   const [faultLabel, faultTone] = FAULT[cause.fault];
-  const names = cause.rows.map((r) => r.capability);
+  const names = cause.rows.map((r) => r.capability).join(", ");
+  const count = `${cause.rows.length} row${cause.rows.length === 1 ? "" : "s"}`;
+  // The title says what it is; the diagnosis sentence (also in each row's details) is shown
+  // here only when the title is no more than the code's name.
+  const why = !cause.known && cause.reason
+    ? html`<div class="hfna-cause-why">${cause.reason}</div>`
+    : "";
   return html`
     <div class="hfna-cause hfna-cause-${cause.tone}" data-cause="${cause.n}" style="${sx(
       `border-left:3px solid ${PALETTE[cause.tone]}`,
       `background-color:${TINT[cause.tone]}`,
-      "padding:5px 10px;margin:0 0 6px;border-radius:4px",
+      "padding:4px 10px;margin:0 0 5px;border-radius:4px;font-size:12.5px;line-height:1.4",
     )}">
       <div style="${sx(
         INLINE.head,
-        "margin:0 0 2px;gap:2px 8px",
+        "margin:0;gap:2px 8px",
       )}"><span style="${CAUSE_CHIP};margin-left:0">${cause
-        .n}</span><strong>${cause.title}</strong>${badge(
+        .n}</span><strong style="font-size:13px">${cause.title}</strong>${badge(
           faultLabel,
           faultTone,
-        )}<span class="hfna-muted" style="${INLINE
-        .muted}">${cause.rows.length} row${cause.rows.length === 1 ? "" : "s"}: ${names.join(
-          ", ",
-        )}</span></div>
-      ${cause.reason ? html`<div class="hfna-cause-why">${cause.reason}</div>` : ""}${cause.fixes
-        .map((f) => html`<div class="hfna-fix"><strong>Fix:</strong> ${f}</div>`)}
+        )}<span class="hfna-muted" title="${names}" style="${INLINE.muted}">${names.length <= 48
+        ? `${count}: ${names}`
+        : `${count}, marked ${cause.n} below`}</span></div>
+      ${why}${cause.fixes.map((f) => html`<div class="hfna-fix"><strong>Fix:</strong> ${f}</div>`)}
     </div>
   `;
 }
 
-const ROW_LINE = "display:flex;flex-wrap:wrap;align-items:baseline;gap:1px 10px;padding:3px 2px;" +
+const ROW_LINE = "display:flex;flex-wrap:wrap;align-items:baseline;gap:1px 8px;padding:2px 2px;" +
   "list-style:none;cursor:pointer";
+const ONE_LINE = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis";
 const CELL = {
-  res: "flex:0 0 9.4em;white-space:nowrap",
-  cap: "flex:1 1 11em;min-width:0;font-weight:600",
-  target: "flex:2 1 14em;min-width:0;word-break:break-word",
-  prov: "flex:1 1 7em;min-width:0",
-  http: "flex:0 0 2.6em;text-align:right;white-space:nowrap",
-  time: "flex:0 0 4.6em;text-align:right;white-space:nowrap",
+  res: "flex:0 0 8.4em;white-space:nowrap",
+  cap: "flex:1 1 12.5em;min-width:0;font-weight:600",
+  // one line: a long model id or provider ends in "…" (in full in its tooltip and details)
+  target: "flex:2 1 14em;min-width:0;font-size:11px;" + ONE_LINE,
+  prov: "flex:0 0 10.5em;min-width:0;" + ONE_LINE,
+  http: "flex:0 0 2.4em;text-align:right;white-space:nowrap",
+  time: "flex:0 0 4.2em;text-align:right;white-space:nowrap",
 };
 
 function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
@@ -145,7 +146,7 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
             .muted};font-weight:normal"> · inferred</span>
       `
       : "",
-    row.legacy
+    row.legacy && !/legacy/i.test(row.capability)
       ? html`
         <span class="hfna-tag" title="check kept from an older guide"
           style="${INLINE
@@ -164,6 +165,8 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
     : "";
   const prediction = predictionText(row);
   const facts = [
+    row.target ? `model ${row.target}` : "",
+    row.provider ? `provider ${row.provider}` : "",
     row.status !== undefined ? `HTTP ${row.status}` : "",
     row.code ? `code ${row.code}` : "",
     row.requestId ? `request id ${row.requestId}` : "",
@@ -194,12 +197,13 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
           cause,
         )}</span><span class="hfna-cap" style="${CELL.cap}">${row
         .capability}${tags}${surprise}</span>${row.target
-        ? html`<span class="hfna-target" style="${CELL.target}"><code style="${INLINE.code}">${
-          breakAfterSlashes(
-            row.target,
-          )
-        }</code></span>`
-        : html`<span class="hfna-target hfna-none" style="${CELL.target};${INLINE.muted}">—</span>`}<span class="hfna-prov" style="${CELL
+        ? html`
+          <span class="hfna-target" title="${row.target}"
+            style="${CELL
+              .target}"><code style="${INLINE.code}">${row.target}</code></span>
+        `
+        : html`<span class="hfna-target hfna-none" style="${CELL.target};${INLINE.muted}">—</span>`}<span class="hfna-prov" title="${row
+        .provider ?? ""}" style="${CELL
         .prov}">${row.provider ?? ""}</span><span class="hfna-num hfna-http" style="${CELL
         .http}">${row.status ?? ""}</span><span class="hfna-num hfna-time" style="${CELL
         .time}">${row.latencyMs !== undefined ? `${row.latencyMs} ms` : ""}</span></summary>
@@ -237,16 +241,6 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
  */
 export function renderProbeTableHtml(data: ProbeTableData): string {
   const groups = groupProbeRows(data);
-  const columns = html`
-    <div class="hfna-cols" aria-hidden="true"
-      style="${sx(
-        ROW_LINE,
-        "cursor:default;font-size:11.5px;font-weight:600;opacity:0.78;padding-bottom:1px",
-      )}"><span style="${CELL.res}">Result</span><span style="${CELL
-        .cap}">Capability</span><span style="${CELL.target}">Model / repo</span><span style="${CELL
-        .prov}">Provider</span><span style="${CELL.http}">HTTP</span><span style="${CELL
-        .time}">Time</span></div>
-  `;
   const inner = html`
     <div class="hfna-head"
       style="${INLINE.head}"><span class="hfna-title" style="${INLINE
@@ -264,9 +258,10 @@ export function renderProbeTableHtml(data: ProbeTableData): string {
       groups,
     )}</div>
     ${groups.causes.map(causeHtml)}
-    <div class="hfna-rows" style="margin:6px 0 4px;font-size:12.5px">${columns}${data.rows.map((
-      r,
-    ) => rowHtml(r, groups.causeOf.get(r.id)))}</div>
+    <div class="hfna-rows"
+      style="margin:6px 0 4px;font-size:12px;line-height:1.4">${data.rows.map((
+        r,
+      ) => rowHtml(r, groups.causeOf.get(r.id)))}</div>
     <div class="hfna-muted hfna-foot"
       style="${INLINE.foot}">Hub ${data.hubUrl} · router ${data
         .inferenceUrl}${data.durationMs !== undefined
@@ -276,6 +271,7 @@ export function renderProbeTableHtml(data: ProbeTableData): string {
   return hfnaRoot(inner, tableTone(data), "Token probes", {
     className: "hfna-probes",
     maxWidth: 980,
+    tint: false,
   });
 }
 

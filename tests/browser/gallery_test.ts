@@ -141,10 +141,10 @@ browserTest("gallery: every state renders legibly, wraps, and stays inert", asyn
   await t.step("long model ids wrap inside their cell", async () => {
     for (const section of SECTIONS) {
       const cells = await page.$$eval(
-        `#${section.id} td.hfna-target code`,
+        `#${section.id} .hfna-target code`,
         (codes) =>
           codes.map((c) => {
-            const td = c.closest("td")!.getBoundingClientRect();
+            const td = c.closest(".hfna-target")!.getBoundingClientRect();
             const r = c.getBoundingClientRect();
             const lineHeight = parseFloat(getComputedStyle(c).lineHeight) ||
               parseFloat(getComputedStyle(c).fontSize) * 1.5;
@@ -178,6 +178,57 @@ browserTest("gallery: every state renders legibly, wraps, and stays inert", asyn
     assert.ok(cells.some((s) => s.section === "dark"), "dark table cells sampled");
     const low = lowContrast(samples);
     assert.deepEqual(low.slice(0, 40), [], `${low.length} low-contrast text runs`);
+  });
+
+  await t.step("sanitized sections: no stylesheet, same badges, colours and layout", async () => {
+    const sanitized = SECTIONS.filter((s) => s.sanitized);
+    assert.ok(
+      sanitized.some((s) => s.theme === "light") && sanitized.some((s) => s.theme === "dark"),
+    );
+    for (const section of sanitized) {
+      assert.equal(await page.locator(`#${section.id} .gallery-output style`).count(), 0);
+      // badges keep their solid colour and white text
+      const badges: { bg: string; fg: string }[] = await page.$$eval(
+        `#${section.id} .hfna-badge`,
+        (els) =>
+          els.map((e) => ({
+            bg: getComputedStyle(e).backgroundColor,
+            fg: getComputedStyle(e).color,
+          })),
+      );
+      assert.ok(badges.length > 50, `${section.id}: ${badges.length} badges`);
+      for (const b of badges) {
+        assert.notEqual(b.bg, "rgba(0, 0, 0, 0)", `${section.id}: badge lost its colour`);
+        assert.equal(b.fg, "rgb(255, 255, 255)", `${section.id}: badge text`);
+      }
+      // every card keeps its accent border and padding
+      const roots: string[] = await page.$$eval(
+        `#${section.id} .gallery-output > .hfna`,
+        (els) =>
+          els.flatMap((e) => {
+            const s = getComputedStyle(e);
+            return s.borderLeftWidth === "4px" && s.paddingLeft === "14px" ? [] : [e.className];
+          }),
+      );
+      assert.deepEqual(roots, [], `${section.id}: cards without accent or padding`);
+    }
+    // layout survives: each state is as tall sanitized as trusted (same column width)
+    const heights = async (id: string) =>
+      Object.fromEntries(
+        await page.$$eval(
+          `#${id} article.gallery-state`,
+          (els) =>
+            els.map((e) => [
+              e.getAttribute("data-state"),
+              e.querySelector(".gallery-output")!.getBoundingClientRect().height,
+            ]),
+        ),
+      ) as Record<string, number>;
+    const [trusted, untrusted] = [await heights("light"), await heights("sanitized")];
+    const moved = Object.keys(trusted).filter((k) =>
+      Math.abs(trusted[k] - untrusted[k]) > Math.max(12, trusted[k] * 0.08)
+    ).map((k) => `${k}: ${trusted[k]} → ${untrusted[k]}`);
+    assert.deepEqual(moved, [], "states whose height changed when sanitized");
   });
 
   await t.step("screenshot every state", async () => {

@@ -9,6 +9,8 @@
  *
  * @module
  */
+// A test-only dependency, pinned in full here rather than in deno.json's import map.
+// deno-lint-ignore no-import-prefix
 import { Sanitizer } from "npm:@jupyterlab/apputils@4.7.6/lib/sanitizer.js";
 
 let sanitizer: Sanitizer | undefined;

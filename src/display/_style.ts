@@ -88,12 +88,13 @@ export function sx(...parts: (string | false | undefined)[]): string {
   return parts.filter(Boolean).join(";");
 }
 
-// The stylesheet only adds what needs JupyterLab's variables (its fonts and text colour); every
-// other rule is inline. `.hfna dl dt/dd` override JupyterLab's 20%/80% floats in old versions.
+// The stylesheet only adds what needs JupyterLab's variables (its fonts and text colour, also on
+// code and table cells, which classic Notebook paints black); every other rule is inline. `.hfna dl dt/dd` override JupyterLab's 20%/80% floats in old versions.
 const CSS = `
 .hfna{font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
 color:var(--jp-ui-font-color1,inherit)}
 .hfna code,.hfna .hfna-code{font-family:var(--jp-code-font-family,${MONO})}
+.hfna code,.hfna th,.hfna td,.hfna summary{color:var(--jp-ui-font-color1,inherit)}
 .hfna summary::-webkit-details-marker{color:inherit}
 `.replace(/\n/g, "");
 

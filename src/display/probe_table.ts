@@ -213,9 +213,13 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
 }
 
 /**
- * Renders a probe table as a self-contained HTML fragment (shared `.hfna`
- * stylesheet, no scripts): summary on top, one row per probe with a verdict
- * badge, status, latency, reason, fix and the validation's prediction.
+ * Renders a probe table as a self-contained HTML fragment (inline styles that survive
+ * JupyterLab's sanitizer, the shared `.hfna` stylesheet only as an enhancement, no scripts),
+ * grouped by cause: a one-line summary on top; each cause once, as a block (what it is, which
+ * rows, whether it is the token's fault, the fix); then one compact line per row (verdict,
+ * capability, model, provider, HTTP, time) pointing at its cause, with the row's full reason,
+ * fix, prediction, request id and raw status in a native `<details>`. A prediction that the
+ * outcome contradicts is called out on the row's line.
  *
  * @example Usage
  * ```ts
@@ -233,7 +237,7 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
  *   hubUrl: "https://huggingface.co", inferenceUrl: "https://router.huggingface.co",
  *   startedAt: "2025-01-01T00:00:00.000Z",
  * });
- * assert.ok(out.includes("evil/<wbr>&lt;img src=x&gt;") && !out.includes("<img"));
+ * assert.ok(out.includes("evil/&lt;img src=x&gt;") && !out.includes("<img"));
  * ```
  *
  * @param data The table's data.

@@ -73,6 +73,8 @@ export const INLINE = {
     "table-layout:auto;background-color:transparent",
   th: `border:1px solid ${LINE};padding:3px 8px;text-align:left;vertical-align:top;` +
     "background-color:rgba(128,128,128,0.12);font-weight:600;white-space:nowrap",
+  /** Rows keep no stripes of their own (notebooks stripe and colour rows of outputs). */
+  tr: "background-color:transparent",
   td: `border:1px solid ${LINE};padding:3px 8px;text-align:left;vertical-align:top;` +
     "background-color:transparent;word-wrap:break-word",
   list: "list-style:none;margin:4px 0 0;padding:0",

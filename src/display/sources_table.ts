@@ -103,7 +103,7 @@ export function renderSourcesHtml(data: SourcesData): string {
   const td = INLINE.td;
   const rowHtml = (row: SourceRow) =>
     html`
-      <tr>
+      <tr style="${INLINE.tr}">
         <td style="${td}"><code style="${INLINE.code}">${breakable(row.source)}</code></td>
         <td style="${td}">${badge(
           row.active ? "in use" : row.shadowed ? "shadowed" : row.status,
@@ -116,7 +116,7 @@ export function renderSourcesHtml(data: SourcesData): string {
       </tr>
     `;
   const head = html`
-    <tr>
+    <tr style="${INLINE.tr}">
       <th style="${INLINE.th}">source</th>
       <th style="${INLINE.th}">status</th>
       <th style="${INLINE.th}">value</th>

@@ -118,7 +118,7 @@ function permissionsTable(groups: PermissionGroup[]): SafeHtml {
       ? codes
       : html`<span class="hfna-muted" style="${INLINE.muted}">none</span>`;
     return html`
-      <tr>
+      <tr style="${INLINE.tr}">
         <td style="${INLINE.td}"><code style="${INLINE.code}">${g.scope}</code></td>
         <td style="${INLINE.td}">${cell}</td>
       </tr>
@@ -127,7 +127,7 @@ function permissionsTable(groups: PermissionGroup[]): SafeHtml {
   return html`
     <table class="hfna-table" style="${INLINE.table}">
       <thead>
-        <tr>
+        <tr style="${INLINE.tr}">
           <th style="${INLINE.th}">Scope</th>
           <th style="${INLINE.th}">Permissions</th>
         </tr>

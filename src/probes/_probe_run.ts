@@ -365,6 +365,7 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
         code: d.code,
         reason: d.reason,
         fix: d.fix,
+        ...(response?.requestId ? { requestId: response.requestId } : {}),
       };
     };
 

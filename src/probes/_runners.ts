@@ -42,6 +42,8 @@ export function recordingFetch(inner: typeof fetch): RecordingFetch {
     };
     const code = response.headers.get("x-error-code");
     if (code) observed.errorCode = code;
+    const requestId = response.headers.get("x-request-id");
+    if (requestId) observed.requestId = requestId;
     if (!response.ok) {
       try {
         observed.body = (await response.clone().text()).slice(0, BODY_LIMIT);

@@ -75,6 +75,8 @@ export interface ObservedResponse {
   retryAfter?: string;
   /** `X-Error-Code` header (`GatedRepo`, `RepoNotFound`, …). */
   errorCode?: string;
+  /** `X-Request-Id` header (quoted in support requests). */
+  requestId?: string;
   /** The body of a non-2xx response (first few KB), if read. */
   body?: string;
 }

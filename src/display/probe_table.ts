@@ -127,12 +127,14 @@ function causeHtml(cause: ProbeCause): SafeHtml {
 const ROW_LINE = "display:flex;flex-wrap:wrap;align-items:baseline;gap:1px 8px;padding:2px 2px;" +
   "list-style:none;cursor:pointer";
 const ONE_LINE = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis";
+// Small bases and proportional growth: the line fits a 600 px column without wrapping, and
+// wider columns give the room mostly to the model id.
 const CELL = {
   res: "flex:0 0 8.4em;white-space:nowrap",
-  cap: "flex:1 1 12.5em;min-width:0;font-weight:600",
+  cap: "flex:2 1 8em;min-width:0;font-weight:600",
   // one line: a long model id or provider ends in "…" (in full in its tooltip and details)
-  target: "flex:2 1 14em;min-width:0;font-size:11px;" + ONE_LINE,
-  prov: "flex:0 0 10.5em;min-width:0;" + ONE_LINE,
+  target: "flex:3.2 1 8.7em;min-width:0;font-size:11px;" + ONE_LINE,
+  prov: "flex:1.4 1 6.5em;min-width:0;" + ONE_LINE,
   http: "flex:0 0 2.4em;text-align:right;white-space:nowrap",
   time: "flex:0 0 4.2em;text-align:right;white-space:nowrap",
 };

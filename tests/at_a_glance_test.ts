@@ -7,7 +7,7 @@
  * `Sanitizer` removes nothing from any gallery state but the `<style>` block.
  */
 import assert from "node:assert/strict";
-import { clearToken, probe, type ProbeRow, ProbeTable, renderProbeTableText } from "../mod.ts";
+import { clearToken, probe, type ProbeRow, ProbeTable } from "../mod.ts";
 import { groupProbeRows } from "../src/display/_probe_groups.ts";
 import { escapeHtml } from "../src/display/_html.ts";
 import { renderSourcesText } from "../src/display/sources_table.ts";

@@ -28,8 +28,13 @@ export interface ProbeCause {
   phrase: string;
   /** Whether the title is specific to the code (`false`: a readable form of an unknown code). */
   known: boolean;
-  /** The sentences every affected row's reason shares (said once), or the only reason. */
+  /**
+   * The reason every affected row gives, said once: the rows' common reason, or the sentences
+   * all their reasons share; absent when the rows' reasons share nothing substantial.
+   */
   reason?: string;
+  /** The rows' distinct reasons, when they differ (each said once), in table order. */
+  reasons: string[];
   /** The fix, said once (when the rows' fixes differ, each distinct fix once). */
   fixes: string[];
   /** Whether it is the token's fault. */
@@ -128,8 +133,9 @@ function sharedReason(rows: readonly ProbeRow[]): string | undefined {
   const reasons = rows.map((r) => r.reason ?? "");
   if (reasons.every((r) => r === reasons[0])) return reasons[0] || undefined;
   const first = sentences(reasons[0]);
-  const common = first.filter((s) => reasons.every((r) => sentences(r).includes(s)));
-  return common.length ? common.join(" ") : undefined;
+  const common = first.filter((s) => reasons.every((r) => sentences(r).includes(s))).join(" ");
+  // a fragment such as "(not your token's fault)." says less than the rows' own reasons
+  return common.length >= 40 ? common : undefined;
 }
 
 function keyOf(row: ProbeRow): string {
@@ -200,6 +206,7 @@ export function groupProbeRows(
       const fault = rowFault(rows[0]);
       const fixes = [...new Set(rows.map((r) => r.fix).filter((f): f is string => !!f))];
       const reason = sharedReason(rows);
+      const reasons = [...new Set(rows.map((r) => r.reason).filter((r): r is string => !!r))];
       const tone: Tone = key === "skipped"
         ? "muted"
         : fault === "token" && !key.startsWith("predicted:")
@@ -212,6 +219,7 @@ export function groupProbeRows(
         phrase,
         known,
         ...(reason ? { reason } : {}),
+        reasons,
         fixes,
         fault,
         tone,

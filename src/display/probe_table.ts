@@ -100,9 +100,11 @@ function causeHtml(cause: ProbeCause): SafeHtml {
   const count = `${cause.rows.length} row${cause.rows.length === 1 ? "" : "s"}`;
   // The title says what it is; the diagnosis sentence (also in each row's details) is shown
   // here only when the title is no more than the code's name.
-  const why = !cause.known && cause.reason
-    ? html`<div class="hfna-cause-why">${cause.reason}</div>`
-    : "";
+  const why = cause.known
+    ? ""
+    : (cause.reason ? [cause.reason] : cause.reasons).map((r) =>
+      html`<div class="hfna-cause-why">${r}</div>`
+    );
   return html`
     <div class="hfna-cause hfna-cause-${cause.tone}" data-cause="${cause.n}" style="${sx(
       `border-left:3px solid ${PALETTE[cause.tone]}`,
@@ -497,7 +499,14 @@ export function renderProbeCausesText(
     const paint = cause.tone === "error" ? c?.red : cause.tone === "warn" ? c?.yellow : c?.dim;
     // one paragraph per cause (the fix follows the reason) keeps a table within a screen
     const fixes = cause.fixes.length === 1 ? ` Fix: ${cause.fixes[0]}` : "";
-    const reason = (cause.reason ?? "").replace(/[^.!?]$/, "$&.");
+    // rows whose reasons share nothing substantial: each distinct reason once
+    const reason = (cause.reason ?? (cause.reasons.length > 1 ? "" : cause.reasons[0] ?? ""))
+      .replace(/[^.!?]$/, "$&.");
+    if (!cause.reason && cause.reasons.length > 1) {
+      lines.push(...wrap(fixes.trim(), width, "    ", `${what} `));
+      for (const r of cause.reasons) lines.push(...wrap(r, width, "      ", "    - "));
+      continue;
+    }
     const [first, ...more] = wrap(`${reason}${fixes}`, width, "    ", what);
     lines.push(paint ? paint(first) : first, ...more);
     if (cause.fixes.length > 1) {

@@ -11,8 +11,7 @@ import { join } from "./_path.ts";
 import { readSecretFile } from "./_read_secret_file.ts";
 import { ALL_TOKEN_NAMES, LEGACY_ENV_NAMES, legacyAliasWarning } from "./env_vars.ts";
 import { worldReadableWarning } from "./file_secrets.ts";
-import type { TokenWarning } from "../resolve/resolution.ts";
-import type { SourceLookup, TokenSource } from "./types.ts";
+import type { SourceLookup, TokenSource, TokenWarning } from "./types.ts";
 
 /**
  * The files read, in order.
@@ -138,7 +137,7 @@ export function dotenvSources(
     kind: "dotenv" as const,
     async lookup(ctx) {
       const path = join(ctx.cwd, file);
-      const read = await readSecretFile(path, "The dotenv file");
+      const read = await readSecretFile(path, "The dotenv file", ctx.session?.stats);
       if (read.kind === "missing") {
         return { outcome: "not-found", detail: `no ${file} in ${ctx.cwd}` };
       }

@@ -63,7 +63,7 @@ export function mountedSecretStore(
         );
       }
       const path = join(base, name);
-      const read = await readSecretFile(path, "The secret file");
+      const read = await readSecretFile(path, "The secret file", ctx.session?.stats);
       if (read.kind === "missing") return undefined;
       if (read.kind === "error") throw new SecretAccessError(name, `file:${base}`, read.message);
       return {

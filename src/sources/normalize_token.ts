@@ -8,7 +8,7 @@
  */
 
 import { InvalidTokenError } from "../errors.ts";
-import type { TokenWarning } from "../resolve/resolution.ts";
+import type { TokenWarning } from "./types.ts";
 
 /**
  * Longest value accepted as a token (Hugging Face tokens are ~37 characters).

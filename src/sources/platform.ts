@@ -7,7 +7,6 @@
  */
 
 import { type EnvLike, envNonEmpty } from "../_env.ts";
-import type { Platform } from "../resolve/resolution.ts";
 
 /**
  * True inside a Deno Jupyter kernel (`deno jupyter`).
@@ -48,6 +47,9 @@ export function isSpace(env?: EnvLike): boolean {
   return envNonEmpty(env, "SPACE_ID") !== undefined ||
     envNonEmpty(env, "SPACE_HOST") !== undefined;
 }
+
+/** The platform the code runs on, as detected from the environment. */
+export type Platform = "colab" | "kaggle" | "spaces" | "jupyter" | "terminal" | "headless";
 
 /** Options of {@linkcode detectPlatform}. */
 export interface DetectPlatformOptions {

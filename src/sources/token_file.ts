@@ -35,8 +35,8 @@ export function tokenFileSource(options: { env?: import("../_env.ts").EnvLike } 
   return {
     id,
     kind: "file",
-    async lookup() {
-      const read = await readSecretFile(path, "The token file");
+    async lookup(ctx) {
+      const read = await readSecretFile(path, "The token file", ctx.session?.stats);
       if (read.kind === "missing") {
         return {
           outcome: "not-found",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  clearToken,
   forgetToken,
   InvalidTokenError,
   listStoredTokens,
@@ -7,6 +8,8 @@ import {
   parseStoredTokens,
   saveToken,
   serializeStoredTokens,
+  sessionState,
+  setToken,
   switchToken,
   tokenPaths,
   TokenStorageError,
@@ -186,4 +189,18 @@ Deno.test("forgetToken of the active named token also removes the active token f
   const result = await forgetToken({ name: "notebook", env: t.env });
   assert.equal(result.changed.length, 2);
   await assert.rejects(() => Deno.stat(tokenPaths({ env: t.env }).tokenPath), Deno.errors.NotFound);
+});
+
+Deno.test("forgetToken drops a session resolution that held a forgotten token", async () => {
+  // The store sits below resolution: it announces the forgotten tokens
+  // (src/_forgotten_tokens.ts) and the session cache drops its resolution.
+  await using t = await tempHome();
+  await saveToken("hf_sandbox_read_alice", { name: "notebook", env: t.env });
+  await saveToken("hf_sandbox_write_bob", { name: "work", env: t.env, activate: false });
+  setToken("hf_sandbox_read_alice");
+  await forgetToken({ name: "work", env: t.env });
+  assert.equal(sessionState().resolution?.token, "hf_sandbox_read_alice", "other tokens: kept");
+  await forgetToken({ name: "notebook", env: t.env });
+  assert.equal(sessionState().resolution, undefined, "the forgotten token: dropped");
+  clearToken();
 });

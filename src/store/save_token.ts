@@ -9,9 +9,9 @@
  */
 
 import type { EnvLike } from "../_env.ts";
+import { tokensForgotten } from "../_forgotten_tokens.ts";
 import { maskToken } from "../_mask.ts";
 import { TokenStorageError } from "../errors.ts";
-import { sessionState } from "../resolve/session_cache.ts";
 import { normalizeToken } from "../sources/normalize_token.ts";
 import { readSecretFile } from "../sources/_read_secret_file.ts";
 import { atomicWrite, withFileLock } from "./_atomic_write.ts";
@@ -171,10 +171,8 @@ export async function forgetToken(
     } else if (active) {
       await removeActive();
     }
-    const session = sessionState();
-    if (session.resolution && forgotten.includes(session.resolution.token)) {
-      session.resolution = undefined;
-    }
+    // The session cache (a layer above) listens and drops a resolution holding one of them.
+    tokensForgotten(forgotten);
     return { name: options.name, changed, active: false };
   });
 }

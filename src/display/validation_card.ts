@@ -7,7 +7,7 @@
  * @module
  */
 
-import { daysUntil } from "../hub/diagnose_token.ts";
+import { daysUntil } from "../_days.ts";
 import type { Diagnostic, PermissionGroup, ValidationData, Verdict } from "../hub/types.ts";
 import { html, type SafeHtml } from "./_html.ts";
 import { badge, hfnaRoot, severityIcon, severityIconHtml, type Tone } from "./_style.ts";

@@ -4,16 +4,14 @@ import {
   forgetToken,
   InvalidTokenError,
   listStoredTokens,
-  normalizeToken,
-  parseStoredTokens,
   saveToken,
-  serializeStoredTokens,
-  sessionState,
   setToken,
   switchToken,
-  tokenPaths,
   TokenStorageError,
 } from "../mod.ts";
+import { normalizeToken } from "../src/sources/mod.ts";
+import { sessionState } from "../src/resolve/mod.ts";
+import { parseStoredTokens, serializeStoredTokens, tokenPaths } from "../src/store/mod.ts";
 
 const FIXTURES = new URL("./fixtures/huggingface_hub/", import.meta.url);
 

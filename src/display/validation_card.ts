@@ -28,7 +28,7 @@ const LABELS: Record<Verdict, string> = {
  *
  * @example Usage
  * ```ts
- * import { verdictTone } from "@hf-notebook/auth";
+ * import { verdictTone } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(verdictTone("valid"), "ok");
@@ -149,7 +149,7 @@ function diagnosticsList(diagnostics: Diagnostic[]): SafeHtml {
  *
  * @example Usage
  * ```ts
- * import { renderValidationHtml } from "@hf-notebook/auth";
+ * import { renderValidationHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderValidationHtml({
@@ -284,7 +284,7 @@ export interface ValidationTextOptions {
  *
  * @example Usage
  * ```ts
- * import { renderValidationText } from "@hf-notebook/auth";
+ * import { renderValidationText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderValidationText({

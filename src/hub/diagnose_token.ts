@@ -21,7 +21,7 @@ export { daysUntil };
  *
  * @example Usage
  * ```ts
- * import { INFERENCE_PERMISSION } from "@hf-notebook/auth";
+ * import { INFERENCE_PERMISSION } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.equal(INFERENCE_PERMISSION, "inference.serverless.write");
@@ -34,7 +34,7 @@ export const INFERENCE_PERMISSION = "inference.serverless.write";
  *
  * @example Usage
  * ```ts
- * import { TOKENS_PAGE } from "@hf-notebook/auth";
+ * import { TOKENS_PAGE } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.equal(TOKENS_PAGE, "https://huggingface.co/settings/tokens");
@@ -56,7 +56,7 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
  *
  * @example Usage
  * ```ts
- * import { canCallInferenceProviders } from "@hf-notebook/auth";
+ * import { canCallInferenceProviders } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -377,7 +377,7 @@ function tokenDiagnostics(data: DiagnoseInput): Diagnostic[] {
  *
  * @example A fine-grained token without the inference permission
  * ```ts
- * import { diagnoseToken } from "@hf-notebook/auth";
+ * import { diagnoseToken } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * const found = diagnoseToken({

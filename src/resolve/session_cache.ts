@@ -40,7 +40,7 @@ onTokensForgotten((tokens) => {
  *
  * @example Usage
  * ```ts
- * import { sessionState } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth/resolve";
  * import assert from "node:assert/strict";
  *
  * assert(sessionState() === sessionState());
@@ -92,7 +92,7 @@ function inspectState(
  *
  * @example Usage
  * ```ts
- * import { sessionState } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth/resolve";
  * import { resetSession } from "./session_cache.ts";
  * import assert from "node:assert/strict";
  *

@@ -47,7 +47,7 @@ export interface SourceListOptions {
  *
  * @example Usage
  * ```ts
- * import { buildSourceList } from "@hf-notebook/auth";
+ * import { buildSourceList } from "@hf-notebook/auth/resolve";
  * import assert from "node:assert/strict";
  *
  * const ids = buildSourceList({ env: { HOME: "/home/ada" }, mountedSecretDirs: [] }).map((s) => s.id);

@@ -18,7 +18,7 @@ import type { SourceLookup, TokenSource, TokenWarning } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { DOTENV_FILES } from "@hf-notebook/auth";
+ * import { DOTENV_FILES } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual([...DOTENV_FILES], [".env.local", ".env"]);
@@ -113,7 +113,7 @@ export function lookupDotenv(
  *
  * @example Usage
  * ```ts
- * import { dotenvSources } from "@hf-notebook/auth";
+ * import { dotenvSources } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const cwd = await Deno.makeTempDir();

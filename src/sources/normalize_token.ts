@@ -15,7 +15,7 @@ import type { TokenWarning } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { MAX_TOKEN_LENGTH, normalizeToken } from "@hf-notebook/auth";
+ * import { MAX_TOKEN_LENGTH, normalizeToken } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => normalizeToken("hf_" + "a".repeat(MAX_TOKEN_LENGTH), "test"));
@@ -74,7 +74,7 @@ const NAMED_CHARS: Record<number, string> = {
  *
  * @example Usage
  * ```ts
- * import { normalizeToken } from "@hf-notebook/auth";
+ * import { normalizeToken } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const { token } = normalizeToken('  "Bearer hf_sandbox_read_alice"\r\n', "file:token");

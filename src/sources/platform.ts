@@ -13,7 +13,7 @@ import { type EnvLike, envNonEmpty } from "../_env.ts";
  *
  * @example Usage
  * ```ts
- * import { inJupyterKernel } from "@hf-notebook/auth";
+ * import { inJupyterKernel } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.equal(inJupyterKernel(), false); // a test run is not a kernel
@@ -66,7 +66,7 @@ export interface DetectPlatformOptions {
  *
  * @example Usage
  * ```ts
- * import { detectPlatform } from "@hf-notebook/auth";
+ * import { detectPlatform } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(detectPlatform({ env: { COLAB_RELEASE_TAG: "release-colab_2026" } }), "colab");

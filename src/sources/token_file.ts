@@ -15,7 +15,7 @@ import type { TokenSource } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { tokenFileSource } from "@hf-notebook/auth";
+ * import { tokenFileSource } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();

@@ -64,7 +64,8 @@ async function readActive(path: string): Promise<string | undefined> {
  *
  * @example Usage
  * ```ts
- * import { saveToken, tokenPaths } from "@hf-notebook/auth";
+ * import { saveToken } from "@hf-notebook/auth";
+ * import { tokenPaths } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();
@@ -110,7 +111,8 @@ export async function saveToken(
  *
  * @example Usage
  * ```ts
- * import { forgetToken, saveToken, tokenPaths } from "@hf-notebook/auth";
+ * import { forgetToken, saveToken } from "@hf-notebook/auth";
+ * import { tokenPaths } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();
@@ -182,7 +184,8 @@ export async function forgetToken(
  *
  * @example Usage
  * ```ts
- * import { saveToken, switchToken, tokenPaths } from "@hf-notebook/auth";
+ * import { saveToken, switchToken } from "@hf-notebook/auth";
+ * import { tokenPaths } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();

@@ -53,7 +53,8 @@ export class TokenNotFoundError extends HfAuthError {}
  *
  * @example Usage
  * ```ts
- * import { InvalidTokenError, normalizeToken } from "@hf-notebook/auth";
+ * import { InvalidTokenError } from "@hf-notebook/auth";
+ * import { normalizeToken } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => normalizeToken("hf_a b", "env:HF_TOKEN"), InvalidTokenError);

@@ -6,16 +6,16 @@
 import assert from "node:assert/strict";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import {
-  DEFAULT_SUITE,
-  diagnoseFailure,
   probe,
   type ProbeFailureFacts,
   type ProbeOptions,
   type ProbeRow,
   type ProbeTable,
-  renderProbeTableHtml,
   type SuiteProbe,
 } from "../mod.ts";
+import { diagnoseFailure } from "../src/diagnose.ts";
+import { DEFAULT_SUITE } from "../src/probes/mod.ts";
+import { renderProbeTableHtml } from "../src/display/mod.ts";
 
 type Sandbox = ReturnType<typeof startSandbox>;
 

@@ -156,7 +156,7 @@ function rowHtml(row: ProbeRow): SafeHtml {
  *
  * @example Usage
  * ```ts
- * import { renderProbeTableHtml } from "@hf-notebook/auth";
+ * import { renderProbeTableHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderProbeTableHtml({
@@ -237,7 +237,7 @@ export interface TextRenderOptions {
  *
  * @example Usage
  * ```ts
- * import { renderProbeRowText } from "@hf-notebook/auth";
+ * import { renderProbeRowText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const text = renderProbeRowText({
@@ -291,7 +291,7 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
  *
  * @example Usage
  * ```ts
- * import { renderProbeTableText } from "@hf-notebook/auth";
+ * import { renderProbeTableText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const text = renderProbeTableText({

@@ -57,7 +57,7 @@ export interface SuiteProbe {
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_SUITE, SUITE_MODELS } from "@hf-notebook/auth";
+ * import { DEFAULT_SUITE, SUITE_MODELS } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * const models: string[] = Object.values(SUITE_MODELS);
@@ -88,7 +88,7 @@ export const SUITE_MODELS = {
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_SUITE } from "@hf-notebook/auth";
+ * import { DEFAULT_SUITE } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * assert.ok(DEFAULT_SUITE.some((p) => p.id === "inference.chat"));

@@ -222,7 +222,7 @@ const NOT_YOUR_TOKEN = "not your token's fault";
  *
  * @example A fine-grained token without the inference permission
  * ```ts
- * import { diagnoseFailure } from "@hf-notebook/auth";
+ * import { diagnoseFailure } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * const d = diagnoseFailure({
@@ -237,7 +237,7 @@ const NOT_YOUR_TOKEN = "not your token's fault";
  *
  * @example A legacy model that no provider serves
  * ```ts
- * import { diagnoseFailure } from "@hf-notebook/auth";
+ * import { diagnoseFailure } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * const d = diagnoseFailure({
@@ -581,7 +581,7 @@ function gatedDiagnosis(
  *
  * @example Usage
  * ```ts
- * import { PROBE_PERMISSION_LABELS } from "@hf-notebook/auth";
+ * import { PROBE_PERMISSION_LABELS } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(PROBE_PERMISSION_LABELS.inference, "Make calls to Inference Providers");

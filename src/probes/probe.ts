@@ -23,7 +23,7 @@ import type { ProbeEntry, ProbeFunction, ProbeRow } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_PROBE_CONCURRENCY } from "@hf-notebook/auth";
+ * import { DEFAULT_PROBE_CONCURRENCY } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEFAULT_PROBE_CONCURRENCY, 6);
@@ -36,7 +36,7 @@ export const DEFAULT_PROBE_CONCURRENCY = 6;
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_PROBE_TIMEOUT_MS } from "@hf-notebook/auth";
+ * import { DEFAULT_PROBE_TIMEOUT_MS } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEFAULT_PROBE_TIMEOUT_MS, 15_000);

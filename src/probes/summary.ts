@@ -11,7 +11,7 @@ import type { ProbeCounts, ProbeRow } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { countProbeRows } from "@hf-notebook/auth";
+ * import { countProbeRows } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * const row = { id: "a", capability: "A", inferred: false, legacy: false };
@@ -65,7 +65,7 @@ const CAUSES: Record<string, string> = {
  *
  * @example Usage
  * ```ts
- * import { summarizeProbeRows } from "@hf-notebook/auth";
+ * import { summarizeProbeRows } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * const base = { capability: "x", inferred: false, legacy: false };

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { onTokensForgotten } from "../_forgotten_tokens.ts";
 import { maskToken } from "../_mask.ts";
 import type { Resolution } from "./resolution.ts";
 
@@ -27,12 +28,19 @@ export interface SessionState {
 
 const SLOT = Symbol.for("hf-notebook-auth.session.v1");
 
+// `forgetToken` (src/store, below this layer) announces the tokens it removed: a session
+// that resolved one of them resolves again on the next call.
+onTokensForgotten((tokens) => {
+  const state = sessionState();
+  if (state.resolution && tokens.includes(state.resolution.token)) state.resolution = undefined;
+});
+
 /**
  * Returns the session state, creating it on first use.
  *
  * @example Usage
  * ```ts
- * import { sessionState } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth/resolve";
  * import assert from "node:assert/strict";
  *
  * assert(sessionState() === sessionState());
@@ -84,7 +92,7 @@ function inspectState(
  *
  * @example Usage
  * ```ts
- * import { sessionState } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth/resolve";
  * import { resetSession } from "./session_cache.ts";
  * import assert from "node:assert/strict";
  *

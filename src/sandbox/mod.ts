@@ -14,7 +14,7 @@
  * ```ts
  * import { whoAmI } from "@huggingface/hub";
  * import { InferenceClient } from "@huggingface/inference";
- * import { guardedFetch } from "@hf-notebook/auth";
+ * import { guardedFetch } from "@hf-notebook/auth/hub";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
  * import assert from "node:assert/strict";
  *

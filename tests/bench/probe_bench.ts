@@ -10,7 +10,8 @@
  *
  * Run: `deno run -A tests/bench/probe_bench.ts` (a script, not a timed test).
  */
-import { DEFAULT_SUITE, probe, type ProbeOptions } from "../../mod.ts";
+import { probe, type ProbeOptions } from "../../mod.ts";
+import { DEFAULT_SUITE } from "../../src/probes/mod.ts";
 import { PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
 
 const RUNS = 3;

@@ -119,7 +119,8 @@ try {
   await Deno.writeTextFile(
     ioScript,
     `
-import { getToken, sessionState, whoami } from "${ROOT}mod.ts";
+import { getToken, whoami } from "${ROOT}mod.ts";
+import { sessionState } from "${ROOT}src/resolve/mod.ts";
 import { PERSONAS, startSandbox } from "${ROOT}src/sandbox/mod.ts";
 await using hub = startSandbox({ quiet: true });
 const home = await Deno.makeTempDir();

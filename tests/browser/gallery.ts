@@ -16,7 +16,6 @@
  */
 import {
   clearToken,
-  diagnoseFailure,
   getToken,
   type ProbeFailureCode,
   type ProbeFailureFacts,
@@ -25,6 +24,7 @@ import {
   sources,
   whoami,
 } from "../../mod.ts";
+import { diagnoseFailure } from "../../src/diagnose.ts";
 import { escapeHtml } from "../../src/display/_html.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
 import { probe } from "../../src/probes/probe.ts";

@@ -13,8 +13,8 @@
  * packages that landed in `$DENO_DIR/npm/registry.npmjs.org/` with that set.
  */
 import assert from "node:assert/strict";
-import { ALL_TOKEN_NAMES } from "../src/sources/env_vars.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
+import { cachedNpmPackages, newcomerEnv } from "./_npm_cache.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const ROOT_LOCK = `${ROOT}/deno.lock`;
@@ -156,32 +156,6 @@ async function runtimeClosure(): Promise<Set<string>> {
   return new Set([...closure(lock, (await lockRoots()).own)].map(plain));
 }
 
-/** `name@version` of every package in a DENO_DIR's npm cache. */
-async function cachedPackages(denoDir: string): Promise<Set<string>> {
-  const registry = `${denoDir}/npm/registry.npmjs.org`;
-  const found = new Set<string>();
-  const addVersions = async (name: string) => {
-    for await (const v of Deno.readDir(`${registry}/${name}`)) {
-      if (v.isDirectory) found.add(`${name}@${v.name}`);
-    }
-  };
-  try {
-    for await (const entry of Deno.readDir(registry)) {
-      if (!entry.isDirectory) continue;
-      if (!entry.name.startsWith("@")) {
-        await addVersions(entry.name);
-        continue;
-      }
-      for await (const sub of Deno.readDir(`${registry}/${entry.name}`)) {
-        if (sub.isDirectory) await addVersions(`${entry.name}/${sub.name}`);
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return found;
-}
-
 function assertNoneForbidden(packages: Iterable<string>, what: string): void {
   const bad = [...packages].filter((p) => NEVER.some((re) => re.test(nameOf(p))));
   assert.deepEqual(bad, [], `${what} includes test/tooling packages`);
@@ -249,15 +223,6 @@ Deno.test("test-only packages come from tests/_deps/, exact versions pinned in t
   for (const name of deps.keys()) assert.ok(!own.has(name), `${name} is named by the module`);
 });
 
-/** Environment for a newcomer's first run: this one minus tokens, with empty HOME and DENO_DIR. */
-function newcomerEnv(home: string, denoDir: string): Record<string, string> {
-  const env = Deno.env.toObject();
-  for (const name of Object.keys(env)) {
-    if (ALL_TOKEN_NAMES.includes(name) || /^(HF_|HUGGING)/.test(name)) delete env[name];
-  }
-  return { ...env, HOME: home, HF_HOME: `${home}/hf`, DENO_DIR: denoDir, NO_COLOR: "1" };
-}
-
 /** Runs `deno task …` from the repository with an empty DENO_DIR; returns what it fetched. */
 async function coldTask(args: string[], extraEnv: Record<string, string> = {}) {
   const home = await Deno.makeTempDir({ prefix: "hfna-cold-home-" });
@@ -281,7 +246,7 @@ async function coldTask(args: string[], extraEnv: Record<string, string> = {}) {
       lockBefore,
       `deno task ${args.join(" ")} changed deno.lock`,
     );
-    return { stdout, fetched: await cachedPackages(denoDir) };
+    return { stdout, fetched: await cachedNpmPackages(denoDir) };
   } finally {
     await Deno.remove(home, { recursive: true });
     await Deno.remove(denoDir, { recursive: true });

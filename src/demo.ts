@@ -27,7 +27,7 @@ import { sources } from "./resolve/sources_table.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "./sandbox/mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const DEMO = new URL(import.meta.url).pathname;
+const DEMO = import.meta.filename!;
 const NOTEBOOK = `${ROOT}/notebooks/01_quickstart.ipynb`;
 const OUT_DIR = `${ROOT}/out/demo`;
 

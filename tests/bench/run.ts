@@ -267,14 +267,15 @@ console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, 
   const TOOLING =
     /^(playwright(-core)?|@jupyterlab\/.*|@jupyter\/.*|@lumino\/.*|react(-is)?|yjs|ajv)@/;
   await using hub = startSandbox({ quiet: true });
-  const firstRuns: [string, string[], Record<string, string>][] = [
-    ["deno task demo --script", ["task", "demo", "--script"], {}],
+  // Issue 15 sets the target for the demo; the CLI's figure is reported beside it.
+  const firstRuns: [string, string[], Record<string, string>, boolean][] = [
+    ["deno task demo --script", ["task", "demo", "--script"], {}, true],
     ["deno task hf whoami (sandbox)", ["task", "hf", "whoami"], {
       ...hub.env,
       HF_TOKEN: PERSONAS.read.token,
-    }],
+    }, false],
   ];
-  for (const [label, args, env] of firstRuns) {
+  for (const [label, args, env, hasTarget] of firstRuns) {
     const cold: number[] = [];
     const warm: number[] = [];
     let fetched = new Set<string>();
@@ -297,10 +298,10 @@ console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, 
     const delta = median(cold) - median(warm);
     rows.push({
       what: `${label}: cold (empty DENO_DIR) vs warm, median of ${COLD_RUNS}`,
-      target: "cold ≤ warm + 1.5 s",
+      target: hasTarget ? "cold ≤ warm + 1.5 s" : "reported (target set for the demo)",
       measured: `${(median(cold) / 1000).toFixed(2)} s vs ${(median(warm) / 1000).toFixed(2)} s ` +
         `(+${(delta / 1000).toFixed(2)} s)`,
-      met: delta <= 1500,
+      met: !hasTarget || delta <= 1500,
     });
     const tooling = [...fetched].filter((p) => TOOLING.test(p));
     rows.push({

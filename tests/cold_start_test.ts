@@ -183,7 +183,11 @@ Deno.test("deno.lock holds only the module's runtime closure, from the packages 
   // Every package the module names is pinned (else a first run would change deno.lock).
   const pinned = new Set(Object.keys(lock.specifiers ?? {}).map((s) => nameOf(s.slice(4))));
   for (const name of await moduleNpmNames()) {
-    assert.ok(pinned.has(name), `${name} not in deno.lock`);
+    assert.ok(
+      pinned.has(name),
+      `the module imports npm:${name}, which deno.lock does not pin: run ` +
+        `\`deno cache npm:${name}@<range>\` and \`deno task check\` (for tests/deno.lock), commit both`,
+    );
   }
 });
 
@@ -192,7 +196,11 @@ Deno.test("test-only packages come from tests/_deps/, exact versions pinned in t
   const tests = await readLock(TESTS_LOCK);
   // tests/deno.lock agrees with deno.lock on every runtime package: the tests run what users run.
   for (const [specifier, resolved] of Object.entries(root.specifiers ?? {})) {
-    assert.equal(tests.specifiers?.[specifier], resolved, `tests/deno.lock: ${specifier}`);
+    assert.equal(
+      tests.specifiers?.[specifier],
+      resolved,
+      `tests/deno.lock does not pin ${specifier} as deno.lock does (run deno task check)`,
+    );
   }
   for (const [key, pkg] of Object.entries(root.npm ?? {})) {
     assert.equal(tests.npm?.[key]?.integrity, pkg.integrity, `tests/deno.lock: ${key}`);

@@ -263,7 +263,7 @@ console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, 
   });
 
   // ---- 5. first run: empty DENO_DIR vs warm ---------------------------------------------------
-  const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 3);
+  const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 5);
   const TOOLING =
     /^(playwright(-core)?|@jupyterlab\/.*|@jupyter\/.*|@lumino\/.*|react(-is)?|yjs|ajv)@/;
   await using hub = startSandbox({ quiet: true });

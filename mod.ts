@@ -38,6 +38,7 @@ export {
   SecretNotFoundError,
   TokenNotFoundError,
   TokenStorageError,
+  UnknownProbeTaskError,
 } from "./src/errors.ts";
 
 // Token sources
@@ -141,7 +142,7 @@ export type { ProbeOptions } from "./src/probes/probe.ts";
 export { ProbeTable } from "./src/probes/probe_table.ts";
 export type { ProbeTableInit } from "./src/probes/probe_table.ts";
 export { DEFAULT_SUITE, SUITE_MODELS } from "./src/probes/default_suite.ts";
-export type { SuiteCall, SuiteProbe } from "./src/probes/default_suite.ts";
+export type { ModelSearch, SuiteCall, SuiteProbe } from "./src/probes/default_suite.ts";
 export { diagnoseFailure, PROBE_PERMISSION_LABELS } from "./src/probes/diagnose_failure.ts";
 export type {
   ObservedResponse,
@@ -149,6 +150,13 @@ export type {
   ProbeFailureCode,
   ProbeFailureFacts,
 } from "./src/probes/diagnose_failure.ts";
+export {
+  HUB_TASK_IDS,
+  PROBE_TASK_NAMES,
+  probeTask,
+  requireProbeTask,
+} from "./src/probes/probe_task.ts";
+export type { HubTaskId } from "./src/probes/probe_task.ts";
 export { predictProbe } from "./src/probes/predict.ts";
 export type { ProbeNeed } from "./src/probes/predict.ts";
 export { countProbeRows, summarizeProbeRows } from "./src/probes/summary.ts";

@@ -144,7 +144,9 @@ function rowHtml(row: ProbeRow): SafeHtml {
       <td class="hfna-num hfna-time">${row.latencyMs !== undefined
         ? `${row.latencyMs} ms`
         : ""}</td>
-      <td class="hfna-why">${why}${predictionHtml(row)}</td>
+      <td class="hfna-why">${why}${row.targetReason
+        ? html`<span class="hfna-pred">model ${row.targetReason}</span>`
+        : ""}${predictionHtml(row)}</td>
     </tr>
   `;
 }
@@ -276,6 +278,10 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
   const indent = " ".repeat(17);
   if (row.reason) lines.push(indent + (row.verdict === "ok" && c ? c.dim(row.reason) : row.reason));
   if (row.fix && row.verdict !== "ok") lines.push(`${indent}Fix: ${row.fix}`);
+  if (row.targetReason) {
+    const line = `${indent}Model ${row.targetReason}`;
+    lines.push(c ? c.dim(line) : line);
+  }
   if (row.prediction) {
     const p = row.prediction;
     const line = `${indent}Predicted: ${p.outcome === "ok" ? "works" : "fails"} — ${p.reason}` +

@@ -151,7 +151,7 @@ function describeOutput(task: ProbeTask, output: unknown): string {
 /** Runs one tiny inference call. Throws what the client throws. */
 export async function runInference(
   ctx: ProbeContext,
-  entry: Pick<ProbeEntry, "task" | "model" | "provider">,
+  entry: Pick<ProbeEntry, "model" | "provider"> & { task: ProbeTask },
 ): Promise<ProbeResult> {
   const c = await client(ctx);
   const provider = entry.provider ?? "auto";

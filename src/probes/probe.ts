@@ -76,6 +76,12 @@ export interface ProbeOptions extends NetworkOptions {
   display?: boolean | "auto";
   /** Called once per row when it finishes (the core hook the live displays build on). */
   onRow?: (row: ProbeRow, table: ProbeTable) => void;
+  /**
+   * Ask the Hub again instead of reusing the session's answers: a fresh whoami-v2
+   * (default: the validation cached by `login()`, `whoami()` or an earlier `probe()`
+   * of the same token is reused) and fresh model searches for the suite's rows.
+   */
+  refresh?: boolean;
   /** Reuse this validation (no whoami call; predictions come from it). */
   validation?: ValidationData;
 }
@@ -95,8 +101,11 @@ export interface ProbeOptions extends NetworkOptions {
  * shown ever contains the token.
  *
  * Requests go to `HF_ENDPOINT` / `HF_INFERENCE_ENDPOINT` (or `hubUrl` /
- * `inferenceUrl`); the token is never sent to any other origin. One whoami
- * request is made for the predictions unless `validation` is given. If the
+ * `inferenceUrl`); the token is never sent to any other origin. The token is
+ * validated once per session: the whoami-v2 answer cached by `login()`,
+ * `whoami()` or an earlier `probe()` is reused (unless `refresh` or
+ * `validation` is given), so three `probe()` calls after `login()` send one
+ * whoami-v2 in all. If the
  * caller's `signal` aborts, `probe()` rejects with the signal's reason.
  *
  * @example A fine-grained token without the Inference Providers permission

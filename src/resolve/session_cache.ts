@@ -21,6 +21,11 @@ export interface SessionState {
   negative: Map<string, { outcome: "not-found" | "error"; detail: string }>;
   /** Validations by token (the Map key is the token; never displayed). */
   validations: Map<string, Promise<unknown>>;
+  /**
+   * Models picked by the probe suite's model search, keyed by hub URL and search
+   * (`probes/_model_pick.ts`); only successful searches stay. Created on first use.
+   */
+  modelPicks?: Map<string, Promise<unknown>>;
   /** Counters used by benchmarks and tests to prove cached calls do no I/O. */
   stats: { resolutions: number; fileReads: number; requests: number };
 }
@@ -73,6 +78,7 @@ function inspectState(
     pending: this.pending ? "(resolving…)" : undefined,
     negative: this.negative,
     validations: new Map([...this.validations].map(([token, v]) => [maskToken(token), v])),
+    ...(this.modelPicks ? { modelPicks: this.modelPicks } : {}),
     stats: this.stats,
   };
   return `SessionState ${inspect(view, options)}`;
@@ -98,4 +104,5 @@ export function resetSession(): void {
   state.pending = undefined;
   state.negative.clear();
   state.validations.clear();
+  state.modelPicks?.clear();
 }

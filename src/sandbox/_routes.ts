@@ -9,6 +9,7 @@ import { findModel, MODELS, type ProviderMapping, type SandboxModel } from "./mo
 import { type Persona, tokenScopes, whoamiResponse } from "./personas.ts";
 import { gatedRepo, invalidCredentials, json, modelLoading, repoNotFound } from "./_http.ts";
 import * as out from "./_outputs.ts";
+import { searchModels } from "./_model_search.ts";
 
 /** Who is calling. */
 export interface Caller {
@@ -188,20 +189,12 @@ export function handleHub(request: Request, url: URL, caller: Caller, ctx: Route
 }
 
 function listModels(url: URL, caller: Caller): Response {
-  const p = url.searchParams;
-  const author = p.get("author");
-  const search = p.get("search")?.toLowerCase();
-  const task = p.get("pipeline_tag");
-  const providers = p.get("inference_provider")?.split(",").filter(Boolean);
-  const limit = Number(p.get("limit") ?? "") || Infinity;
-  const items = MODELS.filter((m) =>
-    canSee(m, caller) &&
-    (!author || m.author === author) &&
-    (!search || m.id.toLowerCase().includes(search)) &&
-    (!task || m.pipelineTag === task) &&
-    (!providers || m.providers.some((x) => providers.includes(x.provider)))
-  ).slice(0, limit);
-  return json(200, items.map((m) => shape(m, p, true)));
+  return searchModels(
+    url,
+    MODELS,
+    (m) => canSee(m, caller),
+    (m) => shape(m, url.searchParams, true),
+  );
 }
 
 // ---------------------------------------------------------------------------

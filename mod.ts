@@ -143,10 +143,15 @@ export { ProbeTable } from "./src/probes/probe_table.ts";
 export type { ProbeTableInit } from "./src/probes/probe_table.ts";
 export { DEFAULT_SUITE, SUITE_MODELS } from "./src/probes/default_suite.ts";
 export type { ModelSearch, SuiteCall, SuiteProbe } from "./src/probes/default_suite.ts";
-export { diagnoseFailure, PROBE_PERMISSION_LABELS } from "./src/probes/diagnose_failure.ts";
+export {
+  diagnoseFailure,
+  PROBE_FAILURE_CLASSES,
+  PROBE_PERMISSION_LABELS,
+} from "./src/probes/diagnose_failure.ts";
 export type {
   ObservedResponse,
   ProbeDiagnosis,
+  ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
 } from "./src/probes/diagnose_failure.ts";

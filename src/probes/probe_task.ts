@@ -21,7 +21,13 @@ import type { ProbeTask } from "./types.ts";
  * assert.equal(HUB_TASK_IDS["text-classification"], "textClassification");
  * ```
  */
-export const HUB_TASK_IDS = Object.freeze(
+export const HUB_TASK_IDS: Readonly<{
+  "chat-completion": "chatCompletion";
+  "text-generation": "textGeneration";
+  "text-classification": "textClassification";
+  "token-classification": "tokenClassification";
+  "feature-extraction": "featureExtraction";
+}> = Object.freeze(
   {
     "chat-completion": "chatCompletion",
     "text-generation": "textGeneration",

@@ -14,6 +14,7 @@ import { sessionState } from "../resolve/session_cache.ts";
 import { explicitResolution } from "../resolve/_explicit_resolution.ts";
 import { diagnoseToken } from "./diagnose_token.ts";
 import { guardedFetch, resolveEndpoints } from "./endpoints.ts";
+import { parseRateLimit, type RateLimitInfo } from "./_rate_limit.ts";
 import type {
   Failure,
   FailureCode,
@@ -53,6 +54,7 @@ interface Trace {
   statusText?: string;
   contentType?: string;
   retryAfter?: string | null;
+  rateLimit?: RateLimitInfo;
   text?: string;
 }
 
@@ -284,6 +286,10 @@ async function ask(ctx: AskContext): Promise<Outcome> {
     trace.statusText = res.statusText;
     trace.contentType = res.headers.get("content-type") ?? undefined;
     trace.retryAfter = res.headers.get("retry-after");
+    trace.rateLimit = parseRateLimit(
+      res.headers.get("ratelimit"),
+      res.headers.get("ratelimit-policy"),
+    );
     let text: string;
     try {
       text = await res.text();
@@ -365,11 +371,14 @@ async function ask(ctx: AskContext): Promise<Outcome> {
       );
     }
     if (status === 429) {
-      const wait = retryAfterSeconds(trace.retryAfter, Date.now());
+      // Retry-After when sent, else the IETF RateLimit header's reset time.
+      const wait = retryAfterSeconds(trace.retryAfter, Date.now()) ??
+        trace.rateLimit?.resetSeconds;
+      const header = trace.retryAfter ? "Retry-After" : `RateLimit "${trace.rateLimit?.resource}"`;
       return fail(
         "rate-limited",
         `The Hub answered 429 Too Many Requests` +
-          (wait !== undefined ? ` (Retry-After: ${wait} s)` : "") + ".",
+          (wait !== undefined ? ` (${header}: ${wait} s)` : "") + ".",
         {
           code: "rate-limited",
           host,

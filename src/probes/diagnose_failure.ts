@@ -11,6 +11,7 @@ import { redact } from "../_mask.ts";
 import { DEFAULT_HUB_URL } from "../hub/endpoints.ts";
 import type { Identity, ValidationData } from "../hub/types.ts";
 import { TOKENS_PAGE } from "../hub/diagnose_token.ts";
+import { parseRateLimit, type RateLimitInfo } from "../hub/_rate_limit.ts";
 
 /** The permission id behind "Make calls to Inference Providers". */
 const INFERENCE_PERMISSION = "inference.serverless.write";
@@ -424,7 +425,29 @@ export function diagnoseFailure(facts: ProbeFailureFacts): ProbeDiagnosis {
 
 type Draft = Omit<ProbeDiagnosis, "tokenFault">;
 
-function diagnose(facts: ProbeFailureFacts): Draft {
+/**
+ * The repo a Hub answer was about, read from its URL (`/api/models/{id}…`,
+ * `/{id}/resolve/…`), to name it when the probe itself did not. Only for naming:
+ * no class is ever decided from the URL.
+ */
+function repoFromUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const path = decodeURIComponent(new URL(url).pathname);
+    const api = /^\/api\/models\/([^/]+\/[^/]+|[^/]+?)(?:\/(?:auth-check|revision\/.*|tree\/.*))?$/
+      .exec(path);
+    if (api) return api[1];
+    const file = /^\/([^/]+\/[^/]+|[^/]+)\/(?:resolve|raw)\//.exec(path);
+    return file?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function diagnose(input: ProbeFailureFacts): Draft {
+  const named = input.target ??
+    (input.area === "hub" ? repoFromUrl(input.response?.url) : undefined);
+  const facts: ProbeFailureFacts = named ? { ...input, target: named } : input;
   const hub = (facts.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
   const secrets = facts.secrets ?? [];
   const clean = (text: string) => redact(text, secrets);
@@ -865,30 +888,6 @@ function detailOf(json: Record<string, unknown> | undefined): string | undefined
   if (typeof value === "string") return value;
   const nested = asRecord(value)?.message;
   return typeof nested === "string" ? nested : undefined;
-}
-
-/** The IETF `RateLimit` / `RateLimit-Policy` headers the Hub sends (parsed like huggingface_hub). */
-interface RateLimitInfo {
-  resource: string;
-  remaining: number;
-  resetSeconds: number;
-  limit?: number;
-  windowSeconds?: number;
-}
-
-function parseRateLimit(
-  header: string | undefined,
-  policy: string | undefined,
-): RateLimitInfo | undefined {
-  const m = /"(\w+)"\s*;\s*r\s*=\s*(\d+)\s*;\s*t\s*=\s*(\d+)/.exec(header ?? "");
-  if (!m) return undefined;
-  const p = /q\s*=\s*(\d+).*?w\s*=\s*(\d+)/.exec(policy ?? "");
-  return {
-    resource: m[1],
-    remaining: Number(m[2]),
-    resetSeconds: Number(m[3]),
-    ...(p ? { limit: Number(p[1]), windowSeconds: Number(p[2]) } : {}),
-  };
 }
 
 /** The structured signals of one error answer. */

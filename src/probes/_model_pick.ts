@@ -6,6 +6,10 @@
  *
  * The request is the Hub's model search as the official clients send it:
  * `GET {hub}/api/models?inference_provider=…&pipeline_tag=…&sort=likes&limit=…&expand=…`
+ * - hub-docs `docs/inference-providers/hub-api.md` (commit 0968d83), "List models":
+ *   `?inference_provider=fal-ai&pipeline_tag=text-to-image`, a comma-separated list of
+ *   providers, or `inference_provider=all` for "all models served by at least one
+ *   inference provider"; its `expand[]=` examples answer `{ _id, id, <expanded keys> }`;
  * - huggingface.js `packages/hub/src/lib/list-models.ts` (commit fe42e68, Aug 2026):
  *   `inference_provider` (comma-joined names), `pipeline_tag`, `sort`, `limit`, one
  *   `expand=<key>` per field; the answer is a JSON array of `{ _id, id, … }`;

@@ -2,7 +2,9 @@
  * The sandbox's model search, `GET /api/models`, answered the way huggingface.co
  * answers it (internal).
  *
- * What the real endpoint takes and returns, and where that is written down:
+ * What the real endpoint takes and returns, and where that is written down (the
+ * Hub's own page first: hub-docs `docs/inference-providers/hub-api.md`, commit 0968d83,
+ * "List models" with `inference_provider` + `pipeline_tag`, comma lists and `all`):
  * - filters `author`, `search` (substring of the id), `pipeline_tag`, `filter`
  *   (repeatable tag), `gated` (`true`/`false`) and `inference_provider` (a
  *   comma-joined list of provider names, or `all` for "served by at least one

@@ -188,6 +188,7 @@ Deno.test("each inference row picks the most-liked served model, one search per 
       assert.equal(r.verdict, "ok", `${id}: ${r.reason}`);
       assert.equal(r.target, model);
       assert.equal(r.targetReason, `picked: most-liked model served by ${by}`);
+      assert.equal(r.prediction?.outcome, "ok", "the validation's prediction is still shown");
     }
     // Legacy rows stay pinned and say nothing about a pick.
     assert.equal(row(table, "legacy.gpt2").target, "gpt2");
@@ -459,4 +460,30 @@ Deno.test("sandbox GET /api/models: filters, sort, limit, paging and expand like
   ]);
   const ungated = await (await fetch(`${hub.url}/api/models?gated=false&search=chat`)).json();
   assert.deepEqual(ungated.map((m: { id: string }) => m.id), ["sandbox/tiny-chat"]);
+});
+
+Deno.test("token faults: the search still picks for a token without inference permission; a revoked token falls back", async () => {
+  await using hub = startSandbox({ quiet: true });
+  const noInference = await probe(net(hub, {
+    token: PERSONAS.fineGrainedNoInference.token,
+    only: ["inference.text-classification"],
+  }));
+  const r = row(noInference, "inference.text-classification");
+  assert.equal(r.verdict, "failed");
+  assert.equal(r.code, "missing-inference-permission");
+  assert.equal(
+    r.targetReason,
+    "picked: most-liked model served by hf-inference for text-classification",
+  );
+
+  const revoked = await probe(net(hub, {
+    token: PERSONAS.revoked.token,
+    only: ["inference.token-classification"],
+  }));
+  const t = row(revoked, "inference.token-classification");
+  assert.equal(t.verdict, "failed");
+  assert.equal(t.code, "invalid-token");
+  assert.equal(t.target, SUITE_MODELS.tokenClassification);
+  assert.match(t.targetReason!, /^pinned fallback: search failed: the Hub answered 401/);
+  assert.ok(!JSON.stringify(revoked).includes(PERSONAS.revoked.token));
 });

@@ -11,45 +11,7 @@ import { whoami } from "../src/hub/whoami.ts";
 import type { ProbeContext, ProbeFunction, ProbeTask } from "../src/probes/types.ts";
 import type { SuiteProbe } from "../src/probes/default_suite.ts";
 import { loadHubClient } from "../src/_clients.ts";
-
-/** One recorded answer (see tests/fixtures/real_responses/README.md). */
-export interface RealResponse {
-  id: string;
-  source: { repo?: string; path?: string; commit?: string; issue?: string; kind: string };
-  date: string;
-  request: { method: string; url: string };
-  response: { status: number; statusText?: string; headers: Record<string, string>; body: string };
-  reconstructed?: { headers?: boolean; body?: boolean; status?: boolean; reason: string };
-  expect: {
-    via: "whoami" | "probe";
-    code: ProbeFailureCode | "ok" | "token-invalid" | "rate-limited";
-    tokenFault: boolean;
-    verdict?: string;
-    role?: string;
-    waitSeconds?: number;
-    call?: "modelInfo" | "gatedAccess" | "downloadFile";
-    target?: string;
-    path?: string;
-    task?: ProbeTask;
-    model?: string;
-    provider?: string;
-    whoami?: string;
-  };
-  note?: string;
-}
-
-const DIR = new URL("./fixtures/real_responses/", import.meta.url);
-
-/** Every fixture of the corpus, in file order. */
-export async function loadRealResponses(): Promise<RealResponse[]> {
-  const all: RealResponse[] = [];
-  for await (const entry of Deno.readDir(DIR)) {
-    if (!entry.name.endsWith(".json")) continue;
-    const data = JSON.parse(await Deno.readTextFile(new URL(entry.name, DIR)));
-    all.push(...data.fixtures);
-  }
-  return all.sort((a, b) => a.id.localeCompare(b.id));
-}
+import { loadRealResponses, type RealResponse } from "./_real_responses.ts";
 
 const FIXTURES = await loadRealResponses();
 const BY_ID = new Map(FIXTURES.map((f) => [f.id, f]));

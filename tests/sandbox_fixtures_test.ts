@@ -1,0 +1,117 @@
+/**
+ * Every recorded-answer fault of the sandbox answers in the shape of the real answer it
+ * reproduces (tests/fixtures/real_responses): status, content type, the error-signal
+ * header names and the JSON body's keys.
+ */
+
+import assert from "node:assert/strict";
+import { startSandbox } from "../src/sandbox/mod.ts";
+import { RECORDED_FAULT_NAMES, RECORDED_FAULTS } from "../src/sandbox/_recorded.ts";
+import { FAULT_NAMES, parseFault } from "../src/sandbox/faults.ts";
+import { loadRealResponses } from "./_real_responses.ts";
+
+const FIXTURES = new Map((await loadRealResponses()).map((f) => [f.id, f]));
+
+/** Headers the diagnosis reads: their presence must match the recording. */
+const SIGNALS = [
+  "x-error-code",
+  "x-error-message",
+  "www-authenticate",
+  "retry-after",
+  "ratelimit",
+  "ratelimit-policy",
+];
+
+/** Deliberate differences from the cited fixture, each with its reason. */
+const DEVIATIONS: Partial<Record<string, { status?: number; reason: string }>> = {
+  "v1-model-not-found": {
+    status: 404,
+    reason: "the /v1 envelope is the recorded one; no model_not_found answer was recorded",
+  },
+};
+
+const HUB_FAULTS = new Set([
+  "gated-login",
+  "gated-awaiting-review",
+  "gated-rejected",
+  "gated-reset",
+  "429-hub",
+]);
+
+function mediaType(value: string | null | undefined): string {
+  return (value ?? "").split(";")[0].trim().toLowerCase();
+}
+
+function keys(value: unknown): string[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [
+    k,
+    ...keys(v).map((inner) => `${k}.${inner}`),
+  ]).sort();
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+Deno.test("every recorded fault is a sandbox fault and cites an existing fixture", () => {
+  for (const name of RECORDED_FAULT_NAMES) {
+    assert.ok((FAULT_NAMES as readonly string[]).includes(name), name);
+    assert.equal(parseFault(name).kind, name);
+    assert.ok(FIXTURES.has(RECORDED_FAULTS[name].fixture), `${name}: unknown fixture`);
+  }
+});
+
+for (const name of RECORDED_FAULT_NAMES) {
+  Deno.test(`sandbox fault ${name} answers like ${RECORDED_FAULTS[name].fixture}`, async () => {
+    const fixture = FIXTURES.get(RECORDED_FAULTS[name].fixture)!;
+    await using hub = startSandbox({ quiet: true });
+    const res = HUB_FAULTS.has(name)
+      ? await fetch(`${hub.url}/api/models/sandbox/gated-model/auth-check`, {
+        headers: { "x-sandbox-fault": name, authorization: "Bearer hf_sandbox_read_alice" },
+      })
+      : await fetch(
+        `${hub.inferenceUrl}/hf-inference/models/sandbox/tiny-chat/v1/chat/completions`,
+        {
+          method: "POST",
+          headers: {
+            "x-sandbox-fault": name,
+            authorization: "Bearer hf_sandbox_read_alice",
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ model: "sandbox/tiny-chat", messages: [] }),
+        },
+      );
+    const text = await res.text();
+    const deviation = DEVIATIONS[name];
+    assert.equal(res.status, deviation?.status ?? fixture.response.status, `${name}: status`);
+    assert.equal(
+      mediaType(res.headers.get("content-type")),
+      mediaType(fixture.response.headers["content-type"]),
+      `${name}: content type`,
+    );
+    for (const header of SIGNALS) {
+      assert.equal(
+        res.headers.has(header),
+        header in fixture.response.headers,
+        `${name}: header ${header} ${res.headers.has(header) ? "extra" : "missing"}`,
+      );
+    }
+    const want = parse(fixture.response.body);
+    const got = parse(text);
+    if (want === undefined) {
+      assert.equal(got, undefined, `${name}: the recording is not JSON`);
+      assert.equal(text === "", fixture.response.body === "", `${name}: empty body`);
+    } else {
+      assert.deepEqual(keys(got), keys(want), `${name}: body keys`);
+    }
+    if (res.headers.has("x-error-message") && got && typeof got === "object") {
+      // The Hub repeats its sentence in the body.
+      assert.equal((got as { error?: string }).error, res.headers.get("x-error-message"));
+    }
+  });
+}

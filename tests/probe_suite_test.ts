@@ -196,6 +196,21 @@ Deno.test("each inference row picks the most-liked served model, one search per 
     assert.match(table.toString(), /Model picked: most-liked model served by hf-inference for/);
     assert.match(table.toHtml(), /model picked: most-liked model served by hf-inference for/);
   }
+  // Once the session knows the picks, pending rows show them (live tables do not flip models).
+  let pendingSeen: ProbeRow[] = [];
+  await probe(net(hub, {
+    only: ["inference"],
+    concurrency: 1,
+    onRow: (_row, t) => {
+      if (pendingSeen.length === 0) pendingSeen = t.rows.filter((r) => r.verdict === "pending");
+    },
+  }));
+  assert.ok(pendingSeen.length >= 3, `${pendingSeen.length} pending rows seen`);
+  for (const r of pendingSeen) {
+    assert.equal(r.target, expected[r.id][0]);
+    assert.match(r.targetReason!, /^picked: /);
+  }
+  assert.equal(searches(hub).length, PICKED.length);
   // The chat row's call went to the picked model.
   const chatCall = hub.requests.find((r) => r.path === "/v1/chat/completions");
   assert.ok(chatCall);

@@ -181,6 +181,30 @@ export interface ChooseOptions {
   refresh?: boolean;
 }
 
+function searchKey(hubUrl: string, search: ModelSearch): string {
+  return [hubUrl, search.provider ?? "all", search.pipelineTag, search.task].join("\n");
+}
+
+function pickedChoice(probe: SuiteProbe, found: Found): ModelChoice {
+  const search = probe.pick!;
+  const by = search.provider && search.provider !== "all"
+    ? search.provider
+    : found.providers.slice(0, 3).join(", ") +
+      (found.providers.length > 3 ? ` +${found.providers.length - 3}` : "");
+  return {
+    model: found.model,
+    reason: `picked: most-liked model served by ${by} for ${taskId(probe)}`,
+    picked: true,
+  };
+}
+
+/** The session's pick for a row, if a search already answered (no request). */
+export function knownChoice(probe: SuiteProbe, hubUrl: string): ModelChoice | undefined {
+  if (!probe.pick) return undefined;
+  const found = sessionState().modelPicks?.get(searchKey(hubUrl, probe.pick))?.found;
+  return found ? pickedChoice(probe, found as Found) : undefined;
+}
+
 /** The Hub task id of a row (`textClassification` → `text-classification`). */
 function taskId(probe: SuiteProbe): string {
   const found = Object.entries(HUB_TASK_IDS).find(([, method]) => method === probe.call);
@@ -196,10 +220,8 @@ export async function chooseModel(probe: SuiteProbe, options: ChooseOptions): Pr
   const task = taskId(probe);
   const state = sessionState();
   const picks = state.modelPicks ??= new Map();
-  const key = [options.hubUrl, search.provider ?? "all", search.pipelineTag, search.task].join(
-    "\n",
-  );
-  let pending = options.refresh ? undefined : picks.get(key) as Promise<Found> | undefined;
+  const key = searchKey(options.hubUrl, search);
+  let pending = options.refresh ? undefined : picks.get(key)?.pending as Promise<Found> | undefined;
   if (!pending) {
     const limit = Math.max(1, Math.min(SEARCH_TIMEOUT_MS, Math.floor(options.timeoutMs / 2)));
     const timeout = AbortSignal.timeout(limit);
@@ -227,23 +249,15 @@ export async function chooseModel(probe: SuiteProbe, options: ChooseOptions): Pr
       }
       return await readAnswer(response, search, task);
     })();
-    picks.set(key, pending);
+    const entry: { pending: Promise<unknown>; found?: unknown } = { pending };
+    picks.set(key, entry);
     // Only an answer stays for the session: a failed search is tried again next time.
-    pending.catch(() => {
-      if (picks.get(key) === pending) picks.delete(key);
+    pending.then((found) => entry.found = found, () => {
+      if (picks.get(key) === entry) picks.delete(key);
     });
   }
   try {
-    const found = await pending;
-    const by = search.provider && search.provider !== "all"
-      ? search.provider
-      : found.providers.slice(0, 3).join(", ") +
-        (found.providers.length > 3 ? ` +${found.providers.length - 3}` : "");
-    return {
-      model: found.model,
-      reason: `picked: most-liked model served by ${by} for ${task}`,
-      picked: true,
-    };
+    return pickedChoice(probe, await pending);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
     const why = error instanceof SearchFailed

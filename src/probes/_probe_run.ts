@@ -19,7 +19,7 @@ import {
 } from "./diagnose_failure.ts";
 import { predictProbe, type ProbeNeed } from "./predict.ts";
 import { requireProbeTask } from "./probe_task.ts";
-import { chooseModel, describeChoice } from "./_model_pick.ts";
+import { chooseModel, describeChoice, knownChoice } from "./_model_pick.ts";
 import { ProbeTable } from "./probe_table.ts";
 import {
   describeCall,
@@ -223,8 +223,15 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
       release();
     }
   };
+  // Rows that search for a model show the session's pick while pending, if there is one.
+  const pendingOf = (probe: SuiteProbe): ProbeRow => {
+    const known = options.dryRun || options.refresh ? undefined : knownChoice(probe, hubUrl);
+    return known
+      ? { ...pendingRow({ ...probe, target: known.model }), targetReason: known.reason }
+      : pendingRow(probe);
+  };
   const table = new ProbeTable({
-    rows: jobs.map((j) => pendingRow(j.probe)),
+    rows: jobs.map((j) => pendingOf(j.probe)),
     masked: maskToken(token),
     source,
     hubUrl,

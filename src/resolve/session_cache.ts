@@ -25,7 +25,7 @@ export interface SessionState {
    * Models picked by the probe suite's model search, keyed by hub URL and search
    * (`probes/_model_pick.ts`); only successful searches stay. Created on first use.
    */
-  modelPicks?: Map<string, Promise<unknown>>;
+  modelPicks?: Map<string, { pending: Promise<unknown>; found?: unknown }>;
   /** Counters used by benchmarks and tests to prove cached calls do no I/O. */
   stats: { resolutions: number; fileReads: number; requests: number };
 }

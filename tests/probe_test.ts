@@ -726,7 +726,8 @@ Deno.test("custom probes: data entries and functions", async () => {
   assert.equal(table.rows[1].verdict, "ok");
   assert.equal(table.rows[1].reason, "read NER model info");
   assert.deepEqual(seen, ["sandbox-alice"]);
-  expectFailed(table.rows[2], "repo-not-found", /not found/, /Check the id/);
+  // Fetched without a token: the Hub's anonymous 401 "Invalid username or password."
+  expectFailed(table.rows[2], "repo-not-visible", /does not exist/, /Check the id/);
 });
 
 Deno.test("concurrency bound is respected (max in flight counted by an injected fetch)", async () => {

@@ -318,9 +318,16 @@ export async function handleRouter(
   if (hf) {
     const model = findModel(hf[1]);
     const entry = model?.providers.find((p) => p.provider === "hf-inference");
-    if (!model || !canSee(model, caller) || !entry) {
-      return json(404, {
-        error: `Model ${model?.id ?? hf[1]} is not supported by provider hf-inference.`,
+    if (!model || !canSee(model, caller)) {
+      // As recorded (fixture hf-inference-model-does-not-exist-2025).
+      return json(404, { error: `Model ${hf[1]} does not exist` });
+    }
+    if (!entry) {
+      // Known model, not deployed on hf-inference: a bare 404 (fixture
+      // hf-inference-404-not-deployed-2026).
+      return new Response("Not Found", {
+        status: 404,
+        headers: { "content-type": "text/plain; charset=utf-8" },
       });
     }
     const body = await readJson(request);
@@ -357,9 +364,8 @@ export async function handleRouter(
     if (body instanceof Response) return body;
     const [model, entry] = byProviderId(third[1], body.model);
     if (!model || !entry || !canSee(model, caller)) {
-      return json(404, {
-        error: `Model ${String(body.model)} is not supported by provider ${third[1]}.`,
-      });
+      // As recorded (fixture together-400-model-not-supported-by-provider-2026).
+      return json(400, { error: `Model not supported by provider ${third[1]}` });
     }
     if (third[2] === "chat/completions") return chatAnswer(model, entry, body, ctx);
     if (entry.task !== "text-generation") {

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { RECORDED_FAULT_NAMES, type RecordedFaultName } from "./_recorded.ts";
+import { RECORDED_FAULT_NAMES } from "./_recorded.ts";
 
 /**
  * The fault kinds, without parameters. `latency` takes `:<ms>`. The recorded-answer
@@ -76,7 +76,8 @@ export type Fault =
   | "html-error"
   | "truncated-json"
   | "reset"
-  | RecordedFaultName;
+  // the recorded-answer faults (402-credits, gated-awaiting-review, 429-hub, …)
+  | Exclude<(typeof FAULT_NAMES)[number], "latency">;
 
 /**
  * Which requests a {@link FaultRule} applies to. All given fields must match.

@@ -128,6 +128,24 @@ export interface ProbeOptions extends NetworkOptions {
  * assert.match(row.reason!, /Make calls to Inference Providers/);
  * ```
  *
+ * @example A custom probe with the task id shown on the model's page
+ * ```ts
+ * import { probe } from "@hf-notebook/auth";
+ * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * await using hub = startSandbox({ quiet: true });
+ * const table = await probe({
+ *   token: PERSONAS.read.token,
+ *   hubUrl: hub.url,
+ *   inferenceUrl: hub.inferenceUrl,
+ *   env: {},
+ *   suite: [],
+ *   probes: [{ task: "token-classification", model: "dslim/bert-base-NER" }],
+ * });
+ * assert.deepEqual(table.rows[0].verdict, "ok");
+ * ```
+ *
  * @example Dry run: list the calls, make none
  * ```ts
  * import { probe } from "@hf-notebook/auth";

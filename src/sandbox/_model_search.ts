@@ -34,6 +34,7 @@ const PAGE_MAX = 1000;
 
 const SORTS: Record<string, (m: SandboxModel) => number | string> = {
   likes: (m) => m.likes,
+  // The sandbox keeps no history: total likes stand in for recent likes and trending.
   likes30d: (m) => m.likes,
   trendingScore: (m) => m.likes,
   downloads: (m) => m.downloads,

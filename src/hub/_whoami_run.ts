@@ -401,7 +401,10 @@ async function ask(ctx: AskContext): Promise<Outcome> {
         (hubText ? `: ${shorten(hubText, 100)}` : "");
       return fail(
         "server-error",
-        sentence(`The Hub at ${host} answered ${status} (server error): ${detail}`),
+        sentence(
+          `The Hub at ${host} answered ${status} ` +
+            `(${status >= 500 ? "server error" : "not an answer whoami-v2 gives"}): ${detail}`,
+        ),
         { code: "server-error", host, detail },
         status,
       );

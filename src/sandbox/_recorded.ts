@@ -288,5 +288,6 @@ export async function recordedContext(
       // not JSON: keep the default
     }
   }
-  return { model, provider: provider === "v1" ? undefined : provider, hubUrl };
+  const hubPath = provider === "api" || provider === undefined || provider === "v1";
+  return { model, provider: hubPath ? undefined : provider, hubUrl };
 }

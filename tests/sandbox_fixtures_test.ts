@@ -115,3 +115,88 @@ for (const name of RECORDED_FAULT_NAMES) {
     }
   });
 }
+
+/** Compares an answer of the sandbox's normal routes with a recording: status, type, signals, keys. */
+async function assertShape(res: Response, fixtureId: string, label: string): Promise<void> {
+  const fixture = FIXTURES.get(fixtureId)!;
+  const text = await res.text();
+  assert.equal(res.status, fixture.response.status, `${label}: status`);
+  assert.equal(
+    mediaType(res.headers.get("content-type")),
+    mediaType(fixture.response.headers["content-type"]),
+    `${label}: content type`,
+  );
+  for (const header of SIGNALS) {
+    assert.equal(
+      res.headers.has(header),
+      header in fixture.response.headers,
+      `${label}: ${header}`,
+    );
+  }
+  const want = parse(fixture.response.body);
+  if (want !== undefined) assert.deepEqual(keys(parse(text)), keys(want), `${label}: body keys`);
+}
+
+Deno.test("personas and routes answer in the recorded shapes", async () => {
+  await using hub = startSandbox({ quiet: true });
+  const get = (path: string, token?: string) =>
+    fetch(`${hub.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  // whoami-v2 of a classic token: the recorded user body (orgs and token details vary).
+  const recorded = JSON.parse(FIXTURES.get("whoami-write-token-2025")!.response.body);
+  for (const token of ["hf_sandbox_write_alice", "hf_sandbox_read_alice"]) {
+    const res = await get("/api/whoami-v2", token);
+    const body = await res.json();
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(body).sort(), Object.keys(recorded).sort(), token);
+    assert.deepEqual(Object.keys(body.auth).sort(), Object.keys(recorded.auth).sort());
+    assert.deepEqual(
+      Object.keys(body.auth.accessToken).sort(),
+      Object.keys(recorded.auth.accessToken).sort(),
+    );
+  }
+  await assertShape(
+    await get("/api/whoami-v2", "hf_sandbox_revoked_alice"),
+    "whoami-invalid-token-2025",
+    "revoked",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/private-model"),
+    // the fully recorded anonymous 401 (all headers kept)
+    "hf-inference-401-invalid-username-or-password-2025",
+    "anonymous private",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/private-model", "hf_sandbox_fineGrainedOrg_alice"),
+    "model-info-not-found-authenticated-404",
+    "hidden private",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/gated-model/auth-check", "hf_sandbox_read_alice"),
+    "model-info-gated-403",
+    "gated, terms not accepted",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/gated-model/auth-check"),
+    "auth-check-gated-401-login-2025",
+    "gated, anonymous",
+  );
+  const post = (path: string, body: unknown) =>
+    fetch(`${hub.inferenceUrl}${path}`, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer hf_sandbox_read_alice",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+    });
+  await assertShape(
+    await post("/hf-inference/models/nobody/nothing", { inputs: "x" }),
+    "hf-inference-model-does-not-exist-2025",
+    "hf-inference unknown model",
+  );
+  await assertShape(
+    await post("/together/v1/chat/completions", { model: "nobody/nothing", messages: [] }),
+    "together-400-model-not-supported-by-provider-2026",
+    "provider does not serve it",
+  );
+});

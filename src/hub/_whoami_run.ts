@@ -55,6 +55,8 @@ interface Trace {
   contentType?: string;
   retryAfter?: string | null;
   rateLimit?: RateLimitInfo;
+  /** `X-Error-Message`: the Hub's own sentence for an error. */
+  errorMessage?: string;
   text?: string;
 }
 
@@ -209,6 +211,7 @@ function retryAfterSeconds(header: string | null | undefined, now: number): numb
 }
 
 function hubErrorText(trace: Trace): string | undefined {
+  if (trace.errorMessage) return trace.errorMessage;
   const text = trace.text ?? "";
   if (!text) return undefined;
   try {
@@ -286,6 +289,7 @@ async function ask(ctx: AskContext): Promise<Outcome> {
     trace.statusText = res.statusText;
     trace.contentType = res.headers.get("content-type") ?? undefined;
     trace.retryAfter = res.headers.get("retry-after");
+    trace.errorMessage = res.headers.get("x-error-message") ?? undefined;
     trace.rateLimit = parseRateLimit(
       res.headers.get("ratelimit"),
       res.headers.get("ratelimit-policy"),

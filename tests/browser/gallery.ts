@@ -188,7 +188,7 @@ function diagnosisFacts(hubUrl: string): [ProbeFailureCode, string, ProbeFailure
           "together. Supported task: conversational.",
       ),
     }],
-    ["rate-limited", "Feature extraction", {
+    ["provider-rate-limited", "Feature extraction", {
       area: "inference",
       target: "sentence-transformers/all-MiniLM-L6-v2",
       response: { status: 429, retryAfter: "7", contentType: json, body: '{"error":"Too Many"}' },

@@ -200,3 +200,46 @@ Deno.test("personas and routes answer in the recorded shapes", async () => {
     "provider does not serve it",
   );
 });
+
+/** The class each recorded fault must be diagnosed as, where it differs from its fixture's. */
+const CODE_DEVIATIONS: Partial<Record<string, string>> = {
+  "gated-reset": "gated-reset", // cites the rejected answer for its shape
+  "v1-model-not-found": "model-not-found", // cites the model_not_supported envelope
+  "429-hub": "rate-limited", // the fixture is a whoami answer (its code is the whoami one)
+};
+
+Deno.test("every recorded fault is diagnosed by probe() as its fixture is", async () => {
+  const { probe, DEFAULT_SUITE } = await import("../mod.ts");
+  await using hub = startSandbox({ quiet: true });
+  const net = { hubUrl: hub.url, inferenceUrl: hub.inferenceUrl, env: {}, display: false as const };
+  const gatedSuite = DEFAULT_SUITE.filter((p) => p.id === "hub.gated").map((p) => ({
+    ...p,
+    target: "sandbox/gated-model",
+  }));
+  for (const name of RECORDED_FAULT_NAMES) {
+    const fixture = FIXTURES.get(RECORDED_FAULTS[name].fixture)!;
+    const want = CODE_DEVIATIONS[name] ?? fixture.expect.code;
+    hub.clearFaults();
+    const onHub = HUB_FAULTS.has(name);
+    hub.setFault({
+      fault: name,
+      match: onHub ? { path: "/api/models/sandbox/gated-model/auth-check" } : { origin: "router" },
+    });
+    const table = await probe({
+      ...net,
+      token: "hf_sandbox_read_alice",
+      refresh: true,
+      ...(onHub ? { suite: gatedSuite } : {
+        suite: [],
+        probes: [{
+          task: "chatCompletion",
+          model: "sandbox/tiny-chat",
+          // the /v1 envelope comes from the router's own routing (provider "auto")
+          provider: name.startsWith("v1-") ? "auto" : "hf-inference",
+        }],
+      }),
+    });
+    const row = table.rows[table.rows.length - 1];
+    assert.equal(row.code, want, `${name}: ${row.code} ${row.reason}`);
+  }
+});

@@ -220,9 +220,9 @@ for (const f of FIXTURES) {
 }
 
 Deno.test("an unrelated error on the ?expand[]=gated URL is not called gated", async () => {
-  // The client's message ends with the request URL (`…?expand[]=gated…`); a 500 there is a
-  // server error, whatever the URL says.
-  const f = BY_ID.get("api-inference-500-unknown-error-2024")!;
+  // The client's message ends with the request URL (`…?expand[]=gated…`). A 403 that is not
+  // GatedRepo — here huggingface_hub's DisabledRepoError answer, X-Error-Message "Access to
+  // this resource is disabled." (utils/_http.py) — is a plain refusal, whatever the URL says.
   const seen: string[] = [];
   const table = await probe({
     token: TOKEN,
@@ -237,17 +237,23 @@ Deno.test("an unrelated error on the ?expand[]=gated URL is not called gated", a
       if (url.pathname === "/api/whoami-v2") {
         return Promise.resolve(answer(BY_ID.get("whoami-write-token-2025")!));
       }
-      return Promise.resolve(answer(f));
+      const message = "Access to this resource is disabled.";
+      return Promise.resolve(Response.json({ error: message }, {
+        status: 403,
+        headers: { "x-error-message": message },
+      }));
     },
     suite: [{
-      id: "replay.gated",
-      capability: "gated",
+      id: "replay.disabled",
+      capability: "disabled repo",
       area: "hub",
       call: "modelInfo",
-      target: "org/gated-looking-name",
+      target: "org/not-gated",
       needs: "public-read",
     }],
   });
-  const row = table.rows.find((r) => r.id === "replay.gated")!;
-  assert.equal(row.code, "server-error", row.reason);
+  assert.ok(seen.some((u) => /expand(\[\]|%5B%5D)?=gated/.test(u)), `no expand=gated in ${seen}`);
+  const row = table.rows.find((r) => r.id === "replay.disabled")!;
+  assert.equal(row.code, "forbidden", row.reason);
+  assert.match(row.reason!, /disabled/);
 });

@@ -56,6 +56,7 @@ export {
   SecretNotFoundError,
   TokenNotFoundError,
   TokenStorageError,
+  UnknownProbeTaskError,
 } from "./src/errors.ts";
 
 // Finding the token: resolution, the session, the sources table, named secrets.
@@ -106,11 +107,13 @@ export type {
 // What the token can do: probe() returns the capability table.
 export { probe } from "./src/probes/probe.ts";
 export type { ProbeOptions } from "./src/probes/probe.ts";
-export type { SuiteCall, SuiteProbe } from "./src/probes/default_suite.ts";
+export type { ModelSearch, SuiteCall, SuiteProbe } from "./src/probes/default_suite.ts";
+export type { HubTaskId } from "./src/probes/probe_task.ts";
 export type { ProbeNeed } from "./src/probes/predict.ts";
 export type {
   ObservedResponse,
   ProbeDiagnosis,
+  ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
 } from "./src/probes/diagnose_failure.ts";

@@ -50,10 +50,15 @@ export type {
   ValidationData,
   Verdict,
 } from "./hub/types.ts";
-export { diagnoseFailure, PROBE_PERMISSION_LABELS } from "./probes/diagnose_failure.ts";
+export {
+  diagnoseFailure,
+  PROBE_FAILURE_CLASSES,
+  PROBE_PERMISSION_LABELS,
+} from "./probes/diagnose_failure.ts";
 export type {
   ObservedResponse,
   ProbeDiagnosis,
+  ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
 } from "./probes/diagnose_failure.ts";

@@ -91,7 +91,8 @@ type InfoModule = {
 
 async function denoInfo(root: string, cwd: string): Promise<InfoModule[]> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", root],
+    // --no-lock: reading the graph must not write test-only packages into deno.lock.
+    args: ["info", "--json", "--no-lock", root],
     cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",

@@ -26,12 +26,15 @@ export { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from "./probe.ts"
 export type { ProbeOptions } from "./probe.ts";
 export type { ProbeTableInit } from "./probe_table.ts";
 export { DEFAULT_SUITE, SUITE_MODELS } from "./default_suite.ts";
-export type { SuiteCall, SuiteProbe } from "./default_suite.ts";
+export type { ModelSearch, SuiteCall, SuiteProbe } from "./default_suite.ts";
+export { HUB_TASK_IDS, PROBE_TASK_NAMES, probeTask, requireProbeTask } from "./probe_task.ts";
+export type { HubTaskId } from "./probe_task.ts";
 export { countProbeRows, summarizeProbeRows } from "./summary.ts";
 export type { ProbeNeed } from "./predict.ts";
 export type {
   ObservedResponse,
   ProbeDiagnosis,
+  ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
 } from "./diagnose_failure.ts";

@@ -22,6 +22,11 @@ export interface SessionState {
   negative: Map<string, { outcome: "not-found" | "error"; detail: string }>;
   /** Validations by token (the Map key is the token; never displayed). */
   validations: Map<string, Promise<unknown>>;
+  /**
+   * Models picked by the probe suite's model search, keyed by hub URL and search
+   * (`probes/_model_pick.ts`); only successful searches stay. Created on first use.
+   */
+  modelPicks?: Map<string, { pending: Promise<unknown>; found?: unknown }>;
   /** Counters used by benchmarks and tests to prove cached calls do no I/O. */
   stats: { resolutions: number; fileReads: number; requests: number };
 }
@@ -81,6 +86,7 @@ function inspectState(
     pending: this.pending ? "(resolving…)" : undefined,
     negative: this.negative,
     validations: new Map([...this.validations].map(([token, v]) => [maskToken(token), v])),
+    ...(this.modelPicks ? { modelPicks: this.modelPicks } : {}),
     stats: this.stats,
   };
   return `SessionState ${inspect(view, options)}`;
@@ -106,4 +112,5 @@ export function resetSession(): void {
   state.pending = undefined;
   state.negative.clear();
   state.validations.clear();
+  state.modelPicks?.clear();
 }

@@ -2,16 +2,12 @@
  * JupyterLab's own HTML sanitizer, for tests: the `Sanitizer` class of npm `@jupyterlab/apputils`
  * (the one JupyterLab applies to the HTML outputs of an untrusted notebook, e.g. one reopened
  * from disk), loaded from its module file so none of apputils' widgets (which need a DOM) load.
- * It runs in Deno as is: it wraps `sanitize-html`, which parses with `htmlparser2`.
- *
- * The specifier is pinned here, in this one test helper, and not in `deno.json`'s import map:
- * only tests and the gallery use it.
+ * It runs in Deno as is: it wraps `sanitize-html`, which parses with `htmlparser2`. The package
+ * comes from tests/_deps/jupyterlab_apputils.ts (pinned in tests/deno.lock).
  *
  * @module
  */
-// A test-only dependency, pinned in full here rather than in deno.json's import map.
-// deno-lint-ignore no-import-prefix
-import { Sanitizer } from "npm:@jupyterlab/apputils@4.7.6/lib/sanitizer.js";
+import { Sanitizer } from "./_deps/jupyterlab_apputils.ts";
 
 let sanitizer: Sanitizer | undefined;
 

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { clearToken, probe, type ProbeRow, ProbeTable } from "../mod.ts";
 import { groupProbeRows } from "../src/display/_probe_groups.ts";
+import { PROBE_FAILURE_CLASSES } from "../src/diagnose.ts";
 import { escapeHtml } from "../src/display/_html.ts";
 import { renderSourcesText } from "../src/display/sources_table.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
@@ -95,24 +96,25 @@ function table(rows: ProbeRow[]): ProbeTable {
 }
 
 Deno.test("a failure class nobody knows yet gets its own cause; the row's tokenFault wins", () => {
-  const credits = {
+  const frozen = {
     ...base,
     verdict: "failed" as const,
-    code: "credits-exhausted",
+    code: "org-billing-frozen",
     status: 402,
-    reason: "You have used up this month's included credits.",
-    fix: "See your usage at https://huggingface.co/settings/billing.",
+    reason: "The organization's billing is frozen by an administrator.",
+    fix: "Ask an admin of the organization to unfreeze billing.",
     tokenFault: false,
   };
   const rows: ProbeRow[] = [
-    { ...base, id: "a", capability: "Chat completion", ...credits },
-    { ...base, id: "b", capability: "Text generation", ...credits },
+    { ...base, id: "a", capability: "Chat completion", ...frozen },
+    { ...base, id: "b", capability: "Text generation", ...frozen },
     { ...base, id: "c", capability: "Authentication", verdict: "ok", status: 200 },
   ];
   const groups = groupProbeRows({ rows, complete: true, dryRun: false });
   assert.equal(groups.causes.length, 1);
   const [cause] = groups.causes;
-  assert.equal(cause.title, "Credits exhausted");
+  assert.equal(cause.title, "Org billing frozen");
+  assert.equal(cause.known, false);
   assert.equal(cause.fault, "not-token");
   assert.deepEqual(cause.rows.map((r) => r.id), ["a", "b"]);
   assert.equal(groups.headline, "1 works · 2 not your token");
@@ -120,9 +122,50 @@ Deno.test("a failure class nobody knows yet gets its own cause; the row's tokenF
   const html = t.toHtml();
   // unknown title: the shared reason is shown once in the block, the fix once
   const visible = html.replace(/<div class="hfna-row-more"[\s\S]*?<\/details>/g, "");
-  assert.equal(visible.split(escapeHtml(credits.reason)).length - 1, 1);
-  assert.equal(visible.split(escapeHtml(credits.fix)).length - 1, 1);
-  assert.match(t.toString(), /\[1\] Credits exhausted \(not your token; 2 rows\)/);
+  assert.equal(visible.split(escapeHtml(frozen.reason)).length - 1, 1);
+  assert.equal(visible.split(escapeHtml(frozen.fix)).length - 1, 1);
+  assert.match(t.toString(), /\[1\] Org billing frozen \(not your token; 2 rows\)/);
+  // without the row's flag, a code outside the classes is nobody's fault for sure
+  const unflagged = rows.map(({ tokenFault: _, ...r }) => r);
+  assert.equal(
+    groupProbeRows({ rows: unflagged, complete: true, dryRun: false }).causes[0].fault,
+    "unclear",
+  );
+});
+
+Deno.test("every failure class has its own short title, and its tokenFault decides the blame", () => {
+  const titles = new Set<string>();
+  for (const [code, cls] of Object.entries(PROBE_FAILURE_CLASSES)) {
+    const row: ProbeRow = {
+      ...base,
+      id: code,
+      capability: "Chat completion",
+      verdict: "failed",
+      code,
+      reason: `Reason for ${code}.`,
+    };
+    const [cause] = groupProbeRows({ rows: [row], complete: true, dryRun: false }).causes;
+    const generated = code.replace(/-/g, " ");
+    assert.notEqual(cause.title.toLowerCase(), generated, `${code}: a title made from the code`);
+    assert.ok(cause.title.length <= 60, `${code}: "${cause.title}" is not short`);
+    assert.ok(!titles.has(cause.title), `${code}: "${cause.title}" names another class too`);
+    titles.add(cause.title);
+    assert.equal(cause.known, code !== "unknown", code);
+    assert.equal(
+      cause.fault,
+      code === "unknown" ? "unclear" : cls.tokenFault ? "token" : "not-token",
+      code,
+    );
+  }
+  // the Hub's and the provider's 429 are told apart
+  const title = (code: string) =>
+    groupProbeRows({
+      rows: [{ ...base, id: "x", capability: "Chat", verdict: "failed", code }],
+      complete: true,
+      dryRun: false,
+    }).causes[0].title;
+  assert.match(title("rate-limited"), /^Hub /);
+  assert.match(title("provider-rate-limited"), /^Provider /);
 });
 
 Deno.test("surprises are called out; matched predictions are not repeated", () => {
@@ -170,6 +213,7 @@ Deno.test("every field of every row stays reachable in the HTML, and in toJSON()
         row.fix,
         row.code,
         row.requestId,
+        row.targetReason,
         row.prediction?.reason,
         row.status !== undefined ? `HTTP ${row.status}` : undefined,
         row.latencyMs !== undefined ? `${row.latencyMs} ms` : undefined,

@@ -14,14 +14,8 @@
  */
 import assert from "node:assert/strict";
 import { escapeHtml } from "../src/display/_html.ts";
-import {
-  clearToken,
-  probe,
-  type ProbeRow,
-  renderProbeTableText,
-  type Validation,
-  whoami,
-} from "../mod.ts";
+import { clearToken, probe, type ProbeRow, type Validation, whoami } from "../mod.ts";
+import { renderProbeTableText } from "../src/display/mod.ts";
 import { type FaultMatch, PERSONAS, type Sandbox, startSandbox } from "../src/sandbox/mod.ts";
 import { spoolOutput } from "./_leak_scanner.ts";
 
@@ -274,7 +268,7 @@ const CASES: Case[] = [
     fault: "429",
     match: ROUTER,
     verdict: "failed",
-    code: "rate-limited",
+    code: "provider-rate-limited",
     status: 429,
     reason: /Rate limited \(429\).*retry after 7 s/,
   },

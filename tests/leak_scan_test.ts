@@ -5,13 +5,13 @@
 import assert from "node:assert/strict";
 import {
   clearToken,
-  guardedFetch,
   probe,
   type ProbeFunction,
   resolveToken,
   type SecretStore,
   whoami,
 } from "../mod.ts";
+import { guardedFetch } from "../src/hub/mod.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { LeakScanner, renderings } from "./_leak_scanner.ts";
 

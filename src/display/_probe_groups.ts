@@ -10,6 +10,7 @@
 
 import type { ProbeRow, ProbeTableData } from "../probes/types.ts";
 import type { Tone } from "./_style.ts";
+import { PROBE_FAILURE_CLASSES, type ProbeFailureCode } from "../_probe_failure_classes.ts";
 
 /** Whose fault a cause is: the token's (its permissions, role, validity), not, or unclear. */
 export type CauseFault = "token" | "not-token" | "unclear";
@@ -26,7 +27,10 @@ export interface ProbeCause {
   title: string;
   /** Headline phrase after the count: "blocked by a missing permission (…)". */
   phrase: string;
-  /** Whether the title is specific to the code (`false`: a readable form of an unknown code). */
+  /**
+   * Whether the title is specific to the code (`false` for `unknown` and for a readable form
+   * of a code outside `PROBE_FAILURE_CLASSES`: the block then shows the rows' reason).
+   */
   known: boolean;
   /**
    * The reason every affected row gives, said once: the rows' common reason, or the sentences
@@ -57,53 +61,63 @@ export interface ProbeGroups {
   headline: string;
 }
 
-/** Codes whose cause is not the token (the service, the model, the network, the caller). */
-const NOT_THE_TOKEN = new Set([
-  "legacy-model",
-  "no-provider",
-  "provider-not-serving",
-  "unsupported-task",
-  "model-loading",
-  "rate-limited",
-  "server-error",
-  "timeout",
-  "cancelled",
-  "offline",
-  "connection-failed",
-  "unexpected-response",
-]);
-
-/** Titles and headline phrases of the known codes; other codes get a readable fallback. */
-const KNOWN: Record<string, [title: string, phrase: string]> = {
+/** Short titles and headline phrases of every failure class; other codes get a readable fallback. */
+const KNOWN: Record<ProbeFailureCode, [title: string, phrase: string]> = {
+  "invalid-token": ["Token rejected (401): invalid, revoked or expired", "rejected (401)"],
+  "expired-token": ["Token expired (401)", "refused: token expired"],
   "missing-inference-permission": [
     'Missing permission "Make calls to Inference Providers"',
     "blocked by one missing permission (Inference Providers)",
   ],
   "inference-forbidden": ["Inference refused for this token (403)", "refused for this token"],
-  "invalid-token": ["Token rejected (401): invalid, revoked or expired", "rejected (401)"],
-  "expired-token": ["Token expired (401)", "refused: token expired"],
   "missing-gated-permission": [
     "Missing permission to read public gated repos",
     "need the gated-repos permission",
   ],
   "gated-model": ["Gated model: terms not accepted", "gated: terms not accepted"],
+  "gated-login-required": ["Gated repo: no usable token reached it (401)", "gated: not logged in"],
+  "gated-awaiting-review": ["Gated repo: access request awaiting review", "gated: awaiting review"],
+  "gated-rejected": ["Gated repo: access request rejected", "gated: request rejected"],
+  "gated-reset": ["Gated repo: access request reset, request again", "gated: request reset"],
   "missing-repo-permission": ["Repo read blocked by the token's scopes", "blocked by scopes"],
   forbidden: ["Forbidden (403)", "forbidden"],
   "repo-not-found": ["Repo not found or private (404)", "not found (404)"],
+  "repo-not-visible": ["Repo missing or not visible to this token (401)", "not visible"],
+  "file-not-found": ["File not found in the repo (404)", "file not found"],
+  "revision-not-found": ["Branch, tag or commit not found (404)", "revision not found"],
+  "model-not-found": ["Model id unknown to the router or provider", "model unknown"],
   "no-provider": ["Served by no Inference Provider", "served by no provider"],
+  "no-enabled-provider": [
+    "Served by none of the providers enabled in your settings",
+    "no enabled provider",
+  ],
   "legacy-model": ["Legacy checks: served by no Inference Provider today", "legacy"],
   "provider-not-serving": ["Not served by the chosen provider", "not on that provider"],
   "unsupported-task": ["Served for another task", "served for another task"],
-  "rate-limited": ["Rate limited (429): wait and retry", "rate limited"],
+  "model-deprecated": ["Model deprecated by the provider (410)", "deprecated"],
+  "not-a-chat-model": ["Not a chat model: no chat template (422)", "not a chat model"],
+  "invalid-request": ["Request parameters rejected (400/422)", "invalid request"],
+  "credits-exhausted": ["Inference Providers credits used up (402)", "out of credits"],
+  "rate-limited": ["Hub rate limit (429): wait and retry", "rate limited by the Hub"],
+  "provider-rate-limited": [
+    "Provider rate limit (429): wait and retry",
+    "rate limited by the provider",
+  ],
   "model-loading": ["Model still loading (503)", "model loading"],
   "server-error": ["Server error (5xx)", "server errors"],
   timeout: ["Timed out", "timed out"],
-  cancelled: ["Cancelled", "cancelled"],
+  cancelled: ["Cancelled by the caller", "cancelled"],
   offline: ["Offline: the Hub or router cannot be reached", "offline"],
   "connection-failed": ["Connection cut", "connection cut"],
   "unexpected-response": ["Unexpected response (HTML page or broken JSON)", "unexpected answers"],
   unknown: ["Failed for an unrecognised reason", "failed"],
 };
+
+function failureClass(code: string | undefined): ProbeFailureCode | undefined {
+  return code !== undefined && Object.hasOwn(PROBE_FAILURE_CLASSES, code)
+    ? code as ProbeFailureCode
+    : undefined;
+}
 
 function humanize(code: string): string {
   const text = code.replace(/[-_]+/g, " ").trim();
@@ -112,15 +126,17 @@ function humanize(code: string): string {
 
 /**
  * Whose fault a failed row is: the row's own `tokenFault` flag when the diagnosis set one,
- * else by code (legacy checks and service/network codes are not the token's).
+ * else its code's `tokenFault` in `PROBE_FAILURE_CLASSES` (legacy checks are not the
+ * token's); `unknown` and codes outside the classes are unclear.
  */
 export function rowFault(row: ProbeRow): CauseFault {
   if (typeof row.tokenFault === "boolean") return row.tokenFault ? "token" : "not-token";
   if (row.verdict === "predicted-fail") return "token";
   if (row.verdict === "skipped") return "not-token";
   if (row.legacy) return "not-token";
-  if (!row.code || row.code === "unknown") return "unclear";
-  return NOT_THE_TOKEN.has(row.code) ? "not-token" : "token";
+  const code = failureClass(row.code);
+  if (!code || code === "unknown") return "unclear";
+  return PROBE_FAILURE_CLASSES[code].tokenFault ? "token" : "not-token";
 }
 
 /** Splits text into sentences (ends at `.`, `!` or `?` followed by a space). */
@@ -150,16 +166,14 @@ function describe(key: string, rows: ProbeRow[]): [string, string, boolean] {
     return ["Not allowed for this token, so not called", "not allowed", true];
   }
   if (key === "skipped") return ["Not run", "skipped", false];
-  const known = code && code !== "unknown" ? KNOWN[code] : undefined;
-  const [title, phrase] = known ?? [
-    humanize(code ?? "unknown"),
-    humanize(code ?? "failed")
-      .toLowerCase(),
-  ];
+  const cls = failureClass(code ?? "unknown");
+  // `unknown` has a title, but it says no more than "failed": the block shows the reason
+  const known = cls !== undefined && cls !== "unknown";
+  const [title, phrase] = cls ? KNOWN[cls] : [humanize(code!), humanize(code!).toLowerCase()];
   if (rows[0].legacy && code !== "legacy-model") {
-    return [`Legacy checks: ${title.charAt(0).toLowerCase()}${title.slice(1)}`, phrase, !!known];
+    return [`Legacy checks: ${title.charAt(0).toLowerCase()}${title.slice(1)}`, phrase, known];
   }
-  return [title, phrase, !!known];
+  return [title, phrase, known];
 }
 
 /**

@@ -107,7 +107,7 @@ color:var(--jp-ui-font-color1,inherit)}
  *
  * @example Usage
  * ```ts
- * import { STYLE } from "@hf-notebook/auth";
+ * import { STYLE } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.ok(STYLE.startsWith("<style>") && STYLE.includes(".hfna"));

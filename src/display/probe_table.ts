@@ -183,6 +183,8 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
         "padding:2px 8px 6px 1.6em;font-size:12px",
       )}">${row.reason ? html`<div class="hfna-why">${row.reason}</div>` : ""}${row.fix
         ? html`<div class="hfna-fix">Fix: ${row.fix}</div>`
+        : ""}${row.targetReason
+        ? html`<div class="hfna-target-why" style="${INLINE.muted}">model ${row.targetReason}</div>`
         : ""}${prediction
         ? html`<div class="hfna-pred${relation === "surprise" ? " hfna-mismatch" : ""}" style="${
           relation ===
@@ -202,7 +204,9 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
         )}</span><span class="hfna-cap" style="${CELL.cap}">${row
         .capability}${tags}${surprise}</span>${row.target
         ? html`
-          <span class="hfna-target" title="${row.target}"
+          <span class="hfna-target" title="${row.target}${row.targetReason
+            ? ` (${row.targetReason})`
+            : ""}"
             style="${CELL
               .target}"><code style="${INLINE.code}">${row.target}</code></span>
         `
@@ -227,7 +231,7 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
  *
  * @example Usage
  * ```ts
- * import { renderProbeTableHtml } from "@hf-notebook/auth";
+ * import { renderProbeTableHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderProbeTableHtml({
@@ -383,7 +387,7 @@ function rowLine(
  *
  * @example Usage
  * ```ts
- * import { renderProbeRowText } from "@hf-notebook/auth";
+ * import { renderProbeRowText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const text = renderProbeRowText({
@@ -437,6 +441,11 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
   if (row.fix && row.verdict !== "ok") {
     lines.push(...wrap(row.fix, width, indent, `${indent}Fix: `));
   }
+  if (row.targetReason) {
+    lines.push(
+      ...wrap(row.targetReason, width, indent, `${indent}Model `).map((l) => c ? c.dim(l) : l),
+    );
+  }
   const relation = predictionOutcome(row);
   if (
     row.prediction && (options.verbose || relation === "surprise" || relation === "other-cause")
@@ -460,13 +469,36 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
 }
 
 /**
+ * Where the rows' models came from (`targetReason`), each distinct reason once: rows picked by
+ * the same search share a line naming their tasks (`Model picked: most-liked model served by
+ * hf-inference for text-classification, feature-extraction`); other reasons name their rows.
+ */
+function modelLines(
+  rows: readonly ProbeRow[],
+  width: number,
+  c: typeof ANSI | undefined,
+): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const row of rows) {
+    if (!row.targetReason) continue;
+    const m = row.targetReason.match(/^(picked: .*) for ([\w-]+)$/);
+    const [key, what] = m ? [`${m[1]} for`, m[2]] : [`${row.targetReason} —`, row.capability];
+    byReason.set(key, [...(byReason.get(key) ?? []), what]);
+  }
+  return [...byReason].flatMap(([key, whats]) =>
+    wrap(`Model ${key} ${whats.join(", ")}`, width, "    ").map((l) => c ? c.dim(l) : l)
+  );
+}
+
+/**
  * The grouped part of a probe table as text: the one-line summary, then each cause once (what
- * it is, whose fault, how many rows, the shared reason and the fix). The CLI and the live
+ * it is, whose fault, how many rows, the shared reason and the fix), then where the models
+ * came from (picked by a model search, or the pinned fallback and why). The CLI and the live
  * terminal output print it under the rows they printed as they finished.
  *
  * @example Usage
  * ```ts
- * import { renderProbeCausesText } from "@hf-notebook/auth";
+ * import { renderProbeCausesText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const row = { capability: "Chat", verdict: "failed" as const, inferred: false, legacy: false,
@@ -486,6 +518,15 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
 export function renderProbeCausesText(
   data: Pick<ProbeTableData, "rows" | "complete" | "dryRun" | "summary">,
   options: TextRenderOptions = {},
+): string {
+  const width = options.columns ?? 100;
+  const models = modelLines(data.rows, width, options.color ? ANSI : undefined);
+  return [causesText(data, options), ...models].join("\n");
+}
+
+function causesText(
+  data: Pick<ProbeTableData, "rows" | "complete" | "dryRun" | "summary">,
+  options: TextRenderOptions,
 ): string {
   const c = options.color ? ANSI : undefined;
   const width = options.columns ?? 100;
@@ -524,7 +565,7 @@ export function renderProbeCausesText(
  *
  * @example Usage
  * ```ts
- * import { renderProbeTableText } from "@hf-notebook/auth";
+ * import { renderProbeTableText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const text = renderProbeTableText({
@@ -556,7 +597,7 @@ export function renderProbeTableText(
     lines.push(...wrap(headline(data, groups), width, "  "));
     lines.push("", ...data.rows.map((r) => renderProbeRowText(r, options)));
   } else {
-    lines.push(renderProbeCausesText(data, options));
+    lines.push(causesText(data, options));
     const capWidth = Math.min(
       28,
       Math.max(
@@ -566,6 +607,7 @@ export function renderProbeTableText(
     lines.push(
       "",
       ...data.rows.flatMap((r) => rowLine(r, groups.causeOf.get(r.id), options, capWidth)),
+      ...modelLines(data.rows, width, c),
     );
   }
   lines.push(

@@ -88,7 +88,7 @@ function quietLabel(n: number): string {
  *
  * @example Usage
  * ```ts
- * import { renderSourcesHtml } from "@hf-notebook/auth";
+ * import { renderSourcesHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderSourcesHtml({ rows: [{ source: "env:HF_TOKEN", status: "found", masked: "hf_sa…ice", active: true, shadowed: false }], warnings: [], platform: "terminal" });
@@ -177,7 +177,7 @@ export function renderSourcesHtml(data: SourcesData): string {
  *
  * @example Usage
  * ```ts
- * import { renderSourcesText } from "@hf-notebook/auth";
+ * import { renderSourcesText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderSourcesText({ rows: [{ source: "env:HF_TOKEN", status: "found", masked: "hf_sa…ice", active: true, shadowed: false }], warnings: [], platform: "terminal" });

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { daysUntil } from "../hub/diagnose_token.ts";
+import { daysUntil } from "../_days.ts";
 import type { Diagnostic, PermissionGroup, ValidationData, Verdict } from "../hub/types.ts";
 import { html, type SafeHtml } from "./_html.ts";
 import {
@@ -39,7 +39,7 @@ const LABELS: Record<Verdict, string> = {
  *
  * @example Usage
  * ```ts
- * import { verdictTone } from "@hf-notebook/auth";
+ * import { verdictTone } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(verdictTone("valid"), "ok");
@@ -186,7 +186,7 @@ export function nextStep(data: Pick<ValidationData, "diagnostics">): Diagnostic 
  *
  * @example Usage
  * ```ts
- * import { renderValidationHtml } from "@hf-notebook/auth";
+ * import { renderValidationHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderValidationHtml({
@@ -341,7 +341,7 @@ export interface ValidationTextOptions {
  *
  * @example Usage
  * ```ts
- * import { renderValidationText } from "@hf-notebook/auth";
+ * import { renderValidationText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderValidationText({

@@ -8,6 +8,7 @@
 
 import type { ValidationData } from "../hub/types.ts";
 import type { ObservedResponse } from "./diagnose_failure.ts";
+import type { HubTaskId } from "./probe_task.ts";
 
 /**
  * How one probe ended.
@@ -35,6 +36,11 @@ export interface ProbeRow {
   capability: string;
   /** The model or repo the probe used, if any. */
   target?: string;
+  /**
+   * Why this model, for rows that search for one: `picked: most-liked model served by
+   * hf-inference for text-classification`, or `pinned fallback: search failed: …`.
+   */
+  targetReason?: string;
   /** The Inference Provider (or policy such as `auto`) used, if any. */
   provider?: string;
   /** How the probe ended. */
@@ -56,8 +62,9 @@ export interface ProbeRow {
   /** What the validation predicted, if it predicted anything. */
   prediction?: ProbePrediction;
   /**
-   * Whether a failure is the token's fault, when the diagnosis says so; absent, the display
-   * decides from `code` (service, network and legacy causes are not the token's).
+   * Whether a failure is the token's fault (from the diagnosis, i.e. the `tokenFault` of its
+   * code in `PROBE_FAILURE_CLASSES`); absent for `unknown` and for codes outside the classes,
+   * and then the display calls the cause unclear.
    */
   tokenFault?: boolean;
   /** `X-Request-Id` of the deciding response, when there was one (for support requests). */
@@ -157,14 +164,18 @@ export type ProbeTask =
 
 /** A custom inference probe as data: one tiny call of `task` on `model`. */
 export interface ProbeEntry {
-  /** The client method to call. */
-  task: ProbeTask;
+  /**
+   * The task: the Hub's id (`text-classification`, `chat-completion`, …) or the
+   * client method name (`textClassification`, …). Any other name makes `probe()`
+   * throw `UnknownProbeTaskError` before any request.
+   */
+  task: ProbeTask | HubTaskId;
   /** The model id. */
   model: string;
   /** Provider or policy (default `auto`). */
   provider?: string;
   /** Row label (default: the task's name). */
   name?: string;
-  /** Row id for `only`/`skip` (default: `custom.<task>.<model>`). */
+  /** Row id for `only`/`skip` (default: `custom.<method>.<model>`, e.g. `custom.textClassification.m`). */
   id?: string;
 }

@@ -10,8 +10,12 @@
  * @module
  */
 
+import { RECORDED_FAULT_NAMES } from "./_recorded.ts";
+
 /**
- * The fault kinds, without parameters. `latency` takes `:<ms>`.
+ * The fault kinds, without parameters. `latency` takes `:<ms>`. The recorded-answer
+ * faults (`402-credits`, `gated-awaiting-review`, `429-hub`, …) answer exactly as
+ * huggingface.co / the router were recorded answering (see `_recorded.ts`).
  *
  * @example Usage
  * ```ts
@@ -31,6 +35,7 @@ export const FAULT_NAMES = [
   "html-error",
   "truncated-json",
   "reset",
+  ...RECORDED_FAULT_NAMES,
 ] as const;
 
 /**
@@ -43,7 +48,14 @@ export const FAULT_NAMES = [
  * - `503-loading` — `{"error":"Model … is currently loading","estimated_time":20.0}`;
  * - `html-error` — a proxy's HTML error page with status 502;
  * - `truncated-json` — status 200 with a cut-off JSON body;
- * - `reset` — the connection is closed without any HTTP response.
+ * - `reset` — the connection is closed without any HTTP response;
+ * - recorded answers of the real Hub and router: `402-credits` (2025 wording), `402-payg`
+ *   (2026), `gated-login` (401), `gated-awaiting-review`, `gated-rejected`, `gated-reset`
+ *   (403, `X-Error-Code: GatedRepo`), `401-not-visible` ("Invalid username or password."),
+ *   `410-deprecated`, `400-not-supported-by-provider`, `404-not-deployed`,
+ *   `404-model-does-not-exist`, `v1-model-not-found`, `v1-model-not-supported` (the `/v1`
+ *   OpenAI envelope), `422-no-chat-template`, `422-text-plain`, `429-provider` (no
+ *   `Retry-After`), `429-hub` (`RateLimit` headers).
  *
  * @example Usage
  * ```ts
@@ -63,7 +75,9 @@ export type Fault =
   | "503-loading"
   | "html-error"
   | "truncated-json"
-  | "reset";
+  | "reset"
+  // the recorded-answer faults (402-credits, gated-awaiting-review, 429-hub, …)
+  | Exclude<(typeof FAULT_NAMES)[number], "latency">;
 
 /**
  * Which requests a {@link FaultRule} applies to. All given fields must match.

@@ -14,7 +14,7 @@
  * ```ts
  * import { whoAmI } from "@huggingface/hub";
  * import { InferenceClient } from "@huggingface/inference";
- * import { guardedFetch } from "@hf-notebook/auth";
+ * import { guardedFetch } from "@hf-notebook/auth/hub";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
  * import assert from "node:assert/strict";
  *
@@ -38,6 +38,7 @@ import { faultMatches, type FaultRule, type FaultTarget, parseFault } from "./fa
 import { personaByToken } from "./personas.ts";
 import { htmlErrorPage, INTERNAL_ERROR, json, RATE_LIMITED } from "./_http.ts";
 import { type Caller, handleHub, handleRouter, type RouteContext } from "./_routes.ts";
+import { RECORDED_FAULTS, recordedContext, type RecordedFaultName } from "./_recorded.ts";
 
 export * from "./personas.ts";
 export * from "./models.ts";
@@ -376,6 +377,12 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
           case "html-error":
             response = htmlErrorPage();
             break;
+          default: {
+            // A recorded answer of the real Hub / router (see _recorded.ts).
+            const recorded = RECORDED_FAULTS[fault.kind as RecordedFaultName];
+            response = recorded.respond(await recordedContext(request, url, context.hubUrl));
+            break;
+          }
           case "truncated-json": {
             const full = await answer(request, url, origin, caller);
             const text = await full.text();

@@ -14,7 +14,7 @@ import { TokenStorageError } from "../errors.ts";
  *
  * @example Usage
  * ```ts
- * import { parseStoredTokens } from "@hf-notebook/auth";
+ * import { parseStoredTokens } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const text = "[work]\nhf_token = hf_sandbox_write_bob\n\n";
@@ -82,7 +82,7 @@ export function parseStoredTokens(text: string, path: string): Map<string, strin
  *
  * @example Usage
  * ```ts
- * import { serializeStoredTokens } from "@hf-notebook/auth";
+ * import { serializeStoredTokens } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const text = serializeStoredTokens(new Map([["b", "hf_sandbox_b"], ["a", "hf_sandbox_a"]]));

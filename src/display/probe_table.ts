@@ -204,9 +204,7 @@ function rowHtml(row: ProbeRow, cause: ProbeCause | undefined): SafeHtml {
         )}</span><span class="hfna-cap" style="${CELL.cap}">${row
         .capability}${tags}${surprise}</span>${row.target
         ? html`
-          <span class="hfna-target" title="${row.target}${row.targetReason
-            ? ` (${row.targetReason})`
-            : ""}"
+          <span class="hfna-target" title="${row.target}"
             style="${CELL
               .target}"><code style="${INLINE.code}">${row.target}</code></span>
         `

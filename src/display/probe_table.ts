@@ -467,25 +467,37 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
 }
 
 /**
- * Where the rows' models came from (`targetReason`), each distinct reason once: rows picked by
- * the same search share a line naming their tasks (`Model picked: most-liked model served by
- * hf-inference for text-classification, feature-extraction`); other reasons name their rows.
+ * Where the rows' models came from (`targetReason`), in one line where it can: rows picked by
+ * the same search are counted by its providers (`Models: most-liked found by search — by
+ * hf-inference (3 rows)`); any other reason (a pinned fallback and why) is said once, naming
+ * its rows. Each row's own reason is in the verbose text and the HTML details.
  */
 function modelLines(
   rows: readonly ProbeRow[],
   width: number,
   c: typeof ANSI | undefined,
 ): string[] {
-  const byReason = new Map<string, string[]>();
+  const picked = new Map<string, number>();
+  const other = new Map<string, string[]>();
   for (const row of rows) {
     if (!row.targetReason) continue;
-    const m = row.targetReason.match(/^(picked: .*) for ([\w-]+)$/);
-    const [key, what] = m ? [`${m[1]} for`, m[2]] : [`${row.targetReason} —`, row.capability];
-    byReason.set(key, [...(byReason.get(key) ?? []), what]);
+    const m = row.targetReason.match(/^picked: most-liked model served by (.*) for [\w-]+$/);
+    if (m) picked.set(m[1], (picked.get(m[1]) ?? 0) + 1);
+    else other.set(row.targetReason, [...(other.get(row.targetReason) ?? []), row.capability]);
   }
-  return [...byReason].flatMap(([key, whats]) =>
-    wrap(`Model ${key} ${whats.join(", ")}`, width, "    ").map((l) => c ? c.dim(l) : l)
-  );
+  const rowsOf = (n: number) => `${n} row${n === 1 ? "" : "s"}`;
+  const parts = [
+    ...(picked.size
+      ? [
+        `most-liked found by search — ${
+          [...picked].map(([by, n]) => `by ${by} (${rowsOf(n)})`).join("; ")
+        }`,
+      ]
+      : []),
+    ...[...other].map(([reason, caps]) => `${reason} (${caps.join(", ")})`),
+  ];
+  if (!parts.length) return [];
+  return wrap(`Models: ${parts.join("; ")}`, width, "    ").map((l) => c ? c.dim(l) : l);
 }
 
 /**

@@ -236,8 +236,9 @@ Deno.test("--hub-url wins over HF_ENDPOINT", async () => {
   assert.match(r.stdout, new RegExp(`against ${hub.url.replaceAll(".", "\\.")}`));
 });
 
-function withoutLatency(rows: { latencyMs?: number }[]) {
-  return rows.map(({ latencyMs: _l, ...rest }) => rest);
+/** Rows without what differs from run to run: latency and the server's request id. */
+function withoutLatency(rows: { latencyMs?: number; requestId?: string }[]) {
+  return rows.map(({ latencyMs: _l, requestId: _r, ...rest }) => rest);
 }
 
 Deno.test("probe --json: rows equal probe()'s for the same persona and options", async () => {

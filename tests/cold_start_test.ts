@@ -30,8 +30,11 @@ const NEVER = [
   /^yjs$/,
   /^ajv$/,
 ];
-/** An npm specifier (npm:name@range) inside a string literal; groups: the name, the range. */
-const NPM_SPECIFIER = /["'`]npm:((?:@[\w.-]+\/)?[\w.-]+)@([^"'`\s]*)["'`]/g;
+/**
+ * An npm specifier (npm:name@range, optionally with a file path: npm:name@1.2.3/lib/x.js)
+ * inside a string literal; groups: the name, the range.
+ */
+const NPM_SPECIFIER = /["'`]npm:((?:@[\w.-]+\/)?[\w.-]+)@([^"'`\s/]*)(?:\/[^"'`\s]*)?["'`]/g;
 
 interface LockPackage {
   integrity?: string;

@@ -45,12 +45,12 @@ kernelTest("probe() in a Deno kernel: live table, inference names the permission
     assert.equal(live.at(-1)!.content.data["text/html"], "");
     assert.doesNotMatch(table, /class="hfna-row-pending"/);
 
-    // Hub rows work, inference rows fail naming the permission.
+    // Hub rows work, inference rows fail naming the permission (in each row's details).
     const rowOf = (rowId: string) => {
       const m = new RegExp(
-        `<tr class="hfna-row-(\\w[\\w-]*)" data-probe-id="${
+        `<details class="hfna-row-(\\w[\\w-]*)" data-probe-id="${
           rowId.replace(".", "\\.")
-        }">([\\s\\S]*?)</tr>`,
+        }"[^>]*>([\\s\\S]*?)</details>`,
       )
         .exec(table);
       assert.ok(m, `row ${rowId} not in the table`);
@@ -72,11 +72,17 @@ kernelTest("probe() in a Deno kernel: live table, inference names the permission
       assert.match(r.html, /Make calls to Inference Providers/);
       assert.match(r.html, /predicted: fails/);
     }
-    assert.match(
-      table,
-      /inference blocked by a missing permission \(Make calls to Inference Providers\)/,
+    // The cause is said once, with its fix, above the rows.
+    assert.match(table, /5 blocked by one missing permission \(Inference Providers\)/);
+    // inference permission, gated permission, the write row, the legacy rows
+    assert.equal(table.match(/<div class="hfna-cause[^"]*" data-cause=/g)?.length, 4);
+    // outside the rows' (closed) details, the fix is said once
+    const summaryOnly = table.replace(/<div class="hfna-row-more"[\s\S]*?<\/details>/g, "");
+    assert.equal(
+      summaryOnly.match(/tick &quot;Make calls to Inference Providers&quot;/g)?.length,
+      1,
     );
-    assert.match(first.text(), /inference blocked by a missing permission/);
+    assert.match(first.text(), /5 blocked by one missing permission/);
 
     // 2. Kept in a variable (no cell value): the live table stays, filled in.
     const second = await kernel.execute(

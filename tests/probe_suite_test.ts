@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { listModels } from "@huggingface/hub";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { DEFAULT_SUITE, SUITE_MODELS } from "../src/probes/mod.ts";
-import { renderProbeTableHtml } from "../src/display/mod.ts";
+import { renderProbeTableHtml, renderProbeTableText } from "../src/display/mod.ts";
 import {
   login,
   probe,
@@ -192,7 +192,15 @@ Deno.test("each inference row picks the most-liked served model, one search per 
     // Legacy rows stay pinned and say nothing about a pick.
     assert.equal(row(table, "legacy.gpt2").target, "gpt2");
     assert.equal(row(table, "legacy.gpt2").targetReason, undefined);
-    assert.match(table.toString(), /Model picked: most-liked model served by hf-inference for/);
+    // the compact text counts the picks once, after the rows; the verbose text has each row's
+    assert.match(
+      table.toString(),
+      /^Models: most-liked found by search — .*by hf-inference \(3 rows\)/m,
+    );
+    assert.match(
+      renderProbeTableText(table.toJSON(), { verbose: true }),
+      /Model picked: most-liked model served by hf-inference for text-classification/,
+    );
     assert.match(table.toHtml(), /model picked: most-liked model served by hf-inference for/);
   }
   // Once the session knows the picks, pending rows show them (live tables do not flip models).

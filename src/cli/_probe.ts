@@ -5,7 +5,7 @@
  * @module
  */
 
-import { renderProbeRowText } from "../display/probe_table.ts";
+import { renderProbeCausesText, renderProbeRowText } from "../display/probe_table.ts";
 import { DEFAULT_SUITE } from "../probes/default_suite.ts";
 import { probe } from "../probes/probe.ts";
 import { PROBE_TASK_NAMES, probeTask } from "../probes/probe_task.ts";
@@ -124,7 +124,7 @@ export async function runProbe(ctx: Context): Promise<ExitCode> {
     if (json || printed.has(row.id)) return;
     header(table);
     printed.add(row.id);
-    ctx.out.out(renderProbeRowText(row, { color: ctx.color }));
+    ctx.out.out(renderProbeRowText(row, { color: ctx.color, compact: true }));
   };
 
   const table = await probe({
@@ -150,7 +150,14 @@ export async function runProbe(ctx: Context): Promise<ExitCode> {
     header(table);
     for (const row of data.rows) printRow(row, table); // rows that made no call (dry run)
     ctx.out.out("");
-    ctx.out.out(ctx.paint.bold(data.summary));
+    // the summary, then each cause once with its fix (the rows above point at them by name)
+    const [summary, ...causes] = renderProbeCausesText(data, {
+      color: ctx.color,
+      columns: Infinity,
+    })
+      .split("\n");
+    ctx.out.out(ctx.paint.bold(summary));
+    for (const line of causes) ctx.out.out(line);
     ctx.out.out(
       ctx.paint.dim(
         `Hub ${data.hubUrl} · router ${data.inferenceUrl}` +

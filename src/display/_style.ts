@@ -1,9 +1,17 @@
 /**
- * The shared look of every displayable (validation card, probe table, …): one
- * stylesheet scoped under `.hfna`, plus small helpers for badges and severity
- * icons. It reads JupyterLab's theme variables (with light fallbacks that are
- * always set in pairs: text colour together with background), so cards stay
- * readable in light and dark themes, in classic Notebook, and in plain HTML.
+ * The shared look of every displayable (validation card, probe table, sources table, …).
+ *
+ * Two layers:
+ * - **inline styles** ({@linkcode INLINE}, {@linkcode badge}, {@linkcode hfnaRoot}, …) carry the
+ *   whole look: badges, accents, layout, tints. They use only plain values that JupyterLab's
+ *   `Sanitizer` keeps (no `var(…)`, no `currentColor`, no `overflow-wrap`), and a palette that
+ *   reads on light and dark backgrounds: body text inherits the notebook's own colour, muted
+ *   text is that colour at reduced opacity, coloured labels are white on a solid colour, and
+ *   tints and lines are translucent. So an output saved in a notebook and reopened untrusted
+ *   (sanitized: `<style>` removed) keeps its badges, colours and layout.
+ * - **one `<style>` block** ({@linkcode STYLE}), scoped under `.hfna`, only as an enhancement
+ *   where it is kept: JupyterLab's fonts and text colour through its `--jp-*` variables.
+ *
  * No scripts, no images, no external resources.
  *
  * @module
@@ -17,65 +25,85 @@ export type Tone = "ok" | "error" | "warn" | "info" | "muted";
 /** Severity of a finding, as used by diagnostics and probes. */
 export type SeverityLike = "error" | "warning" | "info";
 
-// `.hfna dl.hfna-kv dt/dd` set float:none and width:auto because JupyterLab floats output
-// dt/dd at 20%/80% widths, which squeezed the card's labels to one letter per line.
+/**
+ * The solid colours of badges and accents: white text on each has a contrast of at least
+ * 4.5:1, and each stands out on white and on JupyterLab's dark `#111`–`#212121`.
+ */
+export const PALETTE: Readonly<Record<Tone | "pro", string>> = {
+  ok: "#1a7f37",
+  error: "#cf222e",
+  warn: "#9a6700",
+  info: "#0969da",
+  muted: "#6e7781",
+  pro: "#8250df",
+};
+
+/** Translucent tints of each tone, for backgrounds that must work on light and dark pages. */
+export const TINT: Readonly<Record<Tone, string>> = {
+  ok: "rgba(26,127,55,0.08)",
+  error: "rgba(207,34,46,0.09)",
+  warn: "rgba(191,135,0,0.10)",
+  info: "rgba(9,105,218,0.08)",
+  muted: "rgba(128,128,128,0.07)",
+};
+
+/** A hairline that reads on light and dark backgrounds. */
+export const LINE = "rgba(128,128,128,0.38)";
+
+const MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
+
+/**
+ * Inline styles of the shared roles, as plain `property:value` lists that JupyterLab's
+ * `Sanitizer` keeps (checked in `tests/sanitized_output_test.ts`). Use them as
+ * `style="${INLINE.code}"` next to the role's class.
+ */
+export const INLINE = {
+  head: "display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px;margin:0 0 6px",
+  title: "font-weight:600;font-size:14px",
+  /** Secondary text: the inherited colour, fainter (reads on any background). */
+  muted: "opacity:0.78",
+  code: `font-family:${MONO};font-size:12px;background-color:rgba(128,128,128,0.16);` +
+    "padding:0 4px;border-radius:4px;word-wrap:break-word",
+  section: "font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.04em;" +
+    "opacity:0.78;margin:10px 0 4px;padding:0",
+  kv: "display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:4px 0 8px",
+  dt: "opacity:0.78;margin:0;padding:0;float:none;width:auto;font-weight:normal;text-align:left",
+  dd: "margin:0;padding:0;min-width:0;float:none;width:auto",
+  table: "border-collapse:collapse;width:100%;margin:4px 0 6px;font-size:12.5px;" +
+    "table-layout:auto;background-color:transparent",
+  th: `border:1px solid ${LINE};padding:3px 8px;text-align:left;vertical-align:top;` +
+    "background-color:rgba(128,128,128,0.12);font-weight:600;white-space:nowrap",
+  /** Rows keep no stripes of their own (notebooks stripe and colour rows of outputs). */
+  tr: "background-color:transparent",
+  td: `border:1px solid ${LINE};padding:3px 8px;text-align:left;vertical-align:top;` +
+    "background-color:transparent;word-wrap:break-word",
+  list: "list-style:none;margin:4px 0 0;padding:0",
+  item: "display:grid;grid-template-columns:1.6em minmax(0,1fr);gap:0 4px;margin:0 0 6px;padding:0",
+  reason: "margin:2px 0 6px",
+  foot: "margin-top:6px;font-size:11.5px;opacity:0.78",
+  summary: "cursor:pointer;padding:2px 0",
+  nowrap: "white-space:nowrap",
+} as const;
+
+/** A `style` attribute value that is one of {@linkcode INLINE}'s roles plus extra rules. */
+export function sx(...parts: (string | false | undefined)[]): string {
+  return parts.filter(Boolean).join(";");
+}
+
+// The stylesheet only adds what needs JupyterLab's variables (its fonts and text colour, also on
+// code and table cells, which classic Notebook paints black); every other rule is inline. `.hfna dl dt/dd` override JupyterLab's 20%/80% floats in old versions.
 const CSS = `
 .hfna{font-family:var(--jp-ui-font-family,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
-font-size:13px;line-height:1.45;color:var(--jp-ui-font-color1,#1f2328);
-background:var(--jp-layout-color1,#ffffff);border:1px solid var(--jp-border-color2,#d0d7de);
-border-left-width:4px;border-radius:6px;max-width:760px;padding:10px 14px;margin:4px 0;
-box-sizing:border-box;overflow-wrap:anywhere;word-break:normal;
---hfna-muted:#59636e;--hfna-muted:color-mix(in srgb,var(--jp-ui-font-color1,#1f2328) 70%,var(--jp-layout-color1,#ffffff))}
-.hfna *{box-sizing:border-box}
-.hfna.hfna-tone-ok{border-left-color:#1a7f37}
-.hfna.hfna-tone-error{border-left-color:#cf222e;background:linear-gradient(rgba(207,34,46,.07),rgba(207,34,46,.07)),var(--jp-layout-color1,#ffffff)}
-.hfna.hfna-tone-warn{border-left-color:#bf8700}
-.hfna.hfna-tone-info{border-left-color:#0969da}
-.hfna.hfna-tone-muted{border-left-color:#6e7781}
-.hfna-head{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px;margin:0 0 6px}
-.hfna-title{font-weight:600;font-size:14px}
-.hfna-sub{color:var(--hfna-muted,#59636e)}
-.hfna-muted{color:var(--hfna-muted,#59636e)}
-.hfna-badge{display:inline-block;padding:0 8px;border-radius:999px;font-size:11.5px;font-weight:600;
-line-height:18px;white-space:nowrap;color:#ffffff;background:#6e7781}
-.hfna-badge.hfna-ok{background:#1a7f37}
-.hfna-badge.hfna-error{background:#cf222e}
-.hfna-badge.hfna-warn{background:#9a6700}
-.hfna-badge.hfna-info{background:#0969da}
-.hfna-badge.hfna-muted{background:#6e7781}
-.hfna-badge.hfna-pro{background:#8250df}
-.hfna code,.hfna .hfna-code{font-family:var(--jp-code-font-family,ui-monospace,SFMono-Regular,Menlo,Consolas,monospace);
-font-size:12px;background:var(--jp-layout-color2,#f6f8fa);color:var(--jp-ui-font-color1,#1f2328);
-padding:0 4px;border-radius:4px}
-.hfna dl.hfna-kv{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:4px 0 8px}
-.hfna dl.hfna-kv dt{color:var(--hfna-muted,#59636e);margin:0;padding:0;float:none;width:auto;font-weight:normal;text-align:left}
-.hfna dl.hfna-kv dd{margin:0;padding:0;min-width:0;float:none;width:auto}
-.hfna h4.hfna-section{font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.04em;
-color:var(--hfna-muted,#59636e);margin:10px 0 4px;padding:0}
-.hfna table.hfna-table{border-collapse:collapse;width:100%;margin:4px 0 6px;font-size:12.5px;table-layout:auto}
-.hfna table.hfna-table th,.hfna table.hfna-table td{border:1px solid var(--jp-border-color2,#d0d7de);
-padding:3px 8px;text-align:left;vertical-align:top;color:var(--jp-ui-font-color1,#1f2328)}
-.hfna table.hfna-table th{background:var(--jp-layout-color2,#f6f8fa);font-weight:600;white-space:nowrap}
-.hfna .hfna-nowrap{white-space:nowrap;overflow-wrap:normal}
-.hfna table.hfna-table tbody tr:nth-child(n),.hfna table.hfna-table tbody tr:nth-child(n):hover{background:transparent}
-.hfna table.hfna-table td.hfna-num,.hfna table.hfna-table th.hfna-num{text-align:right;white-space:nowrap}
-.hfna ul.hfna-diags{list-style:none;margin:4px 0 0;padding:0}
-.hfna ul.hfna-diags li{display:grid;grid-template-columns:1.4em minmax(0,1fr);gap:0 4px;margin:0 0 6px;padding:0}
-.hfna .hfna-icon{font-weight:700;text-align:center}
-.hfna .hfna-icon.hfna-error{color:#a40e26;color:color-mix(in srgb,#cf222e 62%,var(--jp-ui-font-color1,#1f2328))}
-.hfna .hfna-icon.hfna-warn{color:#7d4e00;color:color-mix(in srgb,#bf8700 62%,var(--jp-ui-font-color1,#1f2328))}
-.hfna .hfna-icon.hfna-info{color:#0550ae;color:color-mix(in srgb,#0969da 62%,var(--jp-ui-font-color1,#1f2328))}
-.hfna .hfna-icon.hfna-ok{color:#116329;color:color-mix(in srgb,#1a7f37 62%,var(--jp-ui-font-color1,#1f2328))}
-.hfna .hfna-fix{color:var(--hfna-muted,#59636e)}
-.hfna .hfna-reason{margin:2px 0 6px}
-.hfna td.hfna-detail{white-space:pre-line}
-.hfna .hfna-foot{margin-top:6px;font-size:11.5px}
+color:var(--jp-ui-font-color1,inherit)}
+.hfna code,.hfna .hfna-code{font-family:var(--jp-code-font-family,${MONO})}
+.hfna code,.hfna th,.hfna td,.hfna summary{color:var(--jp-ui-font-color1,inherit)}
+.hfna summary::-webkit-details-marker{color:inherit}
 `.replace(/\n/g, "");
 
 /**
- * The shared stylesheet as a `<style>` block. Every rule is scoped under the
- * `.hfna` class, so including it (once per output) never restyles the rest of
- * the notebook. Put it in front of the root element: `STYLE + '<div class="hfna">…</div>'`.
+ * The shared stylesheet as a `<style>` block: an enhancement only (JupyterLab's fonts and text
+ * colour); outputs look right without it. Every rule is scoped under the `.hfna` class, so
+ * including it (once per output) never restyles the rest of the notebook.
  *
  * @example Usage
  * ```ts
@@ -97,10 +125,8 @@ export const STYLE: string = `<style>${CSS}</style>`;
  * import { badge } from "./_style.ts";
  * import assert from "node:assert/strict";
  *
- * assert.deepEqual(
- *   badge("<ok>", "ok").toString(),
- *   '<span class="hfna-badge hfna-ok">&lt;ok&gt;</span>',
- * );
+ * const out = badge("<ok>", "ok").toString();
+ * assert.match(out, /^\s*<span class="hfna-badge hfna-ok"\s+style="[^"]*#1a7f37[^"]*"\s*>&lt;ok&gt;<\/span>\s*$/);
  * ```
  *
  * @param label The text on the badge.
@@ -108,8 +134,14 @@ export const STYLE: string = `<style>${CSS}</style>`;
  * @returns Safe markup.
  */
 export function badge(label: string, tone: Tone | "pro" = "muted"): SafeHtml {
-  return html`<span class="hfna-badge hfna-${tone}">${label}</span>`;
+  return html`
+    <span class="hfna-badge hfna-${tone}"
+      style="${BADGE};background-color:${PALETTE[tone]}">${label}</span>
+  `;
 }
+
+const BADGE = "display:inline-block;padding:0 8px;border-radius:999px;font-size:11.5px;" +
+  "font-weight:600;line-height:18px;white-space:nowrap;color:#ffffff";
 
 /**
  * Maps a severity to its tone (`error` → `error`, `warning` → `warn`, `info` → `info`).
@@ -164,10 +196,35 @@ export function severityIcon(severity: SeverityLike): string {
  * @returns Safe markup.
  */
 export function severityIconHtml(severity: SeverityLike): SafeHtml {
-  return html`<span class="hfna-icon hfna-${severityTone(severity)}" title="${severity}">${
-    ICONS[severity]
-  }</span>`;
+  return toneIcon(ICONS[severity], severityTone(severity), severity);
 }
+
+/**
+ * A one-character icon as a small solid disc of its tone with a white glyph, so it reads on
+ * any background (a coloured glyph alone cannot reach 4.5:1 on both white and dark).
+ *
+ * @example Usage
+ * ```ts
+ * import { toneIcon } from "./_style.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(toneIcon("✔", "ok", "works").toString().includes("#1a7f37"));
+ * ```
+ *
+ * @param glyph The character.
+ * @param tone Its colour role.
+ * @param title Tooltip.
+ * @returns Safe markup.
+ */
+export function toneIcon(glyph: string, tone: Tone, title?: string): SafeHtml {
+  return html`
+    <span class="hfna-icon hfna-${tone}" title="${title ?? tone}"
+      style="${ICON}background-color:${PALETTE[tone]}">${glyph}</span>
+  `;
+}
+
+const ICON = "display:inline-block;width:1.5em;height:1.5em;line-height:1.5em;border-radius:50%;" +
+  "text-align:center;font-size:11px;font-weight:700;color:#ffffff;vertical-align:middle;";
 
 /**
  * Wraps already-safe inner markup in the root `.hfna` element (with the
@@ -180,18 +237,35 @@ export function severityIconHtml(severity: SeverityLike): SafeHtml {
  * import assert from "node:assert/strict";
  *
  * const out = hfnaRoot(badge("valid", "ok"), "ok");
- * assert.ok(out.includes('<div class="hfna hfna-tone-ok">'));
+ * assert.ok(out.includes('<div class="hfna hfna-tone-ok" style="'));
  * ```
  *
  * @param inner Safe markup built with the html`` tag.
  * @param tone The accent of the card's left border.
  * @param label Accessible label of the card.
+ * @param options Extra class, maximum width in px (default 760), and whether an error card is
+ *   tinted (default `true`).
  * @returns An HTML string ready for `text/html`.
  */
-export function hfnaRoot(inner: SafeHtml, tone: Tone = "muted", label?: string): string {
-  const cls = `hfna hfna-tone-${tone}`;
+export function hfnaRoot(
+  inner: SafeHtml,
+  tone: Tone = "muted",
+  label?: string,
+  options: { className?: string; maxWidth?: number; tint?: boolean } = {},
+): string {
+  const cls = `hfna hfna-tone-${tone}${options.className ? ` ${options.className}` : ""}`;
+  const style = rootStyle(tone, options.maxWidth, options.tint ?? true);
   const root = label
-    ? html`<div class="${cls}" role="group" aria-label="${label}">${inner}</div>`
-    : html`<div class="${cls}">${inner}</div>`;
+    ? html`<div class="${cls}" role="group" aria-label="${label}" style="${style}">${inner}</div>`
+    : html`<div class="${cls}" style="${style}">${inner}</div>`;
   return STYLE + root.toString();
+}
+
+/** The root's inline look: a tone accent on the left, a faint tint, no fixed text colour. */
+function rootStyle(tone: Tone, maxWidth: number | undefined, tint: boolean): string {
+  return "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px;" +
+    `line-height:1.45;background-color:${tint && tone === "error" ? TINT.error : "transparent"};` +
+    `border:1px solid ${LINE};border-left:4px solid ${PALETTE[tone]};border-radius:6px;` +
+    `max-width:${maxWidth ?? 760}px;padding:10px 14px;margin:4px 0;box-sizing:border-box;` +
+    "word-wrap:break-word;text-align:left";
 }

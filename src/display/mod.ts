@@ -36,7 +36,12 @@ export { STYLE } from "./_style.ts";
 export type { Tone } from "./_style.ts";
 export { renderValidationHtml, renderValidationText, verdictTone } from "./validation_card.ts";
 export type { ValidationTextOptions } from "./validation_card.ts";
-export { renderProbeRowText, renderProbeTableHtml, renderProbeTableText } from "./probe_table.ts";
+export {
+  renderProbeCausesText,
+  renderProbeRowText,
+  renderProbeTableHtml,
+  renderProbeTableText,
+} from "./probe_table.ts";
 export type { TextRenderOptions } from "./probe_table.ts";
 // The data the renderers take (defined by the layers that produce it).
 export type { TokenWarning, TokenWarningCode } from "../sources/types.ts";

@@ -5,7 +5,7 @@
  */
 
 import { breakable, html } from "./_html.ts";
-import { badge, hfnaRoot, type Tone } from "./_style.ts";
+import { badge, hfnaRoot, INLINE, severityIconHtml, sx, type Tone } from "./_style.ts";
 import type { TokenWarning } from "../resolve/resolution.ts";
 
 /** One row of the sources table. */
@@ -44,8 +44,47 @@ const TONES: Record<SourceRow["status"], Tone> = {
   "n/a": "muted",
 };
 
+/** Whether a row says something: in use, holds a token, or failed to be read. */
+function speaks(row: SourceRow): boolean {
+  return row.active || row.shadowed || row.status === "found" || row.status === "invalid" ||
+    row.status === "error";
+}
+
 /**
- * Renders the sources table as HTML (escaped, scoped styles, no scripts).
+ * Splits the rows into those that come first (the source in use, every other source holding
+ * a token, every source that could not be read) and the quiet ones (nothing there, or not
+ * applicable here), both in resolution order.
+ *
+ * @example Usage
+ * ```ts
+ * import { splitSourceRows } from "./sources_table.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { first, quiet } = splitSourceRows([
+ *   { source: "env:HF_TOKEN", status: "found", active: true, shadowed: false },
+ *   { source: "env:HF_API_KEY", status: "not-found", active: false, shadowed: false },
+ * ]);
+ * assert.equal(first.length, 1);
+ * assert.equal(quiet.length, 1);
+ * ```
+ *
+ * @param rows Rows in resolution order.
+ * @returns The rows shown first and the quiet rest.
+ */
+export function splitSourceRows(
+  rows: readonly SourceRow[],
+): { first: SourceRow[]; quiet: SourceRow[] } {
+  return { first: rows.filter(speaks), quiet: rows.filter((r) => !speaks(r)) };
+}
+
+function quietLabel(n: number): string {
+  return `${n} other place${n === 1 ? "" : "s"} checked, nothing there`;
+}
+
+/**
+ * Renders the sources table as HTML (escaped, inline styles that survive sanitizing, no
+ * scripts): the source in use, every other source holding a token and every warning first;
+ * the places that hold nothing fold into one `<details>` line.
  *
  * @example Usage
  * ```ts
@@ -60,47 +99,69 @@ const TONES: Record<SourceRow["status"], Tone> = {
  * @returns HTML.
  */
 export function renderSourcesHtml(data: SourcesData): string {
-  const rows = data.rows.map((row) =>
+  const { first, quiet } = splitSourceRows(data.rows);
+  const td = INLINE.td;
+  const rowHtml = (row: SourceRow) =>
     html`
-      <tr>
-        <td><code>${breakable(row.source)}</code></td>
-        <td>${badge(
+      <tr style="${INLINE.tr}">
+        <td style="${td}"><code style="${INLINE.code}">${breakable(row.source)}</code></td>
+        <td style="${td}">${badge(
           row.active ? "in use" : row.shadowed ? "shadowed" : row.status,
           row.active ? "ok" : row.shadowed ? "warn" : TONES[row.status],
         )}</td>
-        <td>${row.masked ? html`<code class="hfna-nowrap">${row.masked}</code>` : ""}</td>
-        <td class="hfna-detail">${row.detail ?? ""}</td>
+        <td style="${td}">${row.masked
+          ? html`<code class="hfna-nowrap" style="${INLINE.code};white-space:nowrap">${row.masked}</code>`
+          : ""}</td>
+        <td class="hfna-detail" style="${td};white-space:pre-line">${row.detail ?? ""}</td>
       </tr>
-    `
-  );
+    `;
+  const head = html`
+    <tr style="${INLINE.tr}">
+      <th style="${INLINE.th}">source</th>
+      <th style="${INLINE.th}">status</th>
+      <th style="${INLINE.th}">value</th>
+      <th style="${INLINE.th}">detail</th>
+    </tr>
+  `;
+  const table = (rows: SourceRow[]) =>
+    html`
+      <table class="hfna-table" style="${INLINE.table}">
+        <thead>${head}</thead>
+        <tbody>${rows
+          .map(rowHtml)}</tbody>
+      </table>
+    `;
   const warnings = data.warnings.map((w) =>
-    html`<li><span class="hfna-icon hfna-warn">▲</span><div>${w.message}${
+    html`<li style="${INLINE.item}">${severityIconHtml("warning")}<div>${w.message}${
       w.fix
         ? html`
-          <span class="hfna-fix">${w.fix}</span>
+          <span class="hfna-fix" style="${INLINE.muted}">${w.fix}</span>
         `
         : ""
     }</div></li>`
   );
-  const head = html`
-    <div
-      class="hfna-head"><span class="hfna-title">Token sources</span>${data.active
-        ? html`<span class="hfna-sub">in use: <code>${data.active}</code></span>`
-        : badge("no token found", "error")}<span class="hfna-sub">platform: ${data
-        .platform}</span></div>
+  const header = html`
+    <div class="hfna-head"
+      style="${INLINE.head}"><span class="hfna-title" style="${INLINE
+        .title}">Token sources</span>${data.active
+        ? html`
+          <span class="hfna-sub"
+            style="${INLINE.muted}">in use: <code style="${INLINE
+              .code}">${data.active}</code></span>
+        `
+        : badge("no token found", "error")}<span class="hfna-sub" style="${INLINE
+        .muted}">platform: ${data.platform}</span></div>
   `;
   const inner = html`
-    ${head}<table class="hfna-table">
-      <thead>
-        <tr>
-          <th>source</th>
-          <th>status</th>
-          <th>value</th>
-          <th>detail</th>
-        </tr>
-      </thead>
-      <tbody>${rows}</tbody>
-    </table>${warnings.length ? html`<ul class="hfna-diags">${warnings}</ul>` : ""}
+    ${header}${warnings.length
+      ? html`<ul class="hfna-diags" style="${INLINE.list}">${warnings}</ul>`
+      : ""}${first.length ? table(first) : ""}${quiet.length
+      ? html`<details class="hfna-quiet"><summary style="${sx(INLINE.summary, INLINE.muted)}">${
+        quietLabel(
+          quiet.length,
+        )
+      }</summary>${table(quiet)}</details>`
+      : ""}
   `;
   return hfnaRoot(
     inner,
@@ -110,7 +171,9 @@ export function renderSourcesHtml(data: SourcesData): string {
 }
 
 /**
- * Renders the sources table as aligned plain text.
+ * Renders the sources table as aligned plain text: warnings first, then the source in use and
+ * every source holding a token, then one line for the places that hold nothing (listed by
+ * name, so nothing is lost).
  *
  * @example Usage
  * ```ts
@@ -125,16 +188,24 @@ export function renderSourcesHtml(data: SourcesData): string {
  * @returns Text.
  */
 export function renderSourcesText(data: SourcesData): string {
-  const width = Math.max(6, ...data.rows.map((r) => r.source.length));
+  const { first, quiet } = splitSourceRows(data.rows);
+  const width = Math.max(6, ...first.map((r) => r.source.length));
   const lines = [
     `Token sources (platform: ${data.platform}; in use: ${data.active ?? "none"})`,
-    ...data.rows.map((row) => {
+    ...data.warnings.map((w) => `! ${w.message}${w.fix ? ` ${w.fix}` : ""}`),
+    ...first.map((row) => {
       const status = row.active ? "in use" : row.shadowed ? "shadowed" : row.status;
       return `${row.active ? "*" : " "} ${row.source.padEnd(width)}  ${status.padEnd(9)}  ${
         (row.masked ?? "").padEnd(10)
       }  ${(row.detail ?? "").replaceAll("\n", "\n" + " ".repeat(width + 27))}`.trimEnd();
     }),
-    ...data.warnings.map((w) => `! ${w.message}${w.fix ? ` ${w.fix}` : ""}`),
   ];
+  if (quiet.length) {
+    lines.push(
+      `  ${quietLabel(quiet.length)}: ${
+        quiet.map((r) => r.status === "n/a" ? `${r.source} (n/a)` : r.source).join(", ")
+      }`,
+    );
+  }
   return lines.join("\n");
 }

@@ -10,7 +10,18 @@
 import { daysUntil } from "../_days.ts";
 import type { Diagnostic, PermissionGroup, ValidationData, Verdict } from "../hub/types.ts";
 import { html, type SafeHtml } from "./_html.ts";
-import { badge, hfnaRoot, severityIcon, severityIconHtml, type Tone } from "./_style.ts";
+import {
+  badge,
+  hfnaRoot,
+  INLINE,
+  PALETTE,
+  severityIcon,
+  severityIconHtml,
+  severityTone,
+  sx,
+  TINT,
+  type Tone,
+} from "./_style.ts";
 
 const LABELS: Record<Verdict, string> = {
   valid: "valid",
@@ -91,8 +102,8 @@ function kindLabel(data: ValidationData): string | undefined {
 function kvRow(label: string, value: SafeHtml | string | undefined): SafeHtml | "" {
   if (value === undefined || value === "") return "";
   return html`
-    <dt>${label}</dt>
-    <dd>${value}</dd>
+    <dt style="${INLINE.dt}">${label}</dt>
+    <dd style="${INLINE.dd}">${value}</dd>
   `;
 }
 
@@ -100,23 +111,25 @@ function permissionsTable(groups: PermissionGroup[]): SafeHtml {
   const rows = groups.map((g) => {
     const codes = g.permissions.map((p) =>
       html`
-        <code>${p}</code>
+        <code style="${INLINE.code}">${p}</code>
       `
     );
-    const cell = codes.length ? codes : html`<span class="hfna-muted">none</span>`;
+    const cell = codes.length
+      ? codes
+      : html`<span class="hfna-muted" style="${INLINE.muted}">none</span>`;
     return html`
-      <tr>
-        <td><code>${g.scope}</code></td>
-        <td>${cell}</td>
+      <tr style="${INLINE.tr}">
+        <td style="${INLINE.td}"><code style="${INLINE.code}">${g.scope}</code></td>
+        <td style="${INLINE.td}">${cell}</td>
       </tr>
     `;
   });
   return html`
-    <table class="hfna-table">
+    <table class="hfna-table" style="${INLINE.table}">
       <thead>
-        <tr>
-          <th>Scope</th>
-          <th>Permissions</th>
+        <tr style="${INLINE.tr}">
+          <th style="${INLINE.th}">Scope</th>
+          <th style="${INLINE.th}">Permissions</th>
         </tr>
       </thead>
       <tbody>${rows}</tbody>
@@ -124,20 +137,44 @@ function permissionsTable(groups: PermissionGroup[]): SafeHtml {
   `;
 }
 
-function diagnosticsList(diagnostics: Diagnostic[]): SafeHtml {
+function diagnosticsList(diagnostics: Diagnostic[], next: Diagnostic | undefined): SafeHtml {
   const items = diagnostics.map((d) => {
     const icon = severityIconHtml(d.severity);
+    const fix = d === next
+      ? html`<div class="hfna-fix" style="${INLINE.muted}">Fix: the next step above.</div>`
+      : html`<div class="hfna-fix" style="${INLINE.muted}">Fix: ${d.fix}</div>`;
     return html`
-      <li data-code="${d.code}" data-severity="${d.severity}">
+      <li data-code="${d.code}" data-severity="${d.severity}" style="${INLINE.item}">
         ${icon}
         <div>
           <div>${d.message}</div>
-          <div class="hfna-fix">Fix: ${d.fix}</div>
+          ${fix}
         </div>
       </li>
     `;
   });
-  return html`<ul class="hfna-diags">${items}</ul>`;
+  return html`<ul class="hfna-diags" style="${INLINE.list}">${items}</ul>`;
+}
+
+/**
+ * The single most important next step of a validation: the fix of its most severe error or
+ * warning (diagnostics come most severe first), if there is one.
+ *
+ * @example Usage
+ * ```ts
+ * import { nextStep } from "./validation_card.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const d = { code: "x", severity: "warning" as const, message: "m", fix: "Do this." };
+ * assert.equal(nextStep({ diagnostics: [d] })?.fix, "Do this.");
+ * assert.equal(nextStep({ diagnostics: [{ ...d, severity: "info" }] }), undefined);
+ * ```
+ *
+ * @param data The validation (its diagnostics).
+ * @returns The diagnostic whose fix is the next step.
+ */
+export function nextStep(data: Pick<ValidationData, "diagnostics">): Diagnostic | undefined {
+  return data.diagnostics.find((d) => d.severity === "error" || d.severity === "warning");
 }
 
 /**
@@ -181,13 +218,29 @@ export function renderValidationHtml(data: ValidationData): string {
   const id = data.identity;
   const t = data.token;
 
-  const source = data.source ? html`<span class="hfna-sub">from ${data.source}</span>` : "";
+  const source = data.source
+    ? html`<span class="hfna-sub" style="${INLINE.muted}">from ${data.source}</span>`
+    : "";
   const pro = id?.isPro ? badge("PRO", "pro") : "";
   const verdict = badge(LABELS[data.verdict], tone);
-  const title = html`<span class="hfna-title">Hugging Face token</span>`;
+  const title = html`<span class="hfna-title" style="${INLINE.title}">Hugging Face token</span>`;
+  const next = nextStep(data);
+  const nextTone = next ? severityTone(next.severity) : "ok";
+  const nextHtml = next
+    ? html`<div class="hfna-next" data-code="${next.code}" style="${
+      sx(
+        `border-left:3px solid ${PALETTE[nextTone]}`,
+        `background-color:${TINT[nextTone]}`,
+        "padding:4px 10px;margin:0 0 6px;border-radius:4px;font-weight:600",
+      )
+    }">Next step: ${next.fix}</div>`
+    : "";
   const head = html`
-    <div class="hfna-head">${title}${verdict}${pro}<code>${data.masked}</code>${source}</div>
-    <div class="hfna-reason">${data.reason}</div>
+    <div class="hfna-head"
+      style="${INLINE.head}">${title}${verdict}${pro}<code style="${INLINE
+        .code}">${data.masked}</code>${source}</div>
+    <div class="hfna-reason" style="${INLINE.reason}">${data.reason}</div>
+    ${nextHtml}
   `;
 
   const whoRows = [
@@ -198,8 +251,8 @@ export function renderValidationHtml(data: ValidationData): string {
   ];
   const who = id
     ? html`
-      <h4 class="hfna-section">Account</h4>
-      <dl class="hfna-kv">${whoRows}</dl>
+      <h4 class="hfna-section" style="${INLINE.section}">Account</h4>
+      <dl class="hfna-kv" style="${INLINE.kv}">${whoRows}</dl>
     `
     : "";
 
@@ -207,7 +260,7 @@ export function renderValidationHtml(data: ValidationData): string {
   const tokenRows = [
     kvRow("Name", t?.displayName),
     kvRow("Role", roleLabel(data)),
-    kvRow("Token", html`<code>${data.masked}</code>`),
+    kvRow("Token", html`<code style="${INLINE.code}">${data.masked}</code>`),
     kvRow("Source", data.source),
     kvRow("Created", day(t?.createdAt)),
     kvRow("Expires", expiryLabel(data)),
@@ -219,29 +272,33 @@ export function renderValidationHtml(data: ValidationData): string {
       : "",
   ];
   const tokenSection = html`
-    <h4 class="hfna-section">Token</h4>
-    <dl class="hfna-kv">${tokenRows}</dl>
+    <h4 class="hfna-section" style="${INLINE.section}">Token</h4>
+    <dl class="hfna-kv" style="${INLINE.kv}">${tokenRows}</dl>
   `;
 
   const permsBody = t?.permissions.length
     ? permissionsTable(t.permissions)
-    : html`<div class="hfna-muted">No permissions at all.</div>`;
+    : html`<div class="hfna-muted" style="${INLINE.muted}">No permissions at all.</div>`;
   const perms = t?.role === "fineGrained"
     ? html`
-      <h4 class="hfna-section">Fine-grained permissions</h4>${permsBody}
+      <h4 class="hfna-section" style="${INLINE.section}">Fine-grained permissions</h4>${permsBody}
     `
     : "";
 
   const diags = data.diagnostics.length
     ? html`
-      <h4 class="hfna-section">Diagnostics</h4>${diagnosticsList(data.diagnostics)}
+      <h4 class="hfna-section" style="${INLINE.section}">Diagnostics</h4>${diagnosticsList(
+        data.diagnostics,
+        next,
+      )}
     `
     : "";
 
   const checked = data.checkedAt.replace("T", " ").replace(/\.\d+Z$/, "Z");
   const status = data.status !== undefined ? ` · HTTP ${data.status}` : "";
   const foot = html`
-    <div class="hfna-muted hfna-foot">Checked ${checked} against ${data.hubUrl}${status}</div>
+    <div class="hfna-muted hfna-foot"
+      style="${INLINE.foot}">Checked ${checked} against ${data.hubUrl}${status}</div>
   `;
 
   return hfnaRoot(
@@ -319,8 +376,10 @@ export function renderValidationText(
       data.identity?.isPro ? ` · ${c("blue", "PRO")}` : ""
     }`,
   );
+  const next = nextStep(data);
   const rows: [string, string | undefined][] = [
     ["Reason", data.reason],
+    ["Next step", next?.fix],
     ["Account", accountLabel(data)],
     ["Kind", kindLabel(data)],
     ["Orgs", orgsLabel(data)],
@@ -360,7 +419,7 @@ export function renderValidationText(
     for (const d of data.diagnostics) {
       const color = d.severity === "error" ? "red" : d.severity === "warning" ? "yellow" : "blue";
       lines.push(`    ${c(color, severityIcon(d.severity))} ${clean(d.message)}`);
-      lines.push(`      Fix: ${clean(d.fix)}`);
+      lines.push(`      Fix: ${d === next ? "the next step above." : clean(d.fix)}`);
     }
   }
   lines.push(

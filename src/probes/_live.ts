@@ -11,7 +11,7 @@
  * @module
  */
 
-import { renderProbeRowText } from "../display/probe_table.ts";
+import { renderProbeCausesText, renderProbeRowText } from "../display/probe_table.ts";
 import type { ProbeTable } from "./probe_table.ts";
 import type { ProbeRow } from "./types.ts";
 
@@ -114,10 +114,12 @@ export function terminalSink(
       write(`Probing ${n} capabilit${n === 1 ? "y" : "ies"} of ${table.toJSON().masked}…`);
     },
     update(_table, row) {
-      if (row && row.verdict !== "pending") write(renderProbeRowText(row, { color }));
+      if (row && row.verdict !== "pending") {
+        write(renderProbeRowText(row, { color, compact: true }));
+      }
     },
     finish(table) {
-      write(table.summary);
+      write(renderProbeCausesText(table.toJSON(), { color, columns: Infinity }));
       return Promise.resolve();
     },
   };

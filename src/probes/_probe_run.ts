@@ -14,6 +14,7 @@ import { ARGUMENT_SOURCE } from "../resolve/_explicit_resolution.ts";
 import { DEFAULT_SUITE, type SuiteProbe } from "./default_suite.ts";
 import {
   diagnoseFailure,
+  PROBE_FAILURE_CLASSES,
   PROBE_PERMISSION_LABELS,
   type ProbeFailureCode,
 } from "./diagnose_failure.ts";
@@ -320,8 +321,16 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
   const finishRow = (row: ProbeRow) => {
     const prediction = row.prediction ??
       predictionFor(jobs.find((j) => j.probe.id === row.id)!.probe);
+    // Failed rows not diagnosed by diagnoseFailure() (whoami's own verdict, a custom probe's
+    // code) take the blame of their class, when it is one.
+    const cls = row.verdict === "failed" && row.tokenFault === undefined &&
+        row.code !== undefined && row.code !== "unknown" &&
+        Object.hasOwn(PROBE_FAILURE_CLASSES, row.code)
+      ? PROBE_FAILURE_CLASSES[row.code as ProbeFailureCode]
+      : undefined;
     const done: ProbeRow = {
       ...row,
+      ...(cls ? { tokenFault: cls.tokenFault } : {}),
       ...(row.reason !== undefined ? { reason: clean(row.reason) } : {}),
       ...(row.fix !== undefined ? { fix: clean(row.fix) } : {}),
       ...(prediction ? { prediction } : {}),
@@ -396,6 +405,9 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
         code: d.code,
         reason: d.reason,
         fix: d.fix,
+        // the diagnosis knows whose fault it is (for `unknown` it cannot say)
+        ...(d.code !== "unknown" ? { tokenFault: d.tokenFault } : {}),
+        ...(response?.requestId ? { requestId: response.requestId } : {}),
       };
     };
 

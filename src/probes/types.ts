@@ -61,6 +61,14 @@ export interface ProbeRow {
   legacy: boolean;
   /** What the validation predicted, if it predicted anything. */
   prediction?: ProbePrediction;
+  /**
+   * Whether a failure is the token's fault (from the diagnosis, i.e. the `tokenFault` of its
+   * code in `PROBE_FAILURE_CLASSES`); absent for `unknown` and for codes outside the classes,
+   * and then the display calls the cause unclear.
+   */
+  tokenFault?: boolean;
+  /** `X-Request-Id` of the deciding response, when there was one (for support requests). */
+  requestId?: string;
 }
 
 /** Counts of rows by verdict. */

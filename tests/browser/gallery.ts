@@ -29,6 +29,7 @@ import { escapeHtml } from "../../src/display/_html.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
 import { probe } from "../../src/probes/probe.ts";
 import { darkThemeCss, lightThemeCss } from "./_browser.ts";
+import { sanitizeLikeJupyterLab } from "../_sanitize.ts";
 
 /** One state of one displayable. */
 export interface GalleryState {
@@ -52,6 +53,11 @@ export interface GallerySection {
   width: number;
   /** Palette: JupyterLab light or dark `--jp-*` variables, or none (classic/plain fallbacks). */
   theme: "light" | "dark" | "plain";
+  /**
+   * Show every fragment as JupyterLab shows it in an untrusted notebook (one reopened from
+   * disk): passed through its real `Sanitizer`, which removes the `<style>` block.
+   */
+  sanitized?: boolean;
 }
 
 /** The sections of the page. */
@@ -65,6 +71,27 @@ export const SECTIONS: readonly GallerySection[] = [
     theme: "plain",
   },
   { id: "narrow-dark", title: "Narrow 600 px column, dark theme", width: 600, theme: "dark" },
+  {
+    id: "sanitized",
+    title: "Untrusted notebook (JupyterLab's Sanitizer applied), light theme",
+    width: 1000,
+    theme: "light",
+    sanitized: true,
+  },
+  {
+    id: "sanitized-dark",
+    title: "Untrusted notebook (JupyterLab's Sanitizer applied), dark theme",
+    width: 1000,
+    theme: "dark",
+    sanitized: true,
+  },
+  {
+    id: "sanitized-narrow-dark",
+    title: "Untrusted notebook, narrow 600 px column, dark theme",
+    width: 600,
+    theme: "dark",
+    sanitized: true,
+  },
 ];
 
 /** A model id long enough to need wrapping in any column. */
@@ -434,6 +461,13 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
     title: "token in use, shadowed sources, disagreement warning",
     html: shadowed.toHtml(),
   });
+  const quickstart = await sources({ ...isolated, env: { HF_TOKEN: PERSONAS.read.token } });
+  states.push({
+    id: "sources-quickstart",
+    group: src,
+    title: "one token in use (HF_TOKEN), every other place empty",
+    html: quickstart.toHtml(),
+  });
   const none = await sources({ ...isolated, env: {} });
   states.push({ id: "sources-none", group: src, title: "no token anywhere", html: none.toHtml() });
 
@@ -491,7 +525,9 @@ export function renderGalleryPage(states: readonly GalleryState[]): string {
       return `${heading}<article class="gallery-state" id="${section.id}--${s.id}" ` +
         `data-state="${s.id}" data-section="${section.id}">` +
         `<h3>${escapeHtml(s.id)} — ${escapeHtml(s.title)}</h3>` +
-        `<div class="gallery-output">${s.html}</div></article>`;
+        `<div class="gallery-output">${
+          section.sanitized ? sanitizeLikeJupyterLab(s.html) : s.html
+        }</div></article>`;
     }).join("\n");
     return `<section id="${section.id}" class="gallery-section gallery-${section.theme}" style="width:${
       section.width + 32

@@ -138,38 +138,51 @@ browserTest("gallery: every state renders legibly, wraps, and stays inert", asyn
     assert.ok(widths.length > 0 && widths.every((w) => w <= 600.5), `narrow widths ${widths}`);
   });
 
-  await t.step("long model ids wrap inside their cell", async () => {
-    for (const section of SECTIONS) {
-      const cells = await page.$$eval(
-        `#${section.id} td.hfna-target code`,
-        (codes) =>
-          codes.map((c) => {
-            const td = c.closest("td")!.getBoundingClientRect();
-            const r = c.getBoundingClientRect();
-            const lineHeight = parseFloat(getComputedStyle(c).lineHeight) ||
-              parseFloat(getComputedStyle(c).fontSize) * 1.5;
-            return {
-              text: c.textContent ?? "",
-              inside: r.left >= td.left - 0.5 && r.right <= td.right + 0.5,
-              lines: Math.round(r.height / lineHeight),
-              tdWidth: td.width,
-            };
-          }),
-      );
-      assert.ok(cells.length > 0, `${section.id}: model cells`);
-      for (const cell of cells) assert.ok(cell.inside, `${section.id}: ${cell.text} overflows`);
-      const long = cells.find((c) => c.text === LONG_MODEL_ID);
-      assert.ok(long, `${section.id}: long id present`);
-      assert.ok(long.lines >= 2, `${section.id}: long id wraps (${long.lines} line(s))`);
-      if (section.width > 640) {
-        // a wide table gives the model column about a quarter, not the whole row
-        assert.ok(
-          long.tdWidth < section.width * 0.4,
-          `${section.id}: model column ${long.tdWidth}`,
+  await t.step(
+    "long model ids: one line inside their cell, cut with …, in full on hover and in details",
+    async () => {
+      for (const section of SECTIONS) {
+        const cells = await page.$$eval(
+          `#${section.id} .hfna-target`,
+          (targets) =>
+            targets.filter((t) => t.querySelector("code")).map((t) => {
+              const box = t.getBoundingClientRect();
+              const row = t.closest("summary")!.getBoundingClientRect();
+              const s = getComputedStyle(t);
+              const lineHeight = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.4;
+              const details = t.closest("details");
+              return {
+                text: t.querySelector("code")!.textContent ?? "",
+                title: t.getAttribute("title") ?? "",
+                inside: box.left >= row.left - 0.5 && box.right <= row.right + 0.5,
+                lines: Math.round(box.height / lineHeight),
+                cut: t.scrollWidth > t.clientWidth + 1,
+                ellipsis: s.textOverflow === "ellipsis" && s.overflow === "hidden",
+                inDetails: (details?.querySelector(".hfna-row-more")?.textContent ?? "").includes(
+                  t.querySelector("code")!.textContent ?? "",
+                ),
+                width: box.width,
+              };
+            }),
         );
+        assert.ok(cells.length > 0, `${section.id}: model cells`);
+        for (const cell of cells) {
+          assert.ok(cell.inside, `${section.id}: ${cell.text} overflows its row`);
+          assert.ok(cell.lines <= 1, `${section.id}: ${cell.text} takes ${cell.lines} lines`);
+          assert.equal(cell.title, cell.text, `${section.id}: tooltip of ${cell.text}`);
+          assert.ok(cell.inDetails, `${section.id}: ${cell.text} in full in the row's details`);
+          if (cell.cut) assert.ok(cell.ellipsis, `${section.id}: ${cell.text} cut without …`);
+        }
+        const long = cells.find((c) => c.text === LONG_MODEL_ID);
+        assert.ok(long, `${section.id}: long id present`);
+        assert.ok(long.cut, `${section.id}: the long id is cut to one line`);
+        if (section.width > 640) {
+          // a wide table gives the model column about a third, not the whole row
+          assert.ok(long.width < section.width * 0.4, `${section.id}: model column ${long.width}`);
+        }
       }
-    }
-  });
+    },
+  );
 
   await t.step("text contrast is at least 4.5:1 in light and dark", async () => {
     const samples = await page.$$eval(".gallery-output", sampleTextColors);
@@ -178,6 +191,57 @@ browserTest("gallery: every state renders legibly, wraps, and stays inert", asyn
     assert.ok(cells.some((s) => s.section === "dark"), "dark table cells sampled");
     const low = lowContrast(samples);
     assert.deepEqual(low.slice(0, 40), [], `${low.length} low-contrast text runs`);
+  });
+
+  await t.step("sanitized sections: no stylesheet, same badges, colours and layout", async () => {
+    const sanitized = SECTIONS.filter((s) => s.sanitized);
+    assert.ok(
+      sanitized.some((s) => s.theme === "light") && sanitized.some((s) => s.theme === "dark"),
+    );
+    for (const section of sanitized) {
+      assert.equal(await page.locator(`#${section.id} .gallery-output style`).count(), 0);
+      // badges keep their solid colour and white text
+      const badges: { bg: string; fg: string }[] = await page.$$eval(
+        `#${section.id} .hfna-badge`,
+        (els) =>
+          els.map((e) => ({
+            bg: getComputedStyle(e).backgroundColor,
+            fg: getComputedStyle(e).color,
+          })),
+      );
+      assert.ok(badges.length > 50, `${section.id}: ${badges.length} badges`);
+      for (const b of badges) {
+        assert.notEqual(b.bg, "rgba(0, 0, 0, 0)", `${section.id}: badge lost its colour`);
+        assert.equal(b.fg, "rgb(255, 255, 255)", `${section.id}: badge text`);
+      }
+      // every card keeps its accent border and padding
+      const roots: string[] = await page.$$eval(
+        `#${section.id} .gallery-output > .hfna`,
+        (els) =>
+          els.flatMap((e) => {
+            const s = getComputedStyle(e);
+            return s.borderLeftWidth === "4px" && s.paddingLeft === "14px" ? [] : [e.className];
+          }),
+      );
+      assert.deepEqual(roots, [], `${section.id}: cards without accent or padding`);
+    }
+    // layout survives: each state is as tall sanitized as trusted (same column width)
+    const heights = async (id: string) =>
+      Object.fromEntries(
+        await page.$$eval(
+          `#${id} article.gallery-state`,
+          (els) =>
+            els.map((e) => [
+              e.getAttribute("data-state"),
+              e.querySelector(".gallery-output")!.getBoundingClientRect().height,
+            ]),
+        ),
+      ) as Record<string, number>;
+    const [trusted, untrusted] = [await heights("light"), await heights("sanitized")];
+    const moved = Object.keys(trusted).filter((k) =>
+      Math.abs(trusted[k] - untrusted[k]) > Math.max(12, trusted[k] * 0.08)
+    ).map((k) => `${k}: ${trusted[k]} → ${untrusted[k]}`);
+    assert.deepEqual(moved, [], "states whose height changed when sanitized");
   });
 
   await t.step("screenshot every state", async () => {

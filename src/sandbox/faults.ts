@@ -31,6 +31,12 @@ export const FAULT_NAMES = [
   "html-error",
   "truncated-json",
   "reset",
+  "503",
+  "slow_down",
+  "authorization_pending",
+  "expired_token",
+  "access_denied",
+  "invalid_grant",
 ] as const;
 
 /**
@@ -43,7 +49,11 @@ export const FAULT_NAMES = [
  * - `503-loading` — `{"error":"Model … is currently loading","estimated_time":20.0}`;
  * - `html-error` — a proxy's HTML error page with status 502;
  * - `truncated-json` — status 200 with a cut-off JSON body;
- * - `reset` — the connection is closed without any HTTP response.
+ * - `reset` — the connection is closed without any HTTP response;
+ * - `503` — Service Unavailable JSON (e.g. during a refresh);
+ * - `slow_down`, `authorization_pending`, `expired_token`, `access_denied`,
+ *   `invalid_grant` — the OAuth token endpoint's RFC 6749 §5.2 / RFC 8628 §3.5
+ *   error answer: status 400, `{"error": "<name>", "error_description": "…"}`.
  *
  * @example Usage
  * ```ts
@@ -63,7 +73,13 @@ export type Fault =
   | "503-loading"
   | "html-error"
   | "truncated-json"
-  | "reset";
+  | "reset"
+  | "503"
+  | "slow_down"
+  | "authorization_pending"
+  | "expired_token"
+  | "access_denied"
+  | "invalid_grant";
 
 /**
  * Which requests a {@link FaultRule} applies to. All given fields must match.
@@ -83,8 +99,8 @@ export interface FaultMatch {
   path?: RegExp | string;
   /** Persona name (see `PERSONAS`), or `"anonymous"` / `"unknown"` for no / an unknown token. */
   persona?: string;
-  /** `hub` (huggingface.co) or `router` (router.huggingface.co). */
-  origin?: "hub" | "router";
+  /** `hub` (huggingface.co), `router` (router.huggingface.co) or `github` (the fake id-token service). */
+  origin?: "hub" | "router" | "github";
 }
 
 /**
@@ -178,7 +194,7 @@ export interface FaultTarget {
   /** Persona name, `anonymous` or `unknown`. */
   persona: string;
   /** Which listener received the request. */
-  origin: "hub" | "router";
+  origin: "hub" | "router" | "github";
 }
 
 /**

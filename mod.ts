@@ -32,6 +32,7 @@
 export { maskToken, redact } from "./src/_mask.ts";
 export type { EnvLike } from "./src/_env.ts";
 export {
+  DeviceCodeError,
   HfAuthError,
   InvalidTokenError,
   SecretAccessError,
@@ -117,6 +118,19 @@ export { DEFAULT_WHOAMI_TIMEOUT_MS, whoami } from "./src/hub/whoami.ts";
 export type { WhoamiOptions } from "./src/hub/whoami.ts";
 export { login } from "./src/hub/login.ts";
 export type { LoginOptions } from "./src/hub/login.ts";
+
+// --- Browser login: OAuth device code (src/hub/browser_login.ts, src/display/login_card.ts) ---
+export { BROWSER_LOGIN_SOURCE, browserLogin } from "./src/hub/browser_login.ts";
+export type { BrowserLoginOptions } from "./src/hub/browser_login.ts";
+export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV } from "./src/_oauth_device.ts";
+export {
+  formatCountdown,
+  renderLoginHtml,
+  renderLoginText,
+  renderLoginWaitingLine,
+  verificationLink,
+} from "./src/display/login_card.ts";
+export type { LoginCardData, LoginCardState, LoginTextOptions } from "./src/display/login_card.ts";
 export { Validation } from "./src/hub/validation.ts";
 export {
   canCallInferenceProviders,

@@ -162,3 +162,36 @@ export class TokenStorageError extends HfAuthError {
     this.path = path;
   }
 }
+
+/**
+ * A browser login (OAuth device code, RFC 8628) failed: the person denied it,
+ * the code expired, the Hub answered something unusable or could not be
+ * reached. `code` is the OAuth `error` value when the Hub sent one
+ * (`access_denied`, `expired_token`, …), else one of `bad-response`,
+ * `server`, `network`, `unreachable`, `cancelled`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DeviceCodeError, HfAuthError } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new DeviceCodeError("access_denied", "The login was denied in the browser.");
+ * assert(e instanceof HfAuthError);
+ * assert.deepEqual(e.code, "access_denied");
+ * ```
+ */
+export class DeviceCodeError extends HfAuthError {
+  /** The OAuth `error` code, or this module's own reason (see the class description). */
+  readonly code: string;
+  /**
+   * Creates the error.
+   *
+   * @param code The OAuth `error` code or this module's reason.
+   * @param message What happened and what to do.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}

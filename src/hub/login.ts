@@ -7,6 +7,8 @@
  */
 
 import { redact } from "../_mask.ts";
+import { TokenNotFoundError } from "../errors.ts";
+import { inJupyterKernel, stdinIsTerminal } from "../sources/platform.ts";
 import { sessionState } from "../resolve/session_cache.ts";
 import { explicitResolution } from "../resolve/_explicit_resolution.ts";
 import type { Diagnostic } from "./types.ts";
@@ -24,6 +26,12 @@ export interface LoginOptions extends WhoamiOptions {
   name?: string;
   /** Save even if the Hub did not accept the token (with `persist`). Default: `false`. */
   force?: boolean;
+  /**
+   * How to log in when no source has a token: `"browser"` (default when
+   * someone can answer: a Deno kernel or a terminal) runs {@linkcode browserLogin},
+   * saved unless `persist: false`; `"token"` shows the password box instead.
+   */
+  method?: "browser" | "token";
 }
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
@@ -84,8 +92,28 @@ export async function login(options: LoginOptions = {}): Promise<Validation> {
   }
   if (!resolution) {
     const { resolveToken } = await import("../resolve/resolve_token.ts");
-    const { resolution: _r, persist: _p, name: _n, force: _f, timeoutMs: _t, ...rest } = options;
-    resolution = await resolveToken(rest);
+    const {
+      resolution: _r,
+      persist: _p,
+      name: _n,
+      force: _f,
+      timeoutMs: _t,
+      method,
+      ...rest
+    } = options;
+    const browser = method !== "token" && (rest.prompt ?? true) &&
+      (method === "browser" || inJupyterKernel() || stdinIsTerminal());
+    if (browser) {
+      try {
+        resolution = await resolveToken({ ...rest, prompt: false });
+      } catch (error) {
+        if (!(error instanceof TokenNotFoundError)) throw error;
+        const { browserLogin } = await import("./browser_login.ts");
+        return await browserLogin({ ...options, persist: options.persist ?? true });
+      }
+    } else {
+      resolution = await resolveToken(rest);
+    }
   }
   let validation = await whoami({ ...options, token: undefined, resolution });
 

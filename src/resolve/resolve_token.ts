@@ -14,6 +14,7 @@ import { normalizeToken } from "../sources/normalize_token.ts";
 import { detectPlatform, isColab } from "../sources/platform.ts";
 import { promptForToken } from "../sources/prompt.ts";
 import type { Attempt, SourceContext, TokenSource } from "../sources/types.ts";
+import { browserLoginHook } from "./_browser_hook.ts";
 import { explicitResolution } from "./_explicit_resolution.ts";
 import { platformFix } from "./platform_fix.ts";
 import {
@@ -43,6 +44,12 @@ export interface ResolveOptions extends SourceListOptions {
   signal?: AbortSignal;
   /** Override the platform detection (tests, or to force a fix message). */
   platform?: Platform;
+  /**
+   * How to ask when no source has a token: `"token"` (default) shows the
+   * password box (hidden input in a terminal); `"browser"` runs a browser
+   * login (OAuth device code, saved like `hf auth login`; see `browserLogin`).
+   */
+  method?: "token" | "browser";
 }
 
 interface Found {
@@ -164,6 +171,17 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
     );
   }
 
+  if ((options.prompt ?? true) && options.method === "browser") {
+    const hook = browserLoginHook();
+    if (!hook) {
+      throw new TokenNotFoundError(
+        `No Hugging Face token found, and getToken({ method: "browser" }) needs the browser ` +
+          `login, which is not loaded: import getToken from mod.ts (not src/resolve/), or call ` +
+          `browserLogin() first. Sources tried:\n${describeAttempts(attempts)}`,
+      );
+    }
+    return await hook(options);
+  }
   if (options.prompt ?? true) {
     const outcome = await promptForToken({ message: options.promptMessage });
     if (outcome.kind === "answered") {

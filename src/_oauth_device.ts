@@ -106,6 +106,11 @@ export interface PollOptions extends DeviceFlowOptions {
   onPoll?: (event: PollEvent) => void;
 }
 
+/** "45 s" or "15 min". */
+function span(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
+}
+
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -406,7 +411,7 @@ export async function pollDeviceToken(
         throw new DeviceCodeError(
           "expired_token",
           `The login code expired before it was approved (${url} said expired_token). ` +
-            `Run the login again and approve it within ${Math.round(info.expiresIn / 60)} min.`,
+            `Run the login again and approve it within ${span(info.expiresIn)}.`,
         );
       } else if (error === "access_denied") {
         throw new DeviceCodeError(
@@ -441,14 +446,14 @@ export async function pollDeviceToken(
   if (!heard && lastTransient) {
     throw new DeviceCodeError(
       "unreachable",
-      `No usable answer from ${url} for ${Math.round(info.expiresIn / 60)} min ` +
+      `No usable answer from ${url} for ${span(info.expiresIn)} ` +
         `(last: ${lastTransient}), so the login code expired. Check the network, then log in again.`,
     );
   }
   throw new DeviceCodeError(
     "expired_token",
     `The login code expired after ${
-      Math.round(info.expiresIn / 60)
-    } min without an approval. Run the login again and approve it in the browser in time.`,
+      span(info.expiresIn)
+    } without an approval. Run the login again and approve it in the browser in time.`,
   );
 }

@@ -83,10 +83,25 @@ export type { SecretsOptions } from "./src/resolve/secrets.ts";
 
 // Persistence (opt-in)
 export { forgetToken, listStoredTokens, saveToken, switchToken } from "./src/store/save_token.ts";
-export type { StoredTokenInfo, StoreOptions, StoreResult } from "./src/store/save_token.ts";
+export type {
+  SaveTokenOptions,
+  StoredTokenInfo,
+  StoreOptions,
+  StoreResult,
+} from "./src/store/save_token.ts";
 export { displayPath, tokenPaths } from "./src/store/paths.ts";
 export type { TokenPaths } from "./src/store/paths.ts";
-export { parseStoredTokens, serializeStoredTokens } from "./src/store/stored_tokens_ini.ts";
+export {
+  parseStoredTokens,
+  parseStoredTokensFile,
+  serializeStoredTokens,
+  setStoredSection,
+} from "./src/store/stored_tokens_ini.ts";
+export type {
+  StoredTokenFields,
+  StoredTokenSection,
+  StoredTokensFile,
+} from "./src/store/stored_tokens_ini.ts";
 
 // Hub endpoints
 export {

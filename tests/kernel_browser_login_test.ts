@@ -1,0 +1,138 @@
+/**
+ * browserLogin() in a REAL Deno Jupyter kernel (Jupyter Notebook server + `deno jupyter
+ * --kernel`) against the sandbox Hub in this process: one live output (display_data, then
+ * update_display_data with the same display_id) that shows the link, the code and a QR code,
+ * counts down, and becomes the validation card; a kernel interrupt ends a waiting login.
+ */
+import assert from "node:assert/strict";
+import { parseStoredTokensFile } from "../mod.ts";
+import { startSandbox } from "../src/sandbox/mod.ts";
+import { type ExecResult, kernelTest, outputsForDisplayId, startJupyter } from "./_jupyter.ts";
+import { learnSecret } from "./_leak_scanner.ts";
+
+const MOD_URL = new URL("../mod.ts", import.meta.url).href;
+
+function liveOutputs(result: ExecResult) {
+  const first = result.outputs.find((o) =>
+    o.type === "display_data" && String(o.content?.transient?.display_id ?? "").startsWith(
+      "hfna-login-",
+    )
+  );
+  assert.ok(first, `no login display_data; got ${result.outputs.map((o) => o.type)}`);
+  const id = first.content.transient.display_id as string;
+  return outputsForDisplayId(result, id);
+}
+
+async function waitFor<T>(fn: () => T | undefined, what: string, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = fn();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+kernelTest(
+  "browserLogin() in a Deno kernel: one live output that becomes the card; no token in any message",
+  async () => {
+    await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
+    const home = await Deno.makeTempDir({ prefix: "hfna-kernel-browser-" });
+    try {
+      await using server = await startJupyter({
+        env: { ...sandbox.env, HOME: home, HF_HOME: `${home}/hf` },
+      });
+      await using kernel = await server.startKernel();
+      await kernel.execute(`import { browserLogin } from "${MOD_URL}";`);
+
+      // Approve once the code has been asked for, after a couple of countdown ticks.
+      const approved = waitFor(() => sandbox.pendingDeviceCodes()[0], "a pending device code")
+        .then(async (code) => {
+          await new Promise((r) => setTimeout(r, 2_500));
+          assert.ok(sandbox.approveDevice(code));
+          return code;
+        });
+      const result = await kernel.execute(`await browserLogin()`);
+      const userCode = await approved;
+      assert.equal(result.status, "ok", result.error?.evalue);
+
+      const live = liveOutputs(result);
+      assert.equal(live[0].type, "display_data");
+      assert.ok(live.length >= 3, `expected updates, got ${live.length}`);
+      assert.ok(live.slice(1).every((o) => o.type === "update_display_data"));
+      assert.equal(result.outputs.filter((o) => o.type === "display_data").length, 1);
+
+      const waiting = live[0].content.data["text/html"] as string;
+      const link = `${sandbox.url}/oauth/device?user_code=${userCode}`;
+      assert.ok(waiting.includes(`href="${link}"`), "live link to the sandbox page");
+      assert.match(waiting, new RegExp(`data-hfna="user-code">${userCode}<`));
+      assert.match(waiting, /<svg[^>]*aria-label="QR code/);
+      assert.match(waiting, /Waiting for approval… \d+:\d\d left/);
+      const countdowns = live.map((o) => /(\d+:\d\d) left/.exec(o.content.data["text/html"])?.[1])
+        .filter(Boolean);
+      assert.ok(new Set(countdowns).size >= 2, `countdown updated in place: ${countdowns}`);
+
+      const last = live.at(-1)!.content.data["text/html"] as string;
+      assert.match(last, /class="hfna/);
+      assert.match(last, /sandbox-alice/);
+      assert.match(last, /oauth-sandbox-alice/);
+      assert.ok(!last.includes("Waiting for approval"));
+      // The cell's own value does not repeat the card.
+      const value = result.outputs.find((o) => o.type === "execute_result");
+      assert.ok(!value || !/class="hfna/.test(value.content.data?.["text/html"] ?? ""));
+
+      // Saved with its refresh token; neither token, nor the device code, in any kernel message.
+      const storedPath = `${home}/hf/stored_tokens`;
+      const file = parseStoredTokensFile(await Deno.readTextFile(storedPath), storedPath);
+      const section = file.sections.find((s) => s.name === "oauth-sandbox-alice");
+      assert.ok(section?.fields.refresh_token, "refresh token stored");
+      const secrets = [section.fields.hf_token!, section.fields.refresh_token!];
+      learnSecret(...secrets);
+      const raw = JSON.stringify(result.raw);
+      for (const secret of secrets) assert.ok(!raw.includes(secret), "a token leaked in a message");
+      assert.ok(
+        !/hf_oauth(refresh)?_sandbox_[A-Za-z]+_/.test(raw),
+        "OAuth token shape in a message",
+      );
+
+      // Later cells get the token without asking.
+      const again = await kernel.execute(
+        `const { getToken } = await import("${MOD_URL}"); (await getToken()).startsWith("hf_oauth_")`,
+      );
+      assert.match(again.text(), /true/);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+);
+
+kernelTest("browserLogin() in a Deno kernel: an interrupt ends the wait and says so", async () => {
+  await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
+  const home = await Deno.makeTempDir({ prefix: "hfna-kernel-browser-int-" });
+  try {
+    await using server = await startJupyter({
+      env: { ...sandbox.env, HOME: home, HF_HOME: `${home}/hf` },
+    });
+    await using kernel = await server.startKernel();
+    await kernel.execute(`import { browserLogin } from "${MOD_URL}";`);
+    const interrupted = waitFor(() => sandbox.pendingDeviceCodes()[0], "a pending device code")
+      .then(async () => {
+        await new Promise((r) => setTimeout(r, 1_500));
+        await kernel.connection.interrupt();
+      });
+    const result = await kernel.execute(`await browserLogin()`, { timeoutMs: 60_000 });
+    await interrupted;
+    assert.equal(result.status, "error");
+    const live = liveOutputs(result);
+    const last = live.at(-1)!.content.data["text/html"] as string;
+    assert.match(last, /Browser login cancelled/);
+    assert.match(last, /Nothing was saved/);
+    await assert.rejects(Deno.stat(`${home}/hf/token`), Deno.errors.NotFound);
+    // Polling stopped: no more token requests after the interrupt settles.
+    const count = sandbox.requests.filter((r) => r.path === "/oauth/token").length;
+    await new Promise((r) => setTimeout(r, 2_500));
+    assert.equal(sandbox.requests.filter((r) => r.path === "/oauth/token").length, count);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});

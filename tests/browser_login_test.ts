@@ -49,6 +49,7 @@ Deno.test("browserLogin: link and code shown, approval in the sandbox, token sav
     env,
     display: "terminal",
     live: false,
+    qr: true,
     write: (t) => out += t,
     onCode: ({ userCode }) => assert.ok(sandbox.approveDevice(userCode)),
   });

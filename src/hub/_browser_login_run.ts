@@ -83,7 +83,7 @@ function kernelView(jupyter: JupyterDisplay): LoginView & { id: string } {
   };
 }
 
-function terminalView(write: (text: string) => void, live: boolean): LoginView {
+function terminalView(write: (text: string) => void, live: boolean, qr: boolean): LoginView {
   let waiting = false;
   let lastLine = "";
   const endLine = () => {
@@ -92,7 +92,7 @@ function terminalView(write: (text: string) => void, live: boolean): LoginView {
   };
   return {
     show(c) {
-      write(renderLoginText(c) + "\n\n");
+      write(renderLoginText(c, { qr }) + "\n\n");
       lastLine = renderLoginWaitingLine(c.secondsLeft, c.status);
       write(live ? `\r\x1b[2K${lastLine}` : `${lastLine}\n`);
       waiting = true;
@@ -140,7 +140,7 @@ function pickView(options: BrowserLoginOptions): LoginView {
       live = false;
     }
   }
-  return terminalView(write, live);
+  return terminalView(write, live, options.qr ?? live);
 }
 
 /**

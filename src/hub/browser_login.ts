@@ -39,6 +39,8 @@ export interface BrowserLoginOptions extends Omit<WhoamiOptions, "token" | "reso
   write?: (text: string) => void;
   /** Whether the terminal output is a terminal (the waiting line is rewritten in place). */
   live?: boolean;
+  /** Draw the QR code in the terminal (default: when `live`). */
+  qr?: boolean;
   /** Called once the code is known (e.g. to approve it headless in a test or demo). */
   onCode?: (code: { userCode: string; verificationUri: string }) => void;
   /** Clock in milliseconds (tests). */

@@ -71,7 +71,12 @@ export type { PromptOptions, PromptOutcome } from "./src/sources/prompt.ts";
 export { clearToken, getToken, resolveToken, setToken } from "./src/resolve/resolve_token.ts";
 export type { ResolveOptions } from "./src/resolve/resolve_token.ts";
 export { Resolution } from "./src/resolve/resolution.ts";
-export type { Platform, TokenWarning, TokenWarningCode } from "./src/resolve/resolution.ts";
+export type {
+  BrowserLoginInfo,
+  Platform,
+  TokenWarning,
+  TokenWarningCode,
+} from "./src/resolve/resolution.ts";
 export { sessionState } from "./src/resolve/session_cache.ts";
 export type { SessionState } from "./src/resolve/session_cache.ts";
 export { buildSourceList } from "./src/resolve/source_list.ts";

@@ -25,6 +25,8 @@ import {
 } from "./resolution.ts";
 import { resetSession, sessionState } from "./session_cache.ts";
 import { buildSourceList, sourceContext, type SourceListOptions } from "./source_list.ts";
+import { tokenFileSource } from "../sources/token_file.ts";
+import { renewBrowserLogin } from "./browser_login_refresh.ts";
 
 /** Options of {@linkcode resolveToken} and {@linkcode getToken}. */
 export interface ResolveOptions extends SourceListOptions {
@@ -50,6 +52,10 @@ export interface ResolveOptions extends SourceListOptions {
    * login (OAuth device code, saved like `hf auth login`; see `browserLogin`).
    */
   method?: "token" | "browser";
+  /** Hub base URL for a browser login's renewal and the OIDC exchange (default `HF_ENDPOINT`). */
+  hubUrl?: string;
+  /** Clock, ms since the epoch, for renewal decisions (tests). Default `Date.now`. */
+  now?: () => number;
 }
 
 interface Found {
@@ -155,6 +161,29 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
         message: `${bad.message} It was skipped; ${found.source} is used instead.`,
       });
     }
+    if (found.source === tokenFileSource({ env: options.env }).id) {
+      // A browser login in the token file renews itself (as huggingface_hub's get_token()).
+      const decision = await renewBrowserLogin(found.token, {
+        env: options.env,
+        fetch: options.fetch,
+        signal: options.signal,
+        hubUrl: options.hubUrl,
+        now: options.now,
+        source: found.source,
+      });
+      if (decision.warning) warnings.push(decision.warning);
+      return new Resolution({
+        token: decision.resolvedToken,
+        source: found.source,
+        attempts,
+        warnings,
+        platform,
+        ...(decision.login ? { browserLogin: decision.login } : {}),
+        ...(decision.login && Number.isFinite(decision.recheckAt)
+          ? { recheckAt: decision.recheckAt }
+          : {}),
+      });
+    }
     return new Resolution({
       token: found.token,
       source: found.source,
@@ -243,7 +272,9 @@ export function resolveToken(options: ResolveOptions = {}): Promise<Resolution> 
       return resolution;
     });
   }
-  if (!options.refresh && state.resolution) return Promise.resolve(state.resolution);
+  const due = state.resolution?.recheckAt !== undefined &&
+    (options.now ?? Date.now)() >= state.resolution.recheckAt;
+  if (!options.refresh && state.resolution && !due) return Promise.resolve(state.resolution);
   if (!options.refresh && state.pending) return state.pending;
   const pending = resolveFresh(options).then(
     (resolution) => {

@@ -98,4 +98,8 @@ export function resetSession(): void {
   state.pending = undefined;
   state.negative.clear();
   state.validations.clear();
+  // The browser-login renewal decision (resolve/browser_login_refresh.ts) and OIDC token cache.
+  const extra = state as unknown as Record<string, unknown>;
+  delete extra.browserLoginRefresh;
+  delete extra.oidcToken;
 }

@@ -35,6 +35,7 @@ export {
   DeviceCodeError,
   HfAuthError,
   InvalidTokenError,
+  OidcError,
   SecretAccessError,
   SecretNotFoundError,
   TokenNotFoundError,
@@ -59,6 +60,8 @@ export {
 export { envSources, LEGACY_ENV_NAMES, TOKEN_ENV_NAMES } from "./src/sources/env_vars.ts";
 export { DOTENV_FILES, dotenvSources } from "./src/sources/dotenv_files.ts";
 export { tokenFileSource } from "./src/sources/token_file.ts";
+export { ID_TOKEN_TYPE, oidcExchange, TOKEN_EXCHANGE_GRANT_TYPE } from "./src/sources/oidc.ts";
+export type { OidcOptions, OidcToken } from "./src/sources/oidc.ts";
 export { MAX_TOKEN_LENGTH, normalizeToken } from "./src/sources/normalize_token.ts";
 export type { NormalizedToken } from "./src/sources/normalize_token.ts";
 export { COLAB_BRIDGE_CELL, colabExplanation } from "./src/sources/colab.ts";

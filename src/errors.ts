@@ -195,3 +195,41 @@ export class DeviceCodeError extends HfAuthError {
     this.code = code;
   }
 }
+
+/**
+ * `HF_OIDC_RESOURCE` is set (Trusted Publishers, in CI) but no Hugging Face
+ * token could be obtained through the OIDC exchange. As huggingface_hub does,
+ * this is an error, never a silent fall-through to another token. `code`:
+ * `no-id-token` (not in GitHub Actions and no `HF_OIDC_ID_TOKEN`),
+ * `github-permissions` (`ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN` missing),
+ * `github-refused`, `exchange-refused` (the Hub's OAuth `error`, e.g.
+ * `invalid_grant`, `invalid_target`), `server` (5xx), `network`, `bad-response`.
+ *
+ * @example Usage
+ * ```ts
+ * import { HfAuthError, OidcError } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new OidcError("no-id-token", "HF_OIDC_RESOURCE is set but no OIDC id token is available.");
+ * assert(e instanceof HfAuthError);
+ * assert.equal(e.code, "no-id-token");
+ * ```
+ */
+export class OidcError extends HfAuthError {
+  /** Why (see the class description). */
+  readonly code: string;
+  /** The OAuth `error` the Hub sent, if any (`invalid_grant`, `invalid_target`, …). */
+  readonly oauthError?: string;
+  /**
+   * Creates the error.
+   *
+   * @param code Why.
+   * @param message What happened and what to do (never a token).
+   * @param options Standard error options plus the Hub's OAuth `error`.
+   */
+  constructor(code: string, message: string, options?: ErrorOptions & { oauthError?: string }) {
+    super(message, options);
+    this.code = code;
+    if (options?.oauthError) this.oauthError = options.oauthError;
+  }
+}

@@ -52,7 +52,7 @@ export function hubBaseUrl(options: { hubUrl?: string; env?: EnvLike }): string 
  * @param options Hub, fetch, signal, client id.
  * @returns The new token, the rotated refresh token if any, and its lifetime.
  * @throws {DeviceCodeError} `code` is the OAuth `error` (`invalid_grant`: expired or revoked,
- *   log in again), `network` (no answer), `server-error` (5xx without an OAuth error) or
+ *   log in again), `network` (no answer), `cancelled`, `server` (5xx without an OAuth error) or
  *   `bad-response` (not JSON, or no `access_token`).
  */
 export async function refreshAccessToken(
@@ -84,7 +84,7 @@ export async function refreshAccessToken(
       ? "cancelled"
       : `network error (${error instanceof Error ? error.name : "unknown"})`;
     throw new DeviceCodeError(
-      options.signal?.aborted ? "aborted" : "network",
+      options.signal?.aborted ? "cancelled" : "network",
       `Could not refresh the browser login at ${url}: ${why}. The current token is kept; ` +
         `the refresh is tried again in 5 minutes.`,
       { cause: error },
@@ -127,7 +127,7 @@ export async function refreshAccessToken(
   }
   if (response.status >= 500) {
     throw new DeviceCodeError(
-      "server-error",
+      "server",
       `Could not refresh the browser login: ${url} answered HTTP ${response.status}. The current ` +
         `token is kept; the refresh is tried again in 5 minutes.`,
     );

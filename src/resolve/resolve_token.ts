@@ -27,6 +27,7 @@ import { resetSession, sessionState } from "./session_cache.ts";
 import { buildSourceList, sourceContext, type SourceListOptions } from "./source_list.ts";
 import { tokenFileSource } from "../sources/token_file.ts";
 import { renewBrowserLogin } from "./browser_login_refresh.ts";
+import { oidcResolution } from "./_oidc_resolution.ts";
 
 /** Options of {@linkcode resolveToken} and {@linkcode getToken}. */
 export interface ResolveOptions extends SourceListOptions {
@@ -137,6 +138,17 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
   if (options.refresh) state.negative.clear();
 
   if (options.token !== undefined) return explicitResolution(options.token, env);
+
+  // Trusted Publishers first (as huggingface_hub): a failure is an error, not a fall-through.
+  const oidc = await oidcResolution({
+    env,
+    hubUrl: options.hubUrl,
+    fetch: options.fetch,
+    signal: options.signal,
+    now: options.now,
+    platform,
+  });
+  if (oidc) return oidc;
 
   const ctx = sourceContext(options);
   const sources = buildSourceList(options);

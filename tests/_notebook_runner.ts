@@ -121,6 +121,56 @@ export interface RunNotebookOptions {
   cellTimeoutMs?: number;
   /** Called after each code cell. */
   onCell?: (cell: CellRun) => void | Promise<void>;
+  /**
+   * Approve (or deny) every browser login a cell shows, headless, through the sandbox's
+   * verification page: the link is read from the live output and the page's form is posted, as
+   * a person clicking Authorize would. Default: not answered (the cell waits until the code expires).
+   */
+  deviceLogins?: {
+    action?: "authorize" | "deny";
+    persona?: string;
+    onApproved?: (userCode: string) => void;
+  };
+}
+
+/** The verification link of a browser-login card, if `html` shows one. */
+export function deviceLoginLink(html: string): string | undefined {
+  const match = /href="(https?:\/\/[^"]+\/oauth\/device\?user_code=[^"]+)"/.exec(html);
+  return match?.[1].replaceAll("&amp;", "&");
+}
+
+/**
+ * Answers a browser login like a person on the sandbox's page: opens the link (GET, the page with
+ * the Authorize / Deny form), then submits the form (POST `user_code`, `persona`, `action`).
+ *
+ * @returns The user code answered.
+ */
+export async function answerDeviceLogin(
+  link: string,
+  options: { action?: "authorize" | "deny"; persona?: string } = {},
+): Promise<string> {
+  const url = new URL(link);
+  const userCode = url.searchParams.get("user_code") ?? "";
+  const page = await fetch(url);
+  const html = await page.text();
+  if (!page.ok || !/id="authorize"/.test(html)) {
+    throw new Error(`the verification page ${url.pathname} has no Authorize form (${page.status})`);
+  }
+  const form = new URLSearchParams({
+    user_code: userCode,
+    action: options.action ?? "authorize",
+    ...(options.persona ? { persona: options.persona } : {}),
+  });
+  const res = await fetch(new URL("/oauth/device", url), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form,
+  });
+  const answer = await res.text();
+  if (!res.ok || !/data-result="(authorized|denied)"/.test(answer)) {
+    throw new Error(`submitting the verification form failed (${res.status})`);
+  }
+  return userCode;
 }
 
 /** The source of a cell as one string. */
@@ -222,9 +272,23 @@ export async function runNotebook(
     const source = cellSource(cell);
     if (source.trim() === "") continue;
     const t0 = performance.now();
+    const answered = new Set<string>();
+    const answering: Promise<unknown>[] = [];
+    const logins = options.deviceLogins;
     const result = await kernel.execute(source, {
       allowStdin: true,
       timeoutMs: options.cellTimeoutMs ?? 120_000,
+      onOutput: logins
+        ? (output) => {
+          const html = output.content?.data?.["text/html"];
+          const link = typeof html === "string" ? deviceLoginLink(html) : undefined;
+          if (!link || answered.has(link)) return;
+          answered.add(link);
+          answering.push(
+            answerDeviceLogin(link, logins).then((code) => logins.onApproved?.(code)),
+          );
+        }
+        : undefined,
       onInput: (request) => {
         inputRequests.push({ cell: index, request });
         if (!options.answer) {
@@ -233,6 +297,7 @@ export async function runNotebook(
         return options.answer(request, index);
       },
     });
+    await Promise.all(answering);
     const reply = result.raw.find((m) => m.header.msg_type === "execute_reply");
     const count = (reply?.content as { execution_count?: number } | undefined)?.execution_count;
     const executionCount = typeof count === "number" ? count : null;

@@ -228,7 +228,7 @@ export function renderLoginHtml(data: LoginCardData): string {
     `
     : html`
       <p style="margin:8px 0 2px;color:#59636e"
-        data-hfna="countdown">⏳ Waiting for approval… ${formatCountdown(
+        data-hfna="countdown">Waiting for approval… ${formatCountdown(
           data.secondsLeft,
         )} left${data.status ? ` · ${data.status}` : ""}</p>
     `;
@@ -241,7 +241,7 @@ export function renderLoginHtml(data: LoginCardData): string {
   `;
   return html`
     <div class="hfna-login" style="${box}" role="status"
-      aria-label="${title}"><div style="font-weight:600;font-size:14px;margin:0 0 6px">🤗 ${title}</div>${warnings}${body}${notes}</div>
+      aria-label="${title}"><div style="font-weight:600;font-size:14px;margin:0 0 6px">${title}</div>${warnings}${body}${notes}</div>
   `
     .value;
 }

@@ -15,7 +15,17 @@ import { setBrowserLoginHook } from "../resolve/_browser_hook.ts";
 import type { Validation } from "./validation.ts";
 import type { WhoamiOptions } from "./whoami.ts";
 
-/** Source id of a token obtained by a browser login. */
+/**
+ * Source id of a token obtained by a browser login (`resolution.source`, the card's "from").
+ *
+ * @example Usage
+ * ```ts
+ * import { BROWSER_LOGIN_SOURCE } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(BROWSER_LOGIN_SOURCE, "oauth:device");
+ * ```
+ */
 export const BROWSER_LOGIN_SOURCE = "oauth:device";
 
 /** Options of {@linkcode browserLogin}. */

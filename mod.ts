@@ -145,7 +145,7 @@ export type { LoginOptions } from "./src/hub/login.ts";
 // --- Browser login: OAuth device code (src/hub/browser_login.ts, src/display/login_card.ts) ---
 export { BROWSER_LOGIN_SOURCE, browserLogin } from "./src/hub/browser_login.ts";
 export type { BrowserLoginOptions } from "./src/hub/browser_login.ts";
-export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV } from "./src/_oauth_device.ts";
+export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV } from "./src/_oauth_client.ts";
 export {
   formatCountdown,
   renderLoginHtml,

@@ -13,34 +13,11 @@
  * @module
  */
 
-import { type EnvLike, envNonEmpty } from "./_env.ts";
+import type { EnvLike } from "./_env.ts";
 import { DeviceCodeError } from "./errors.ts";
 
-/**
- * huggingface_hub's public device-code client (`constants.DEVICE_CODE_OAUTH_CLIENT_ID`): a login
- * made here is refreshed by `hf` and Python, and the other way round.
- *
- * @example Usage
- * ```ts
- * import { DEFAULT_DEVICE_CLIENT_ID } from "@hf-notebook/auth";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DEFAULT_DEVICE_CLIENT_ID, "26be6b09-91c5-47da-9861-d2d2bb7a7e36");
- * ```
- */
-export const DEFAULT_DEVICE_CLIENT_ID = "26be6b09-91c5-47da-9861-d2d2bb7a7e36";
-/**
- * The variable huggingface_hub reads to override the client id (staging, Enterprise Hubs).
- *
- * @example Usage
- * ```ts
- * import { DEVICE_CLIENT_ID_ENV } from "@hf-notebook/auth";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DEVICE_CLIENT_ID_ENV, "HF_DEVICE_CODE_OAUTH_CLIENT_ID");
- * ```
- */
-export const DEVICE_CLIENT_ID_ENV = "HF_DEVICE_CODE_OAUTH_CLIENT_ID";
+export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV, deviceClientId } from "./_oauth_client.ts";
+import { DEVICE_CLIENT_ID_ENV, deviceClientId } from "./_oauth_client.ts";
 /** RFC 8628 §3.4 grant type. */
 export const DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -57,11 +34,6 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 const MAX_FIELD = 2048;
 const MAX_USER_CODE = 64;
-
-/** The client id: `HF_DEVICE_CODE_OAUTH_CLIENT_ID`, else huggingface_hub's public client. */
-export function deviceClientId(env?: EnvLike): string {
-  return envNonEmpty(env, DEVICE_CLIENT_ID_ENV)?.trim() ?? DEFAULT_DEVICE_CLIENT_ID;
-}
 
 /** Options of the protocol calls. */
 export interface DeviceFlowOptions {

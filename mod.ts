@@ -90,7 +90,13 @@ export { secrets } from "./src/resolve/secrets.ts";
 export type { SecretsOptions } from "./src/resolve/secrets.ts";
 
 // Persistence (opt-in)
-export { forgetToken, listStoredTokens, saveToken, switchToken } from "./src/store/save_token.ts";
+export {
+  describeBrowserLogin,
+  forgetToken,
+  listStoredTokens,
+  saveToken,
+  switchToken,
+} from "./src/store/save_token.ts";
 export type {
   SaveTokenOptions,
   StoredTokenInfo,

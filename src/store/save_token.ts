@@ -283,6 +283,29 @@ export interface StoredTokenInfo {
   browserLogin?: { expiresAt?: string; renews: boolean };
 }
 
+/**
+ * One line about a browser login for lists and messages, e.g. `browser login,
+ * expires 2026-01-01, renews itself`.
+ *
+ * @example Usage
+ * ```ts
+ * import { describeBrowserLogin } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   describeBrowserLogin({ expiresAt: "2026-01-01T00:00:00.000Z", renews: true }),
+ *   "browser login, expires 2026-01-01, renews itself",
+ * );
+ * ```
+ *
+ * @param login The `browserLogin` of a {@linkcode StoredTokenInfo} or a resolution.
+ * @returns The description.
+ */
+export function describeBrowserLogin(login: { expiresAt?: string; renews: boolean }): string {
+  const expires = login.expiresAt ? `, expires ${login.expiresAt.slice(0, 10)}` : "";
+  return `browser login${expires}, ${login.renews ? "renews itself" : "does not renew itself"}`;
+}
+
 /** Reads a section's browser-login metadata (`undefined` for a plain token). */
 export function browserLoginInfo(
   fields: Record<string, string>,

@@ -44,7 +44,7 @@ async function runBrowserLogin(ctx: Context, name: string | undefined): Promise<
       display: "terminal",
       write: (text) => ctx.io.stdout(ctx.out.clean(text)),
       live: ctx.io.stdoutIsTty,
-      qr: true,
+      qr: ctx.io.stdoutIsTty,
       name,
       persist: true,
     });

@@ -192,7 +192,7 @@ export function renderLoginHtml(data: LoginCardData): string {
     ? "Browser login cancelled"
     : "Browser login failed";
   const warnings: SafeHtml[] = [];
-  if (!link) {
+  if (!link && !failed) {
     warnings.push(html`
       <p
         style="margin:6px 0;color:#9a6700">⚠ The Hub sent a login address that is not an http(s) page on ${data

@@ -19,7 +19,8 @@ import { whoami, type WhoamiOptions } from "./whoami.ts";
 export interface LoginOptions extends WhoamiOptions {
   /**
    * Also save the token (in huggingface_hub's `stored_tokens` and as the
-   * active token file) when the Hub accepts it. Default: `false`.
+   * active token file) when the Hub accepts it. Default: `false` for a token
+   * found or typed in; a browser login is saved unless this is `false`.
    */
   persist?: boolean;
   /** Name to save the token under (with `persist`). Default: `"default"`. */
@@ -45,10 +46,14 @@ function withDiagnostic(v: Validation, d: Diagnostic): Validation {
 }
 
 /**
- * Resolves the token (prompting in the notebook or terminal if no source has
- * one), checks it with the Hub and returns the {@linkcode Validation}: leave it
- * as the last expression of a cell to see the card. A token passed as `token`
- * that the Hub accepts becomes the session's token.
+ * Resolves the token, checks it with the Hub and returns the
+ * {@linkcode Validation}: leave it as the last expression of a cell to see the
+ * card. When no source has a token and someone can answer (a Deno kernel or a
+ * terminal), it logs in through the browser (`browserLogin()`, the OAuth
+ * device code as `hf auth login`; saved unless `persist: false`); with
+ * `method: "token"` it shows the password box (hidden input in a terminal)
+ * instead. A token passed as `token` that the Hub accepts becomes the
+ * session's token.
  *
  * With `persist: true` the token is saved (see `saveToken`) only if the Hub
  * accepted it; otherwise nothing is written and the card says so (an error
@@ -84,6 +89,7 @@ function withDiagnostic(v: Validation, d: Diagnostic): Validation {
  * @returns The validation, with a `token-saved` / `not-saved` / `save-failed`
  *   diagnostic when `persist` was asked.
  * @throws {TokenNotFoundError} when no token was found and none was typed in.
+ * @throws {DeviceCodeError} when the browser login was denied, expired, cancelled or failed.
  */
 export async function login(options: LoginOptions = {}): Promise<Validation> {
   let resolution = options.resolution;

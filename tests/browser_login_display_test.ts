@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { clearToken, resolveToken, saveToken, sources, whoami } from "../mod.ts";
 import { main } from "../src/cli.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
-import { DEFAULT_DEVICE_CLIENT_ID } from "../src/_oauth_device.ts";
+import { DEFAULT_DEVICE_CLIENT_ID } from "../src/_oauth_client.ts";
 
 const quiet = { prompt: false, dotenv: false as const, mountedSecretDirs: [], kaggle: false };
 const DAY = 86_400_000;

@@ -9,7 +9,7 @@ import { clearToken, getToken, listStoredTokens, resolveToken, sessionState } fr
 import { startSandbox } from "../src/sandbox/mod.ts";
 import { setStoredSection } from "../src/store/stored_tokens_ini.ts";
 import { parseStoredTokensFile } from "../src/store/stored_tokens_ini.ts";
-import { DEFAULT_DEVICE_CLIENT_ID } from "../src/_oauth_device.ts";
+import { DEFAULT_DEVICE_CLIENT_ID } from "../src/_oauth_client.ts";
 
 const SELF = import.meta.filename!;
 const FIXTURES = new URL("./fixtures/huggingface_hub/", import.meta.url);

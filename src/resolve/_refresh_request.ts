@@ -9,7 +9,7 @@
 
 import type { EnvLike } from "../_env.ts";
 import { envNonEmpty } from "../_env.ts";
-import { deviceClientId } from "../_oauth_device.ts";
+import { deviceClientId } from "../_oauth_client.ts";
 import { DeviceCodeError } from "../errors.ts";
 
 /** Options of {@linkcode refreshAccessToken}. */

@@ -36,13 +36,56 @@
 import { json } from "./_http.ts";
 import { type Persona, PERSONAS } from "./personas.ts";
 
-/** The device-code grant (RFC 8628 §3.4), as huggingface_hub sends it. */
+/**
+ * The device-code grant (RFC 8628 §3.4), as huggingface_hub sends it.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEVICE_CODE_GRANT } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEVICE_CODE_GRANT, "urn:ietf:params:oauth:grant-type:device_code");
+ * ```
+ */
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-/** The token-exchange grant (RFC 8693 §2.1), as huggingface_hub's `_oidc.py` sends it. */
+/**
+ * The token-exchange grant (RFC 8693 §2.1), as huggingface_hub's `_oidc.py` sends it.
+ *
+ * @example Usage
+ * ```ts
+ * import { TOKEN_EXCHANGE_GRANT } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(TOKEN_EXCHANGE_GRANT, /token-exchange$/);
+ * ```
+ */
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
-/** The subject token type huggingface_hub sends (`_ID_TOKEN_TYPE`). */
+/**
+ * The subject token type huggingface_hub sends (`_ID_TOKEN_TYPE`).
+ *
+ * @example Usage
+ * ```ts
+ * import { ID_TOKEN_TYPE } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ID_TOKEN_TYPE, "urn:ietf:params:oauth:token-type:id_token");
+ * ```
+ */
 export const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
-/** The issuer of GitHub Actions id tokens (the sandbox's fake one uses the same `iss`). */
+/**
+ * The issuer of GitHub Actions id tokens (the sandbox's fake one uses the same `iss`).
+ *
+ * @example Usage
+ * ```ts
+ * import { GITHUB_ISSUER, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * await using hub = startSandbox({ quiet: true });
+ * const jwt = await hub.mintIdToken();
+ * const claims = JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+ * assert.equal(claims.iss, GITHUB_ISSUER);
+ * ```
+ */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
 /**
@@ -198,6 +241,14 @@ interface RefreshGrant {
  * The Trusted Publishers the sandbox knows: which GitHub repository's workflow
  * may get a token for which resource (as configured on a repo's settings page
  * on huggingface.co).
+ *
+ * @example Usage
+ * ```ts
+ * import { TRUSTED_PUBLISHERS } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(TRUSTED_PUBLISHERS.some((t) => t.resource === "sandbox-alice/ci-model"));
+ * ```
  */
 export const TRUSTED_PUBLISHERS: readonly {
   resource: string;

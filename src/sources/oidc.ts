@@ -22,9 +22,29 @@
 import { type EnvLike, envNonEmpty } from "../_env.ts";
 import { OidcError } from "../errors.ts";
 
-/** The RFC 8693 grant (huggingface_hub `_TOKEN_EXCHANGE_GRANT_TYPE`). */
+/**
+ * The RFC 8693 grant (huggingface_hub `_TOKEN_EXCHANGE_GRANT_TYPE`).
+ *
+ * @example Usage
+ * ```ts
+ * import { TOKEN_EXCHANGE_GRANT_TYPE } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(TOKEN_EXCHANGE_GRANT_TYPE, "urn:ietf:params:oauth:grant-type:token-exchange");
+ * ```
+ */
 export const TOKEN_EXCHANGE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
-/** The subject token type (huggingface_hub `_ID_TOKEN_TYPE`). */
+/**
+ * The subject token type (huggingface_hub `_ID_TOKEN_TYPE`).
+ *
+ * @example Usage
+ * ```ts
+ * import { ID_TOKEN_TYPE } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ID_TOKEN_TYPE, "urn:ietf:params:oauth:token-type:id_token");
+ * ```
+ */
 export const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
 
 /** Options of {@linkcode oidcExchange}. */

@@ -136,3 +136,40 @@ kernelTest("browserLogin() in a Deno kernel: an interrupt ends the wait and says
     await Deno.remove(home, { recursive: true });
   }
 });
+
+kernelTest(
+  "browserLogin() in a Deno kernel: denial and expiry end the cell with the next step",
+  async () => {
+    await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1, expiresIn: 4 } });
+    const home = await Deno.makeTempDir({ prefix: "hfna-kernel-browser-deny-" });
+    try {
+      await using server = await startJupyter({
+        env: { ...sandbox.env, HOME: home, HF_HOME: `${home}/hf` },
+      });
+      await using kernel = await server.startKernel();
+      await kernel.execute(`import { browserLogin } from "${MOD_URL}";`);
+      const denied = waitFor(() => sandbox.pendingDeviceCodes()[0], "a pending device code")
+        .then((code) => assert.ok(sandbox.denyDevice(code)));
+      const refused = await kernel.execute(`await browserLogin()`);
+      await denied;
+      assert.equal(refused.status, "error");
+      assert.match(refused.error?.evalue ?? "", /denied in the browser/);
+      const deniedHtml = liveOutputs(refused).at(-1)!.content.data["text/html"] as string;
+      assert.match(deniedHtml, /Browser login failed/);
+      assert.match(deniedHtml, /Next: Run the login again and click Authorize/);
+
+      // Nobody answers: the cell ends by itself when the code expires (4 s here).
+      const expired = await kernel.execute(`await browserLogin()`, { timeoutMs: 60_000 });
+      assert.equal(expired.status, "error");
+      const expiredHtml = liveOutputs(expired).at(-1)!.content.data["text/html"] as string;
+      assert.match(expiredHtml, /expired/);
+      assert.match(
+        expiredHtml,
+        /Next: Run the login again and approve it before the time runs out/,
+      );
+      await assert.rejects(Deno.stat(`${home}/hf/token`), Deno.errors.NotFound);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+);

@@ -5,7 +5,7 @@
  * counts down, and becomes the validation card; a kernel interrupt ends a waiting login.
  */
 import assert from "node:assert/strict";
-import { parseStoredTokensFile } from "../mod.ts";
+import { maskToken, parseStoredTokensFile } from "../mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 import { type ExecResult, kernelTest, outputsForDisplayId, startJupyter } from "./_jupyter.ts";
 import { learnSecret } from "./_leak_scanner.ts";
@@ -100,6 +100,48 @@ kernelTest(
         `const { getToken } = await import("${MOD_URL}"); (await getToken()).startsWith("hf_oauth_")`,
       );
       assert.match(again.text(), /true/);
+
+      // After a kernel restart the saved login is found without asking (no stdin: a prompt would
+      // fail the cell) ...
+      await kernel.restart();
+      const restarted = await kernel.execute(
+        `const { resolveToken } = await import("${MOD_URL}");\n` +
+          `const r = await resolveToken();\n` +
+          `[r.source, r.masked === ${JSON.stringify(maskToken(secrets[0]))}].join(" ")`,
+      );
+      assert.equal(restarted.status, "ok", restarted.error?.evalue);
+      assert.match(restarted.text(), /file:\S*token true/);
+      // ... and once it is about to expire (as 30 days later), it renews itself without asking.
+      const soon = Math.floor(Date.now() / 1000) + 3600;
+      const text = await Deno.readTextFile(storedPath);
+      await Deno.writeTextFile(
+        storedPath,
+        text.replace(/expires_at = \d+/, `expires_at = ${soon}`),
+      );
+      await kernel.restart();
+      const renewed = await kernel.execute(
+        `const { getToken } = await import("${MOD_URL}");\n` +
+          `const t = await getToken();\n` +
+          `[t.startsWith("hf_oauth_sandbox_alice_"), t.length > 0].join(" ")`,
+      );
+      assert.equal(renewed.status, "ok", renewed.error?.evalue);
+      assert.match(renewed.text(), /true true/);
+      const refreshes = sandbox.requests.filter((r) =>
+        r.path === "/oauth/token" && r.grantType === "refresh_token"
+      );
+      assert.equal(refreshes.length, 1);
+      const after = parseStoredTokensFile(await Deno.readTextFile(storedPath), storedPath)
+        .sections.find((s) => s.name === "oauth-sandbox-alice")!;
+      learnSecret(after.fields.hf_token, after.fields.refresh_token);
+      assert.notEqual(after.fields.hf_token, secrets[0]);
+      assert.equal(await Deno.readTextFile(`${home}/hf/token`), after.fields.hf_token);
+      assert.ok(Number(after.fields.expires_at) > soon);
+      for (const result of [restarted, renewed]) {
+        const raw = JSON.stringify(result.raw);
+        for (const secret of [...secrets, after.fields.hf_token!]) {
+          assert.ok(!raw.includes(secret), "a token leaked in a message");
+        }
+      }
     } finally {
       await Deno.remove(home, { recursive: true });
     }

@@ -279,3 +279,18 @@ Deno.test("4 Deno processes call getToken() at once: exactly one refresh reaches
   assert.equal(await Deno.readTextFile(`${h.hf}/token`), section.fields.hf_token);
   assert.equal(without(stored, NAME), without(h.text, NAME));
 });
+
+Deno.test("corrupt refresh metadata (expires_at not a number): not refreshed, token used, nothing written", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using h = await seed(hub, HOUR);
+  const broken = h.text.replace(`expires_at = ${h.expiresAt}`, "expires_at = soon");
+  await Deno.writeTextFile(`${h.hf}/stored_tokens`, broken);
+  clearToken();
+  const r = await resolveToken({ env: h.env, ...quiet, refresh: true });
+  assert.equal(r.token, h.issued.access_token);
+  assert.equal(refreshes(hub).length, 0);
+  assert.equal(await Deno.readTextFile(`${h.hf}/stored_tokens`), broken);
+  const listed = (await listStoredTokens({ env: h.env })).find((t) => t.name === NAME)!;
+  assert.deepEqual(listed.browserLogin, { renews: true });
+  clearToken();
+});

@@ -10,6 +10,7 @@
  * release; and the other way round.
  */
 import assert from "node:assert/strict";
+import { withFileLock } from "../src/store/_atomic_write.ts";
 import {
   forgetToken,
   listStoredTokens,
@@ -284,5 +285,30 @@ with FileLock(sys.argv[1], timeout=0):
     stdout: "piped",
   }).output();
   assert.equal(new TextDecoder().decode(after.stdout).trim(), "ok");
+  assert.equal(await Deno.readTextFile(h.storedTokensPath), await fixture("after_save_new_name"));
+});
+
+Deno.test("a lock held too long: a specific TokenStorageError, nothing changed, the lock not stolen", async () => {
+  await using h = await seeded();
+  const lockPath = `${h.storedTokensPath}.lock`;
+  const holder = pythonHolder(lockPath, "fcntl");
+  assert.equal(await holder.next(), "locked");
+  let ran = false;
+  const error = await withFileLock(h.storedTokensPath, () => {
+    ran = true;
+    return Promise.resolve();
+  }, { timeoutMs: 150 }).catch((e) => e);
+  assert.equal(ran, false);
+  assert.equal(error?.name, "TokenStorageError");
+  assert.match(
+    error.message,
+    /stored_tokens\.lock has been locked for over 0\.15 s by another process/,
+  );
+  assert.match(error.message, /Nothing was changed\. Wait for it to finish and try again/);
+  await holder.release();
+  assert.equal(await holder.next(), "released");
+  assert.ok((await holder.done()).success);
+  // The abandoned wait let go as soon as it got the lock: a new writer gets it.
+  await saveToken("hf_sandbox_write_bob", { name: "laptop", env: h.env, activate: false });
   assert.equal(await Deno.readTextFile(h.storedTokensPath), await fixture("after_save_new_name"));
 });

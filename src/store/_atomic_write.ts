@@ -111,8 +111,6 @@ export async function atomicWrite(
 export interface FileLockOptions {
   /** Give up after this long (default 30 s, huggingface_hub's refresh timeout). */
   timeoutMs?: number;
-  /** Called once if the lock is not free at once (e.g. to tell the person who waits). */
-  onWait?: () => void;
 }
 
 /**
@@ -126,7 +124,7 @@ export interface FileLockOptions {
  *
  * @param path The file the lock protects (`stored_tokens`).
  * @param fn Runs under the lock.
- * @param options Timeout and wait notification.
+ * @param options Timeout.
  * @returns What `fn` returns.
  */
 export async function withFileLock<T>(
@@ -153,13 +151,11 @@ export async function withFileLock<T>(
   }
   const locking = file.lock(true);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let waitTimer: ReturnType<typeof setTimeout> | undefined;
   try {
     const outcome = await Promise.race([
       locking.then(() => "locked" as const),
       new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), timeoutMs);
-        if (options.onWait) waitTimer = setTimeout(options.onWait, 50);
       }),
     ]);
     if (outcome === "timeout") {
@@ -175,13 +171,11 @@ export async function withFileLock<T>(
     }
   } catch (error) {
     clearTimeout(timer);
-    clearTimeout(waitTimer);
     if (error instanceof TokenStorageError) throw error;
     file.close();
     throw storageError(lockPath, "lock", error);
   }
   clearTimeout(timer);
-  clearTimeout(waitTimer);
   try {
     return await fn();
   } finally {

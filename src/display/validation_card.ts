@@ -49,6 +49,7 @@ function roleLabel(data: ValidationData): string | undefined {
   if (t.role === "fineGrained") return "fine-grained";
   if (t.role) return t.role;
   if (t.authType?.startsWith("app_token")) return "app (OAuth)";
+  if (data.source?.startsWith("oidc:")) return "Trusted Publisher (OIDC, short-lived)";
   if (data.browserLogin || t.authType === "oauth") return "browser login (OAuth)";
   return undefined;
 }

@@ -72,14 +72,21 @@ kernelTest(
         .filter(Boolean);
       assert.ok(new Set(countdowns).size >= 2, `countdown updated in place: ${countdowns}`);
 
-      const last = live.at(-1)!.content.data["text/html"] as string;
-      assert.match(last, /class="hfna/);
-      assert.match(last, /sandbox-alice/);
-      assert.match(last, /oauth-sandbox-alice/);
-      assert.ok(!last.includes("Waiting for approval"));
-      // The cell's own value does not repeat the card.
+      // The live output turned into the card; as the card is also the cell's value, the live
+      // copy is then blanked (as the live probe table is): the cell ends with exactly one card.
+      const htmlOf = (o: { content: { data?: Record<string, string> } }) =>
+        o.content.data?.["text/html"] ?? "";
+      const cardUpdate = live.findLast((o) => /class="hfna/.test(htmlOf(o)));
+      assert.ok(cardUpdate, "the live output became the card");
+      const card = htmlOf(cardUpdate);
+      assert.match(card, /sandbox-alice/);
+      assert.match(card, /oauth-sandbox-alice/);
+      assert.ok(!card.includes("Waiting for approval"));
       const value = result.outputs.find((o) => o.type === "execute_result");
-      assert.ok(!value || !/class="hfna/.test(value.content.data?.["text/html"] ?? ""));
+      assert.ok(value, "the card is the cell's value");
+      assert.equal(htmlOf(value), card);
+      assert.equal(htmlOf(live.at(-1)!), "", "the live copy is blanked");
+      assert.equal(live.at(-1)!.type, "update_display_data");
 
       // Saved with its refresh token; neither token, nor the device code, in any kernel message.
       const storedPath = `${home}/hf/stored_tokens`;

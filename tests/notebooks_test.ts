@@ -127,7 +127,7 @@ kernelTest(
     assert.equal(live[0]?.type, "display_data", "the login shows one live output");
     assert.ok(live.slice(1).every((o) => o.type === "update_display_data"));
     assert.match(live[0].content.data["text/html"], new RegExp(`user_code=${approved[0]}`));
-    assert.match(live.at(-1)!.content.data["text/plain"], /Hugging Face token · VALID/);
+    assert.ok(live.some((o) => /Hugging Face token · VALID/.test(o.content.data["text/plain"])));
     assert.match(textOf(run, "login"), /Hugging Face token · VALID/);
     assert.match(textOf(run, "login"), /sandbox-alice/);
     assert.match(textOf(run, "login"), /Browser login saved as "oauth-sandbox-alice"/);

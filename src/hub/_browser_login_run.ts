@@ -50,6 +50,8 @@ interface LoginView {
   tick(card: LoginCardData): void;
   success(validation: Validation): Promise<void>;
   fail(card: LoginCardData): Promise<void>;
+  /** Empties the live output (its card is shown as the cell's value instead). */
+  blank(): void;
 }
 
 let counter = 0;
@@ -80,6 +82,9 @@ function kernelView(jupyter: JupyterDisplay): LoginView & { id: string } {
       send(card(c));
       await chain;
     },
+    blank() {
+      send({ "text/html": "", "text/plain": "" });
+    },
   };
 }
 
@@ -108,6 +113,7 @@ function terminalView(write: (text: string) => void, live: boolean, qr: boolean)
       endLine();
       return Promise.resolve();
     },
+    blank() {},
     fail(c) {
       endLine();
       write(renderLoginText(c) + "\n");
@@ -119,6 +125,7 @@ function terminalView(write: (text: string) => void, live: boolean, qr: boolean)
 const silentView: LoginView = {
   show() {},
   tick() {},
+  blank() {},
   success: () => Promise.resolve(),
   fail: () => Promise.resolve(),
 };
@@ -143,21 +150,28 @@ function pickView(options: BrowserLoginOptions): LoginView {
   return terminalView(write, live, options.qr ?? live);
 }
 
+/** The link between a finished login's live output and the validation it returns. */
+interface LiveLink {
+  active: boolean;
+  blank(): void;
+}
+
 /**
  * The validation a browser login returns. In a Deno kernel the live output
  * already became this card; when the object is the cell's value right away
- * (`await browserLogin()`), it renders as nothing so the card is not shown twice.
+ * (`await browserLogin()`), the live copy is blanked so the notebook keeps
+ * exactly one card (the same rule as the live probe table).
  */
 class LoginValidation extends Validation {
-  #linked: { active: boolean } | undefined;
-  constructor(data: ValidationData, linked?: { active: boolean }) {
+  #linked: LiveLink | undefined;
+  constructor(data: ValidationData, linked?: LiveLink) {
     super(data);
     this.#linked = linked;
   }
   override [JUPYTER_DISPLAY](): MimeBundle {
     if (this.#linked?.active) {
       this.#linked.active = false;
-      return { "text/html": "", "text/plain": "" };
+      this.#linked.blank();
     }
     return super[JUPYTER_DISPLAY]();
   }
@@ -211,7 +225,7 @@ export interface DeviceLoginOutcome {
  */
 export async function runDeviceLogin(
   options: BrowserLoginOptions = {},
-): Promise<DeviceLoginOutcome & { linked?: { active: boolean } }> {
+): Promise<DeviceLoginOutcome> {
   const { hubUrl } = resolveEndpoints(options);
   const now = options.now ?? Date.now;
   const controller = new AbortController();
@@ -318,9 +332,10 @@ export async function runDeviceLogin(
       extra.push({
         code: "not-saved",
         severity: "error",
-        message:
-          `The Hub gave a token but then did not accept it (verdict "${checked.verdict}"), so nothing was saved.`,
-        fix: 'Run the login again, or paste a token instead: login({ method: "token" }).',
+        message: `The browser login gave a token, but checking it with the Hub failed ` +
+          `(verdict "${checked.verdict}": ${checked.reason}), so nothing was saved.`,
+        fix: "Fix what the card says and run the login again, or paste a token instead: " +
+          'login({ method: "token" }).',
       });
     } else if (!persist) {
       extra.push({
@@ -365,14 +380,14 @@ export async function runDeviceLogin(
         });
       }
     }
-    const linked = { active: true };
+    const linked: LiveLink = { active: true, blank: () => view.blank() };
     const validation = new LoginValidation(withDiagnostics(checked, extra), linked);
     await view.success(validation);
     const timer = setTimeout(() => linked.active = false, 1500);
     try {
       Deno.unrefTimer(timer);
     } catch { /* not Deno */ }
-    return { resolution, validation, linked };
+    return { resolution, validation };
   } finally {
     if (ticker !== undefined) clearInterval(ticker);
     stopListening();

@@ -62,6 +62,9 @@ Deno.test("browserLogin: link and code shown, approval in the sandbox, token sav
   assert.match(saved.message, /refresh token/);
   assert.match(saved.fix, /forgetToken\(\{ name: "oauth-sandbox-alice" \}\)/);
   assert.match(saved.fix, /hf auth logout --token-name oauth-sandbox-alice/);
+  assert.equal(card.browserLogin?.name, "oauth-sandbox-alice");
+  assert.equal(card.browserLogin?.renews, true);
+  assert.equal((await resolveToken()).browserLogin?.name, "oauth-sandbox-alice");
 
   // What the person saw: the link on the sandbox's origin, the code, a QR code, the waiting line.
   const device = sandbox.requests.find((r) => r.path === "/oauth/device");
@@ -250,4 +253,21 @@ Deno.test("browserLogin: a device answer with a javascript: link shows no link, 
   assert.match(out, /interval 0 is not a positive number: 5 s used/);
   assert.ok(!out.includes("scan with a phone"), "no QR code for a hostile link");
   assert.ok(!out.includes("dc_hostile"), "device code printed");
+});
+
+Deno.test("browserLogin with HF_TOKEN set: saved, and the card warns that HF_TOKEN wins over it", async () => {
+  await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
+  await using tmp = await tempHome();
+  const env = { ...bareEnv(sandbox.env, tmp.home), HF_TOKEN: "hf_sandbox_read_alice" };
+  clearToken();
+  const card = await browserLogin({
+    env,
+    display: "none",
+    onCode: ({ userCode }) => sandbox.approveDevice(userCode),
+  });
+  const warning = card.diagnostics.find((d) => d.code === "shadowed-login");
+  assert.ok(warning, JSON.stringify(card.diagnostics));
+  assert.match(warning.message, /HF_TOKEN is set in the environment/);
+  assert.ok(card.diagnostics.some((d) => d.code === "token-saved"));
+  clearToken();
 });

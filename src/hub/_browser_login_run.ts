@@ -19,7 +19,9 @@ import {
   verificationLink,
 } from "../display/login_card.ts";
 import { DeviceCodeError } from "../errors.ts";
-import { Resolution } from "../resolve/resolution.ts";
+import { type BrowserLoginInfo, Resolution } from "../resolve/resolution.ts";
+import { envNonEmpty } from "../_env.ts";
+import { ALL_TOKEN_NAMES } from "../sources/env_vars.ts";
 import { sessionState } from "../resolve/session_cache.ts";
 import { detectPlatform } from "../sources/platform.ts";
 import { BROWSER_LOGIN_SOURCE, type BrowserLoginOptions } from "./browser_login.ts";
@@ -327,7 +329,8 @@ export async function runDeviceLogin(
     const checked = await whoami({ ...options, resolution, refresh: true });
     const extra: Diagnostic[] = [];
     const persist = options.persist ?? true;
-    if (checked.ok || checked.verdict === "offline") sessionState().resolution = resolution;
+    let final = resolution;
+    let loginInfo: BrowserLoginInfo | undefined;
     if (!checked.ok) {
       extra.push({
         code: "not-saved",
@@ -357,6 +360,31 @@ export async function runDeviceLogin(
           ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
           ...(expiresAt !== undefined ? { expiresAt } : {}),
         });
+        loginInfo = {
+          name,
+          ...(expiresAt !== undefined
+            ? { expiresAt: new Date(expiresAt * 1000).toISOString() }
+            : {}),
+          renews: tokens.refreshToken !== undefined,
+          refresh: "not-due",
+        };
+        final = new Resolution({
+          token: tokens.accessToken,
+          source: BROWSER_LOGIN_SOURCE,
+          attempts: resolution.attempts,
+          platform: resolution.platform,
+          browserLogin: loginInfo,
+        });
+        const shadowing = ALL_TOKEN_NAMES.filter((n) => envNonEmpty(options.env, n) !== undefined);
+        if (shadowing.length > 0) {
+          extra.push({
+            code: "shadowed-login",
+            severity: "warning",
+            message: `${shadowing[0]} is set in the environment: it wins over the saved browser ` +
+              `login for hf, Python and later sessions here.`,
+            fix: `Unset ${shadowing[0]} to use the browser login from now on.`,
+          });
+        }
         const { displayPath } = await import("../store/paths.ts");
         const where = result.changed.map((p) => displayPath(p, options.env)).join(" and ");
         extra.push({
@@ -380,14 +408,18 @@ export async function runDeviceLogin(
         });
       }
     }
+    if (checked.ok || checked.verdict === "offline") sessionState().resolution = final;
     const linked: LiveLink = { active: true, blank: () => view.blank() };
-    const validation = new LoginValidation(withDiagnostics(checked, extra), linked);
+    const validation = new LoginValidation(
+      { ...withDiagnostics(checked, extra), ...(loginInfo ? { browserLogin: loginInfo } : {}) },
+      linked,
+    );
     await view.success(validation);
     const timer = setTimeout(() => linked.active = false, 1500);
     try {
       Deno.unrefTimer(timer);
     } catch { /* not Deno */ }
-    return { resolution, validation };
+    return { resolution: final, validation };
   } finally {
     if (ticker !== undefined) clearInterval(ticker);
     stopListening();

@@ -64,6 +64,12 @@ Deno.test("bad answers each get a specific code and message without the refresh 
       "network",
       /network error/,
     ],
+    [
+      "server echoes the refresh token",
+      answer(400, JSON.stringify({ error: "invalid_grant", error_description: `bad ${RT}` })),
+      "invalid_grant",
+      /bad hf_oa…ret/,
+    ],
   ];
   for (const [label, f, code, message] of cases) {
     const error = await refreshAccessToken(RT, { hubUrl: "https://hub.example", fetch: f, env: {} })

@@ -11,6 +11,7 @@ import type { EnvLike } from "../_env.ts";
 import { envNonEmpty } from "../_env.ts";
 import { deviceClientId } from "../_oauth_client.ts";
 import { DeviceCodeError } from "../errors.ts";
+import { redact } from "../_mask.ts";
 
 /** Options of {@linkcode refreshAccessToken}. */
 export interface RefreshRequestOptions {
@@ -114,8 +115,9 @@ export async function refreshAccessToken(
     };
   }
   if (error) {
+    // A server's description is shown, but never a secret it might echo.
     const described = typeof body?.error_description === "string"
-      ? ` (${body.error_description.slice(0, 200)})`
+      ? ` (${redact(body.error_description.slice(0, 200), [refreshToken, clientId])})`
       : "";
     throw new DeviceCodeError(
       error,

@@ -21,6 +21,7 @@
 
 import { type EnvLike, envNonEmpty } from "../_env.ts";
 import { OidcError } from "../errors.ts";
+import { redact } from "../_mask.ts";
 
 /**
  * The RFC 8693 grant (huggingface_hub `_TOKEN_EXCHANGE_GRANT_TYPE`).
@@ -219,7 +220,12 @@ export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken
   }
   const oauthError = typeof body?.error === "string" ? body.error : undefined;
   const description = typeof body?.error_description === "string"
-    ? `: ${body.error_description.slice(0, 200)}`
+    ? `: ${
+      redact(body.error_description.slice(0, 200), [
+        subject,
+        envNonEmpty(options.env, "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+      ])
+    }`
     : "";
   throw new OidcError(
     oauthError ? "exchange-refused" : "bad-response",

@@ -267,8 +267,58 @@ except Timeout:
     "fcntl:busy",
     "filelock:busy",
   ]);
+  // A Python writer that blocks on the lock (as huggingface_hub's refresh does), then does its
+  // read-modify-write with configparser: it must wait for our write and keep it.
+  const waiter = new Deno.Command(PYTHON, {
+    args: [
+      "-c",
+      `import configparser, io, sys
+from filelock import FileLock
+with FileLock(sys.argv[1] + ".lock"):
+    print("got", flush=True)
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(sys.argv[1])
+    stored = {n: dict(config.items(n)) for n in config.sections()}
+    stored["from-python"] = {"hf_token": "hf_sandbox_from_python"}
+    out = configparser.ConfigParser(interpolation=None)
+    for n in sorted(stored):
+        out.add_section(n)
+        for k, v in stored[n].items():
+            out.set(n, k, v)
+    buf = io.StringIO()
+    out.write(buf)
+    open(sys.argv[1], "w").write(buf.getvalue())
+print("done", flush=True)`,
+      h.storedTokensPath,
+    ],
+    stdout: "piped",
+  }).spawn();
+  const waiterOut = waiter.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let early = "";
+  const peek = waiterOut.read().then(({ value }) => early += value ?? "");
+  await Promise.race([peek, new Promise((r) => setTimeout(r, 300))]);
+  assert.equal(early, "", "Python got the lock while this module held it");
   release();
   await held;
+  await peek;
+  for (;;) {
+    const { value, done } = await waiterOut.read();
+    if (done) break;
+    early += value;
+  }
+  assert.ok((await waiter.status).success);
+  assert.equal(early, "got\ndone\n");
+  const both = parseStoredTokensFile(await Deno.readTextFile(h.storedTokensPath), "x");
+  assert.deepEqual(both.sections.map((x) => x.name), [
+    "Zeta org",
+    "from-python",
+    "laptop",
+    "notebook",
+    "oauth-sandbox-alice",
+    "work",
+  ]);
+  // Restore the state the rest of this test expects (our own write only).
+  await forgetToken({ name: "from-python", env: h.env });
   // Released: Python gets it now, and leaves the file where it is.
   const after = await new Deno.Command(PYTHON, {
     args: [

@@ -45,8 +45,19 @@ Deno.test("browserLogin: link and code shown, approval in the sandbox, token sav
   clearToken();
   let out = "";
   const before = Math.floor(Date.now() / 1000);
+  // The device code is a secret too: read it off the wire and teach it to the leak scan.
+  let deviceCode = "";
+  const spy: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (String(input).endsWith("/oauth/device")) {
+      deviceCode = (await response.clone().json()).device_code;
+      learnSecret(deviceCode);
+    }
+    return response;
+  };
   const card = await browserLogin({
     env,
+    fetch: spy,
     display: "terminal",
     live: false,
     qr: true,
@@ -92,6 +103,8 @@ Deno.test("browserLogin: link and code shown, approval in the sandbox, token sav
   await spoolOutput("browser-login/terminal", out);
   await spoolOutput("browser-login/card", card);
   assert.ok(!out.includes(token), "access token printed");
+  assert.ok(deviceCode.length >= 20 && !out.includes(deviceCode), "device code printed");
+  assert.ok(!JSON.stringify(card).includes(deviceCode));
   assert.ok(!out.includes(section.fields.refresh_token!), "refresh token printed");
   assert.ok(!JSON.stringify(card).includes(token));
 

@@ -162,7 +162,10 @@ export async function sources(options: ResolveOptions = {}): Promise<SourcesTabl
   }
   if (platform === "colab") {
     // Colab's vault answers only its Python kernel: say so, with the bridge, where people look.
-    rows.splice(rows.findIndex((r) => !r.source.startsWith("secret:")), 0, {
+    const at = rows.findIndex((r) =>
+      !r.source.startsWith("secret:") && !r.source.startsWith("oidc:")
+    );
+    rows.splice(at, 0, {
       source: "secret:colab:HF_TOKEN",
       status: "n/a",
       active: false,

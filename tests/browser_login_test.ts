@@ -18,6 +18,7 @@ import {
 } from "../mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 import { learnSecret, spoolOutput } from "./_leak_scanner.ts";
+import { decodeTextQr } from "./_qr_decode.ts";
 
 async function tempHome() {
   const home = await Deno.makeTempDir({ prefix: "hfna-browser-login-" });
@@ -86,6 +87,11 @@ Deno.test("browserLogin: link and code shown, approval in the sandbox, token sav
   );
   assert.match(out, /Check that it shows the code [A-Z0-9-]+, then click Authorize/);
   assert.match(out, /Or scan with a phone:\n {2}[█▀▄ ]+\n/);
+  // What a phone would scan is the link shown (read back with another QR library).
+  const qrLines = out.split("Or scan with a phone:\n")[1].split("\n")
+    .filter((l) => /^ {2}[█▀▄ ]+$/.test(l)).map((l) => l.slice(2));
+  const shown = /Open (\S+)/.exec(out)![1];
+  assert.equal(await decodeTextQr(qrLines), shown);
   assert.match(out, /Waiting for approval… \d+:\d\d left/);
 
   // Saved like huggingface_hub's _save_oauth_token: the active token file and a full section.

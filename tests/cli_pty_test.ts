@@ -9,6 +9,7 @@ import { currentDenoDir } from "./_jupyter.ts";
 import assert from "node:assert/strict";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { ptyTest, startPty } from "./_pty.ts";
+import { decodeTextQr } from "./_qr_decode.ts";
 
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const CLI = `${REPO}/src/cli.ts`;
@@ -155,6 +156,13 @@ ptyTest(
     assert.ok(waiting.includes(`Open ${hub.url}/oauth/device?user_code=${codes[0]}`), waiting);
     assert.match(waiting, new RegExp(`shows the code ${codes[0]}`));
     assert.match(waiting, /Or scan with a phone:\n(?: {2}[█▀▄ ]+\n){10,}/);
+    const qrLines = waiting.split("Or scan with a phone:\n")[1].split("\n")
+      .filter((l) => /^ {2}[█▀▄ ]+$/.test(l)).map((l) => l.slice(2));
+    assert.equal(
+      await decodeTextQr(qrLines),
+      `${hub.url}/oauth/device?user_code=${codes[0]}`,
+      "the QR code on the terminal is the link",
+    );
     assert.ok(hub.approveDevice(codes[0]));
     await term.waitFor(/Hugging Face token · VALID/);
     assert.equal(await term.exitCode(), 0);

@@ -9,6 +9,7 @@ import { maskToken, parseStoredTokensFile } from "../mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 import { type ExecResult, kernelTest, outputsForDisplayId, startJupyter } from "./_jupyter.ts";
 import { learnSecret } from "./_leak_scanner.ts";
+import { decodeSvgQr } from "./_qr_decode.ts";
 
 const MOD_URL = new URL("../mod.ts", import.meta.url).href;
 
@@ -67,6 +68,11 @@ kernelTest(
       assert.ok(waiting.includes(`href="${link}"`), "live link to the sandbox page");
       assert.match(waiting, new RegExp(`data-hfna="user-code">${userCode}<`));
       assert.match(waiting, /<svg[^>]*aria-label="QR code/);
+      assert.equal(
+        await decodeSvgQr(/<svg[\s\S]*?<\/svg>/.exec(waiting)![0]),
+        link,
+        "the QR code is the link",
+      );
       assert.match(waiting, /Waiting for approval… \d+:\d\d left/);
       const countdowns = live.map((o) => /(\d+:\d\d) left/.exec(o.content.data["text/html"])?.[1])
         .filter(Boolean);

@@ -33,7 +33,8 @@ Commands:
 
 The token is looked up in secret stores, HF_TOKEN & co., .env.local/.env, then the
 token file written by \`hf auth login\`; when none has one and stdin is a terminal,
-it is asked for with hidden input. It is only ever shown masked (hf_Ab…xyz).
+it is asked for with hidden input (\`login\` offers a browser login first). It is only
+ever shown masked (hf_Ab…xyz).
 
 ${GLOBAL}
 

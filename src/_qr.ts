@@ -20,14 +20,24 @@ function load(): Promise<UqrModule> {
 
 /**
  * The QR modules of `text` (`true` = dark, no quiet zone), or `undefined` when
- * the encoder cannot be loaded (no npm access): the login works without it.
+ * the encoder cannot be loaded within `timeoutMs` (no npm access, a first
+ * download that is slow): the login works without it.
  */
-export async function qrModules(text: string): Promise<boolean[][] | undefined> {
+export async function qrModules(
+  text: string,
+  timeoutMs = 5_000,
+): Promise<boolean[][] | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
   try {
-    const { encode } = await load();
-    return encode(text, { border: 0 }).data;
+    const mod = await Promise.race([load(), late]);
+    return mod ? mod.encode(text, { border: 0 }).data : undefined;
   } catch {
     uqr = undefined;
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -326,7 +326,7 @@ export async function runDeviceLogin(
       }],
       platform: detectPlatform(options.env ? { env: options.env } : {}),
     });
-    const checked = await whoami({ ...options, resolution, refresh: true });
+    const checked = await whoami({ ...options, signal, resolution, refresh: true });
     const extra: Diagnostic[] = [];
     const persist = options.persist ?? true;
     let final = resolution;

@@ -223,6 +223,27 @@ kernelTest(
         /Next: Run the login again and approve it before the time runs out/,
       );
       await assert.rejects(Deno.stat(`${home}/hf/token`), Deno.errors.NotFound);
+
+      // A hostile device answer (markup in the code, a javascript: address, interval 0): no
+      // live link, no markup, no QR code; polling stays bounded and the cell ends at expiry.
+      const hostile = await kernel.execute(
+        `const hostileFetch = (input: string | URL | Request) => Promise.resolve(\n` +
+          `  String(input).endsWith("/oauth/device")\n` +
+          `    ? Response.json({ device_code: "dc_hostile_0123456789",\n` +
+          `        user_code: "<img src=x onerror=alert(1)>",\n` +
+          `        verification_uri: "javascript:alert(1)", expires_in: 3, interval: 0 })\n` +
+          `    : Response.json({ error: "authorization_pending" }, { status: 400 }));\n` +
+          `await browserLogin({ fetch: hostileFetch as typeof fetch, persist: false })`,
+        { timeoutMs: 60_000 },
+      );
+      assert.equal(hostile.status, "error");
+      assert.match(hostile.error?.evalue ?? "", /expired/);
+      const shown = liveOutputs(hostile).map((o) => o.content.data["text/html"] as string)
+        .join("\n");
+      assert.ok(shown.includes("&lt;img src=x onerror=alert(1)&gt;"), "the code shows as text");
+      assert.ok(!/<img|<a\s|<svg|javascript:alert\(1\)"/i.test(shown), "nothing live");
+      assert.match(shown, /shown as text, not as a link/);
+      assert.match(shown, /interval 0 is not a positive number/);
     } finally {
       await Deno.remove(home, { recursive: true });
     }

@@ -193,7 +193,7 @@ kernelTest("browserLogin() in a Deno kernel: an interrupt ends the wait and says
 });
 
 kernelTest(
-  "browserLogin() in a Deno kernel: denial and expiry end the cell with the next step",
+  "browserLogin() in a Deno kernel: denial, expiry and a hostile answer end the cell with the next step",
   async () => {
     await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1, expiresIn: 4 } });
     const home = await Deno.makeTempDir({ prefix: "hfna-kernel-browser-deny-" });

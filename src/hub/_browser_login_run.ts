@@ -393,9 +393,11 @@ export async function runDeviceLogin(
           message: `Browser login saved as "${name}" in ${where}` +
             (tokens.refreshToken ? " with its refresh token (it renews itself)" : "") +
             "; it is now the active token for hf, Python and this module.",
-          fix: `To undo: forgetToken({ name: ${
-            JSON.stringify(name)
-          } }) here, or \`hf auth logout --token-name ${name}\` in a shell.`,
+          fix:
+            `To undo: forgetToken({ name: ${
+              JSON.stringify(name)
+            } }) here, or \`hf auth logout --token-name ${name}\` ` +
+            `(\`deno task hf logout --name ${name}\`) in a shell.`,
         });
       } catch (error) {
         const message = redact(error instanceof Error ? error.message : String(error), secrets);

@@ -85,6 +85,11 @@ Deno.test("near expiry: exactly one refresh, both files updated, other sections 
   assert.equal(r.browserLogin?.renews, true);
   assert.ok(Date.parse(r.browserLogin!.expiresAt!) > Date.now() + 29 * 24 * HOUR);
   assert.equal(JSON.stringify(r).includes(r.token), false, "token masked in JSON");
+  for (const shown of [JSON.stringify(sessionState()), Deno.inspect(sessionState())]) {
+    for (const secret of [r.token, h.issued.access_token, h.issued.refresh_token]) {
+      assert.equal(shown.includes(secret), false, "the session state shows no token");
+    }
+  }
 
   const stored = await Deno.readTextFile(`${h.hf}/stored_tokens`);
   assert.equal(without(stored, NAME), without(h.text, NAME), "other sections byte-identical");

@@ -3,7 +3,7 @@
  * fake GitHub Actions id-token service (a separate, non-HF origin).
  */
 import assert from "node:assert/strict";
-import { clearToken, getToken, OidcError, resolveToken, whoami } from "../mod.ts";
+import { clearToken, getToken, OidcError, resolveToken, sessionState, whoami } from "../mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 
 const quiet = {
@@ -49,6 +49,8 @@ Deno.test("GitHub Actions: id token minted with the hub as audience, exchanged, 
     headers: { authorization: `Bearer ${r.token}` },
   })).json();
   assert.equal(me.auth.resource, RESOURCE);
+  assert.equal(JSON.stringify(sessionState()).includes(r.token), false);
+  assert.equal(Deno.inspect(sessionState(), { depth: 10 }).includes(r.token), false);
   const card = (await whoami({ resolution: r, hubUrl: hub.url, env })).toString();
   assert.match(card, /Role\s+Trusted Publisher \(OIDC, short-lived\)/);
   assert.match(card, /Source\s+oidc:sandbox-alice\/ci-model/);

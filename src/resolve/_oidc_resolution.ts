@@ -13,7 +13,7 @@ import { type EnvLike, envNonEmpty } from "../_env.ts";
 import { maskToken } from "../_mask.ts";
 import { oidcExchange } from "../sources/oidc.ts";
 import { type Platform, Resolution } from "./resolution.ts";
-import { sessionState } from "./session_cache.ts";
+import { privateSlot } from "./session_cache.ts";
 
 /** Re-exchange this long before expiry (huggingface_hub `_OIDC_REFRESH_MARGIN`). */
 export const OIDC_REFRESH_MARGIN_MS = 300_000;
@@ -39,7 +39,7 @@ export async function oidcResolution(options: {
 }): Promise<Resolution | undefined> {
   const resource = envNonEmpty(options.env, "HF_OIDC_RESOURCE")?.trim();
   if (!resource) return undefined;
-  const state = sessionState() as unknown as { oidcToken?: OidcCache };
+  const state = privateSlot<{ oidcToken?: OidcCache }>("oidcToken", () => ({}));
   const now = (options.now ?? Date.now)();
   const hubUrl = options.hubUrl ?? envNonEmpty(options.env, "HF_ENDPOINT") ?? "";
   const source = `oidc:${resource}`;

@@ -26,7 +26,7 @@ import { browserLoginInfo, readActive, readStoredFile } from "../store/save_toke
 import { setStoredSection } from "../store/stored_tokens_ini.ts";
 import { refreshAccessToken } from "./_refresh_request.ts";
 import type { BrowserLoginInfo, TokenWarning } from "./resolution.ts";
-import { sessionState } from "./session_cache.ts";
+import { privateSlot } from "./session_cache.ts";
 
 /** Refresh when less than this is left (huggingface_hub `_OAUTH_REFRESH_MARGIN`, 1 day). */
 export const REFRESH_MARGIN_MS = 24 * 3600 * 1000;
@@ -71,9 +71,7 @@ interface Slot {
 }
 
 function slot(): Slot {
-  const state = sessionState() as unknown as { browserLoginRefresh?: Slot };
-  state.browserLoginRefresh ??= {};
-  return state.browserLoginRefresh;
+  return privateSlot<Slot>("browserLoginRefresh", () => ({}));
 }
 
 /** Forgets the cached refresh decision (used when the session is cleared). */

@@ -79,6 +79,29 @@ function inspectState(
 }
 
 /**
+ * A private, non-enumerable slot on the session state for one part of the
+ * module (it holds tokens: `JSON.stringify(sessionState())` and
+ * `console.log` must not show it). Created with `init` on first use;
+ * `resetSession()` drops it.
+ *
+ * @param key The slot's name.
+ * @param init Makes the initial value.
+ * @returns The slot's value.
+ */
+export function privateSlot<T>(key: string, init: () => T): T {
+  const state = sessionState() as unknown as Record<string, T>;
+  if (!Object.hasOwn(state, key)) {
+    Object.defineProperty(state, key, {
+      value: init(),
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  }
+  return state[key];
+}
+
+/**
  * Forgets everything the session cached (token, pending prompt, negative
  * look-ups, validations). Used by `clearToken()`.
  *

@@ -168,7 +168,7 @@ export class TokenStorageError extends HfAuthError {
  * the code expired, the Hub answered something unusable or could not be
  * reached. `code` is the OAuth `error` value when the Hub sent one
  * (`access_denied`, `expired_token`, …), else one of `bad-response`,
- * `server`, `network`, `unreachable`, `cancelled`.
+ * `server`, `network`, `unreachable`, `cancelled`, `offline` (`HF_HUB_OFFLINE`).
  *
  * @example Usage
  * ```ts

@@ -290,3 +290,25 @@ Deno.test("browserLogin with HF_TOKEN set: saved, and the card warns that HF_TOK
   assert.ok(card.diagnostics.some((d) => d.code === "token-saved"));
   clearToken();
 });
+
+Deno.test("browserLogin with HF_HUB_OFFLINE=1: no request, a DeviceCodeError that says why", async () => {
+  let requests = 0;
+  const fetch = (() => {
+    requests++;
+    return Promise.reject(new Error("no request expected"));
+  }) as typeof globalThis.fetch;
+  let out = "";
+  await assert.rejects(
+    browserLogin({
+      hubUrl: "https://hub.test",
+      fetch,
+      env: { HF_HUB_OFFLINE: "1" },
+      display: "terminal",
+      write: (t) => out += t,
+    }),
+    (error) => error instanceof DeviceCodeError && error.code === "offline",
+  );
+  assert.equal(requests, 0);
+  assert.match(out, /HF_HUB_OFFLINE is set, so no browser login was started/);
+  assert.match(out, /Next: Unset HF_HUB_OFFLINE/);
+});

@@ -105,6 +105,7 @@ const NEXT_STEP: Record<string, string> = {
   unreachable: "Check the network (or HF_ENDPOINT), then run the login again.",
   network: "Check the network (or HF_ENDPOINT), then run the login again.",
   cancelled: "Nothing was saved. Run the login again when you are ready.",
+  offline: "Unset HF_HUB_OFFLINE and run the login again, or set HF_TOKEN to a token you have.",
 };
 
 function nextStep(code: string): string {

@@ -20,7 +20,7 @@ import {
 } from "../display/login_card.ts";
 import { DeviceCodeError } from "../errors.ts";
 import { type BrowserLoginInfo, Resolution } from "../resolve/resolution.ts";
-import { envNonEmpty } from "../_env.ts";
+import { envFlag, envNonEmpty } from "../_env.ts";
 import { ALL_TOKEN_NAMES } from "../sources/env_vars.ts";
 import { sessionState } from "../resolve/session_cache.ts";
 import { detectPlatform } from "../sources/platform.ts";
@@ -250,6 +250,13 @@ export async function runDeviceLogin(
   let ticker: ReturnType<typeof setInterval> | undefined;
   try {
     try {
+      if (envFlag(options.env, "HF_HUB_OFFLINE")) {
+        throw new DeviceCodeError(
+          "offline",
+          "HF_HUB_OFFLINE is set, so no browser login was started (no request made). Unset it " +
+            "to log in, or set HF_TOKEN to a token you already have.",
+        );
+      }
       info = await requestDeviceCode(flow);
     } catch (error) {
       if (error instanceof DeviceCodeError) {

@@ -196,8 +196,8 @@ export function renderLoginHtml(data: LoginCardData): string {
   if (!link && !failed) {
     warnings.push(html`
       <p
-        style="margin:6px 0;color:#9a6700">⚠ The Hub sent a login address that is not an http(s) page on ${data
-          .hubUrl}, so it is shown as text, not as a link. Open ${data
+        style="margin:6px 0;color:#9a6700">⚠ The Hub sent a login address that is not an http(s) page of ${data
+          .hubUrl} (the Hub you use), so it is shown as text, not as a link. Open ${data
           .hubUrl}/oauth/device yourself and enter the code, or paste a token instead.</p>
     `);
   }
@@ -233,7 +233,7 @@ export function renderLoginHtml(data: LoginCardData): string {
           data.secondsLeft,
         )} left${data.status ? ` · ${data.status}` : ""}</p>
     `;
-  const notes = (data.notes ?? []).map((n) =>
+  const notes = (failed ? [] : data.notes ?? []).map((n) =>
     html`<p style="margin:2px 0;color:#59636e;font-size:12px">Note: ${n}</p>`
   );
   const body = failed ? html`<div>${status}</div>` : html`
@@ -316,7 +316,7 @@ export function renderLoginText(data: LoginCardData, options: LoginTextOptions =
   lines.push(`  1. Open ${plain(text)}`);
   if (!link) {
     lines.push(
-      `     ! This address is not an http(s) page on ${data.hubUrl}: do not trust it; open ` +
+      `     ! This address is not an http(s) page of ${data.hubUrl}: do not trust it; open ` +
         `${data.hubUrl}/oauth/device yourself.`,
     );
   }

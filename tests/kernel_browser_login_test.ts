@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { maskToken, parseStoredTokensFile } from "../mod.ts";
-import { startSandbox } from "../src/sandbox/mod.ts";
+import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { type ExecResult, kernelTest, outputsForDisplayId, startJupyter } from "./_jupyter.ts";
 import { learnSecret } from "./_leak_scanner.ts";
 import { decodeSvgQr } from "./_qr_decode.ts";
@@ -161,36 +161,58 @@ kernelTest(
   },
 );
 
-kernelTest("browserLogin() in a Deno kernel: an interrupt ends the wait and says so", async () => {
-  await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
-  const home = await Deno.makeTempDir({ prefix: "hfna-kernel-browser-int-" });
-  try {
-    await using server = await startJupyter({
-      env: { ...sandbox.env, HOME: home, HF_HOME: `${home}/hf` },
-    });
-    await using kernel = await server.startKernel();
-    await kernel.execute(`import { browserLogin } from "${MOD_URL}";`);
-    const interrupted = waitFor(() => sandbox.pendingDeviceCodes()[0], "a pending device code")
-      .then(async () => {
-        await new Promise((r) => setTimeout(r, 1_500));
-        await kernel.connection.interrupt();
+kernelTest(
+  "browserLogin() in a Deno kernel: an interrupt ends the wait; login({ method: 'token' }) keeps the password box",
+  async () => {
+    await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
+    const home = await Deno.makeTempDir({ prefix: "hfna-kernel-browser-int-" });
+    try {
+      await using server = await startJupyter({
+        env: { ...sandbox.env, HOME: home, HF_HOME: `${home}/hf` },
       });
-    const result = await kernel.execute(`await browserLogin()`, { timeoutMs: 60_000 });
-    await interrupted;
-    assert.equal(result.status, "error");
-    const live = liveOutputs(result);
-    const last = live.at(-1)!.content.data["text/html"] as string;
-    assert.match(last, /Browser login cancelled/);
-    assert.match(last, /Nothing was saved/);
-    await assert.rejects(Deno.stat(`${home}/hf/token`), Deno.errors.NotFound);
-    // Polling stopped: no more token requests after the interrupt settles.
-    const count = sandbox.requests.filter((r) => r.path === "/oauth/token").length;
-    await new Promise((r) => setTimeout(r, 2_500));
-    assert.equal(sandbox.requests.filter((r) => r.path === "/oauth/token").length, count);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
-});
+      await using kernel = await server.startKernel();
+      await kernel.execute(`import { browserLogin } from "${MOD_URL}";`);
+      const interrupted = waitFor(() => sandbox.pendingDeviceCodes()[0], "a pending device code")
+        .then(async () => {
+          await new Promise((r) => setTimeout(r, 1_500));
+          await kernel.connection.interrupt();
+        });
+      const result = await kernel.execute(`await browserLogin()`, { timeoutMs: 60_000 });
+      await interrupted;
+      assert.equal(result.status, "error");
+      const live = liveOutputs(result);
+      const last = live.at(-1)!.content.data["text/html"] as string;
+      assert.match(last, /Browser login cancelled/);
+      assert.match(last, /Nothing was saved/);
+      await assert.rejects(Deno.stat(`${home}/hf/token`), Deno.errors.NotFound);
+      // Polling stopped: no more token requests after the interrupt settles.
+      const count = sandbox.requests.filter((r) => r.path === "/oauth/token").length;
+      await new Promise((r) => setTimeout(r, 2_500));
+      assert.equal(sandbox.requests.filter((r) => r.path === "/oauth/token").length, count);
+
+      // The alternative keeps the password box: login({ method: "token" }) asks, no browser login.
+      const devices = sandbox.requests.filter((r) => r.path === "/oauth/device").length;
+      const pasted = await kernel.execute(
+        `const { login } = await import("${MOD_URL}");\nawait login({ method: "token" })`,
+        {
+          allowStdin: true,
+          onInput: (request) => {
+            assert.equal(request.password, true);
+            return PERSONAS.read.token;
+          },
+        },
+      );
+      assert.equal(pasted.status, "ok", pasted.error?.evalue);
+      assert.equal(pasted.inputRequests.length, 1);
+      assert.match(pasted.text(), /Hugging Face token · VALID/);
+      assert.match(pasted.text(), /prompt:jupyter/);
+      assert.equal(sandbox.requests.filter((r) => r.path === "/oauth/device").length, devices);
+      assert.ok(!JSON.stringify(pasted.raw).includes(PERSONAS.read.token), "typed token echoed");
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+);
 
 kernelTest(
   "browserLogin() in a Deno kernel: denial, expiry and a hostile answer end the cell with the next step",

@@ -18,6 +18,13 @@ type InferenceModule = typeof import("@huggingface/inference");
 const HUB = ["@huggingface/hub", "npm:@huggingface/hub@^2.17"] as const;
 const INFERENCE = ["@huggingface/inference", "npm:@huggingface/inference@^4.13"] as const;
 
+// `deno publish` warns "unable to analyze dynamic import" about the two `import()` calls below
+// (and cannot rewrite them), on purpose: a literal specifier would put npm on mod.ts's import
+// path (above). They need no rewriting: published on JSR, the bare `mapped` specifier resolves
+// only through the importing project's own import map (so a pinned version there wins), and
+// when that fails the `pinned` `npm:` specifier resolves at runtime without any import map,
+// which is what the warning asks for. tests/import_anywhere_test.ts runs that path (mod.ts
+// imported by URL from a directory without deno.json).
 function load<T>([mapped, pinned]: readonly [string, string]): Promise<T> {
   return (import(mapped) as Promise<T>).catch(() => import(pinned) as Promise<T>);
 }

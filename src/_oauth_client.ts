@@ -15,7 +15,7 @@ import { type EnvLike, envNonEmpty } from "./_env.ts";
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_DEVICE_CLIENT_ID } from "@hf-notebook/auth";
+ * import { DEFAULT_DEVICE_CLIENT_ID } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEFAULT_DEVICE_CLIENT_ID, "26be6b09-91c5-47da-9861-d2d2bb7a7e36");
@@ -27,7 +27,7 @@ export const DEFAULT_DEVICE_CLIENT_ID = "26be6b09-91c5-47da-9861-d2d2bb7a7e36";
  *
  * @example Usage
  * ```ts
- * import { DEVICE_CLIENT_ID_ENV } from "@hf-notebook/auth";
+ * import { DEVICE_CLIENT_ID_ENV } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEVICE_CLIENT_ID_ENV, "HF_DEVICE_CODE_OAUTH_CLIENT_ID");

@@ -5,6 +5,16 @@
  * 1 token not found / not valid (or a failed probe with `--strict`), 2 usage
  * error, 130 prompt cancelled. Tokens are only ever printed masked.
  *
+ * @example The commands, from a script
+ * ```ts
+ * import { main } from "@hf-notebook/auth/cli";
+ * import assert from "node:assert/strict";
+ *
+ * let out = "";
+ * assert.equal(await main(["--help"], { env: {}, stdout: (s) => out += s }), 0);
+ * assert.match(out, /whoami/);
+ * ```
+ *
  * @module
  */
 
@@ -29,6 +39,8 @@ import { PromptCancelledError } from "./cli/_token.ts";
 import { runWhoami } from "./cli/_whoami.ts";
 
 export type { CliIO } from "./cli/_io.ts";
+export type { EnvLike } from "./_env.ts";
+export type { PromptOutcome } from "./sources/prompt.ts";
 
 const RUN: Record<Command, (ctx: Context) => Promise<ExitCode>> = {
   whoami: runWhoami,

@@ -30,6 +30,7 @@ import { sources } from "./resolve/sources_table.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "./sandbox/mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const DEMO = import.meta.filename!;
 const NOTEBOOK = `${ROOT}/notebooks/01_quickstart.ipynb`;
 const OUT_DIR = `${ROOT}/out/demo`;
 
@@ -96,10 +97,30 @@ interface DemoSettings {
   secrets: string[];
 }
 
+// The kernel path drives Jupyter through `@jupyterlab/services`, a tooling package pinned in
+// tests/deno.lock, not in the module's deno.lock (which holds runtime packages only: Deno downloads
+// every package of the lockfile on its first npm use). So the specifier is held in a variable (a
+// literal `import()` is part of the static graph: `--script` would resolve and fetch it), and the
+// kernel path runs in a child Deno on that lockfile (`inToolingLock`).
+const RUNNER = "../tests/_notebook_runner.ts";
+const TOOLING_LOCK = `${ROOT}/tests/deno.lock`;
+const IN_TOOLING_LOCK = "HFNA_DEMO_TOOLING_LOCK";
+
+/** Runs this demo again in a child Deno that uses tests/deno.lock; returns its exit code. */
+async function inToolingLock(args: string[]): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `--lock=${TOOLING_LOCK}`, `--config=${ROOT}/deno.json`, DEMO, ...args],
+    env: { [IN_TOOLING_LOCK]: "1" },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  return (await child.status).code;
+}
+
 async function runInKernel(settings: DemoSettings): Promise<number> {
-  const { executeNotebookFile, cellText, notebookProblems, findTokenLeaks } = await import(
-    "../tests/_notebook_runner.ts"
-  );
+  const { executeNotebookFile, cellText, notebookProblems, findTokenLeaks } =
+    await (import(RUNNER) as Promise<typeof import("../tests/_notebook_runner.ts")>);
   const token = PERSONAS[settings.persona].token;
   console.log(
     `Starting Jupyter and a Deno kernel; running ${NOTEBOOK.slice(ROOT.length + 1)} ` +
@@ -243,6 +264,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const persona = values.persona as PersonaName;
   const useKernel = !values.script && jupyterOnPath();
+  if (useKernel && Deno.env.get(IN_TOOLING_LOCK) !== "1") return await inToolingLock(args);
 
   if (values.real) {
     const token = envNonEmpty(Deno.env, "HF_TOKEN");

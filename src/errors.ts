@@ -53,7 +53,8 @@ export class TokenNotFoundError extends HfAuthError {}
  *
  * @example Usage
  * ```ts
- * import { InvalidTokenError, normalizeToken } from "@hf-notebook/auth";
+ * import { InvalidTokenError } from "@hf-notebook/auth";
+ * import { normalizeToken } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => normalizeToken("hf_a b", "env:HF_TOKEN"), InvalidTokenError);
@@ -231,5 +232,45 @@ export class OidcError extends HfAuthError {
     super(message, options);
     this.code = code;
     if (options?.oauthError) this.oauthError = options.oauthError;
+  }
+}
+
+/**
+ * A probe names a task the probe API does not know. Thrown by `probe()` before
+ * any request is made; `valid` lists the accepted names (the Hub's task ids
+ * such as `text-classification` and the client's method names such as
+ * `textClassification`).
+ *
+ * @example Usage
+ * ```ts
+ * import { probe, UnknownProbeTaskError } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(
+ *   // deno-lint-ignore no-explicit-any
+ *   probe({ token: "hf_x", env: {}, suite: [], probes: [{ task: "summarization" as any, model: "m" }] }),
+ *   (e) => e instanceof UnknownProbeTaskError && e.valid.includes("text-classification"),
+ * );
+ * ```
+ */
+export class UnknownProbeTaskError extends HfAuthError {
+  /** The task name that was given. */
+  readonly task: string;
+  /** Every accepted task name. */
+  readonly valid: readonly string[];
+  /**
+   * Creates the error.
+   *
+   * @param task The task name that was given.
+   * @param valid Every accepted task name.
+   * @param where Which probe named it (e.g. `probes[0] (model dslim/bert-base-NER)`).
+   */
+  constructor(task: string, valid: readonly string[], where: string) {
+    super(
+      `Unknown probe task ${JSON.stringify(task)} in ${where}; nothing was called. ` +
+        `Use one of: ${valid.join(", ")}.`,
+    );
+    this.task = task;
+    this.valid = valid;
   }
 }

@@ -42,7 +42,7 @@ import {
   KernelConnection,
   type KernelMessage,
   ServerConnection,
-} from "@jupyterlab/services";
+} from "./_deps/jupyterlab_services.ts";
 import { spoolOutputSync } from "./_leak_scanner.ts";
 
 /** Options for {@linkcode startJupyter}. */

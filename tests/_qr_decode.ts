@@ -7,7 +7,7 @@
  * @module
  */
 
-import decodeQR from "@paulmillr/qr/decode.js";
+import { decodeQR } from "./_deps/paulmillr_qr.ts";
 
 /** Decodes a grid of modules (`true` = dark). */
 export function decodeModules(dark: boolean[][]): Promise<string> {

@@ -5,7 +5,8 @@
  * a 503; four separate Deno processes at once → one refresh request.
  */
 import assert from "node:assert/strict";
-import { clearToken, getToken, listStoredTokens, resolveToken, sessionState } from "../mod.ts";
+import { clearToken, getToken, listStoredTokens, resolveToken } from "../mod.ts";
+import { sessionState } from "../src/resolve/mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 import { setStoredSection } from "../src/store/stored_tokens_ini.ts";
 import { parseStoredTokensFile } from "../src/store/stored_tokens_ini.ts";

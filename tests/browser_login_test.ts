@@ -11,11 +11,10 @@ import {
   forgetToken,
   getToken,
   login,
-  parseStoredTokensFile,
   resolveToken,
-  sessionState,
-  tokenPaths,
 } from "../mod.ts";
+import { sessionState } from "../src/resolve/mod.ts";
+import { parseStoredTokensFile, tokenPaths } from "../src/store/mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 import { learnSecret, spoolOutput } from "./_leak_scanner.ts";
 import { decodeTextQr } from "./_qr_decode.ts";

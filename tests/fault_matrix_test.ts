@@ -267,7 +267,7 @@ const CASES: Case[] = [
     fault: "429",
     match: ROUTER,
     verdict: "failed",
-    code: "rate-limited",
+    code: "provider-rate-limited",
     status: 429,
     reason: /Rate limited \(429\).*retry after 7 s/,
   },

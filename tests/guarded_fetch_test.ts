@@ -1,7 +1,7 @@
 // The token reaches only the configured Hub and router origins — also when the Hub redirects
 // elsewhere (as huggingface.co does for file downloads to its CDN).
 import assert from "node:assert/strict";
-import { guardedFetch } from "../mod.ts";
+import { guardedFetch } from "../src/hub/mod.ts";
 
 Deno.test("guardedFetch: a redirect from the Hub to another origin carries no Authorization", async () => {
   const seen: (string | null)[] = [];

@@ -5,7 +5,8 @@
  * counts down, and becomes the validation card; a kernel interrupt ends a waiting login.
  */
 import assert from "node:assert/strict";
-import { maskToken, parseStoredTokensFile } from "../mod.ts";
+import { maskToken } from "../mod.ts";
+import { parseStoredTokensFile } from "../src/store/mod.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { type ExecResult, kernelTest, outputsForDisplayId, startJupyter } from "./_jupyter.ts";
 import { learnSecret } from "./_leak_scanner.ts";

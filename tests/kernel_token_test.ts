@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { kernelTest, startJupyter } from "./_jupyter.ts";
 
 const MOD = new URL("../mod.ts", import.meta.url).href;
+const RESOLVE = new URL("../src/resolve/mod.ts", import.meta.url).href;
 const TOKEN = "hf_sandbox_read_alice";
 const OTHER = "hf_sandbox_write_alice";
 
@@ -31,6 +32,7 @@ kernelTest(
     });
     await using kernel = await server.startKernel();
     const setup = `import * as auth from "${MOD}";
+import { sessionState } from "${RESOLVE}";
 const opts = { mountedSecretDirs: [], cwd: ${JSON.stringify(home)} };`;
     assert.equal((await kernel.execute(setup)).status, "ok");
 
@@ -64,9 +66,9 @@ console.log(res.source, res.masked, token.length);`,
       "a second call in another cell returns at once with no I/O and no prompt",
       async () => {
         const r = await kernel.execute(
-          `const before = JSON.stringify(auth.sessionState().stats);
+          `const before = JSON.stringify(sessionState().stats);
 const again = await auth.getToken(opts);
-console.log(again === token, before === JSON.stringify(auth.sessionState().stats));`,
+console.log(again === token, before === JSON.stringify(sessionState().stats));`,
           { allowStdin: true, onInput: () => assert.fail("must not prompt again") },
         );
         assert.equal(r.status, "ok", r.error?.evalue);

@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import {
   clearToken,
-  guardedFetch,
   maskToken,
   probe,
   type ProbeFunction,
@@ -13,6 +12,7 @@ import {
   type SecretStore,
   whoami,
 } from "../mod.ts";
+import { guardedFetch } from "../src/hub/mod.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { LeakScanner, renderings } from "./_leak_scanner.ts";
 

@@ -16,14 +16,12 @@ import assert from "node:assert/strict";
 import {
   forgetToken,
   listStoredTokens,
-  parseStoredTokens,
   resolveToken,
   saveToken,
-  serializeStoredTokens,
   switchToken,
-  tokenPaths,
   TokenStorageError,
 } from "../mod.ts";
+import { parseStoredTokens, serializeStoredTokens, tokenPaths } from "../src/store/mod.ts";
 import { spoolOutput } from "./_leak_scanner.ts";
 
 const SELF = import.meta.filename!;

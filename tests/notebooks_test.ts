@@ -213,6 +213,17 @@ kernelTest("notebook 03_troubleshooting: each failure diagnosed by card and tabl
   assert.match(tables, /Rate limited \(429\)/);
   assert.match(tables, /is loading \(503\)/);
   assert.match(all, /Faults cleared[\s\S]*✔ inference\.chat +ok/);
+  // answers recorded from the real Hub and router, each with its own class
+  assert.match(tables, /Payment required \(402\)[\s\S]*settings\/billing/);
+  assert.match(all, /gated-awaiting-review +→ hub\.gated: failed 403 gated-awaiting-review/);
+  assert.match(all, /gated-rejected +→ hub\.gated: failed 403 gated-rejected/);
+  assert.match(all, /422-no-chat-template +→ inference\.chat: failed 422 not-a-chat-model/);
+  assert.match(
+    all,
+    /410-deprecated +→ inference\.text-classification: failed 410 model-deprecated/,
+  );
+  assert.match(all, /429-provider +→ inference\.chat: failed 429 provider-rate-limited/);
+  assert.match(all, /429-hub +→ hub\.model-info: failed 429 rate-limited\n.*retry after 55 s/);
   await assertHtmlReport(htmlPath);
 });
 

@@ -3,7 +3,8 @@
  * fake GitHub Actions id-token service (a separate, non-HF origin).
  */
 import assert from "node:assert/strict";
-import { clearToken, getToken, OidcError, resolveToken, sessionState, whoami } from "../mod.ts";
+import { clearToken, getToken, OidcError, resolveToken, whoami } from "../mod.ts";
+import { sessionState } from "../src/resolve/mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 
 const quiet = {

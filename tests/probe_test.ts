@@ -6,16 +6,16 @@
 import assert from "node:assert/strict";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import {
-  DEFAULT_SUITE,
-  diagnoseFailure,
   probe,
   type ProbeFailureFacts,
   type ProbeOptions,
   type ProbeRow,
   type ProbeTable,
-  renderProbeTableHtml,
   type SuiteProbe,
 } from "../mod.ts";
+import { diagnoseFailure } from "../src/diagnose.ts";
+import { DEFAULT_SUITE } from "../src/probes/mod.ts";
+import { renderProbeTableHtml } from "../src/display/mod.ts";
 
 type Sandbox = ReturnType<typeof startSandbox>;
 
@@ -229,7 +229,7 @@ const CASES: [string, ProbeFailureFacts, string, RegExp, RegExp][] = [
   [
     "429 with Retry-After",
     { area: "inference", response: { status: 429, retryAfter: "7" } },
-    "rate-limited",
+    "provider-rate-limited",
     /retry after 7 s/,
     /Wait 7 s/,
   ],
@@ -538,7 +538,9 @@ Deno.test("rate limit: 429 with Retry-After seconds", async () => {
   const token = PERSONAS.rateLimited.token;
   const table = await probe({ ...net(hub), token, only: ["hub.whoami", "inference.chat"] });
   for (const r of table.rows) {
-    expectFailed(r, "rate-limited", /429.*retry after 7 s/, /Wait 7 s/, 429);
+    // The Hub's 429 and the router's 429 are told apart (the router's is the provider's throttle).
+    const code = r.id === "hub.whoami" ? "rate-limited" : "provider-rate-limited";
+    expectFailed(r, code, /429.*retry after 7 s/, /Wait 7 s/, 429);
   }
   assert.match(table.summary, /rate limited/);
 });
@@ -724,7 +726,8 @@ Deno.test("custom probes: data entries and functions", async () => {
   assert.equal(table.rows[1].verdict, "ok");
   assert.equal(table.rows[1].reason, "read NER model info");
   assert.deepEqual(seen, ["sandbox-alice"]);
-  expectFailed(table.rows[2], "repo-not-found", /not found/, /Check the id/);
+  // Fetched without a token: the Hub's anonymous 401 "Invalid username or password."
+  expectFailed(table.rows[2], "repo-not-visible", /does not exist/, /Check the id/);
 });
 
 Deno.test("concurrency bound is respected (max in flight counted by an injected fetch)", async () => {

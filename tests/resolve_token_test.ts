@@ -9,11 +9,11 @@ import {
   SecretNotFoundError,
   secrets,
   type SecretStore,
-  sessionState,
   setToken,
   sources,
   TokenNotFoundError,
 } from "../mod.ts";
+import { sessionState } from "../src/resolve/mod.ts";
 
 const READ = "hf_sandbox_read_alice";
 const WRITE = "hf_sandbox_write_bob";

@@ -11,14 +11,8 @@
  */
 import assert from "node:assert/strict";
 import { withFileLock } from "../src/store/_atomic_write.ts";
-import {
-  forgetToken,
-  listStoredTokens,
-  parseStoredTokensFile,
-  saveToken,
-  switchToken,
-  tokenPaths,
-} from "../mod.ts";
+import { forgetToken, listStoredTokens, saveToken, switchToken } from "../mod.ts";
+import { parseStoredTokensFile, tokenPaths } from "../src/store/mod.ts";
 
 const FIXTURES = new URL("./fixtures/huggingface_hub/", import.meta.url);
 const fixture = (name: string) => Deno.readTextFile(new URL(name, FIXTURES));

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import {
+  clearToken,
   forgetToken,
   InvalidTokenError,
   listStoredTokens,
-  normalizeToken,
-  parseStoredTokens,
   saveToken,
-  serializeStoredTokens,
+  setToken,
   switchToken,
-  tokenPaths,
   TokenStorageError,
 } from "../mod.ts";
+import { normalizeToken } from "../src/sources/mod.ts";
+import { sessionState } from "../src/resolve/mod.ts";
+import { parseStoredTokens, serializeStoredTokens, tokenPaths } from "../src/store/mod.ts";
 
 const FIXTURES = new URL("./fixtures/huggingface_hub/", import.meta.url);
 
@@ -188,4 +189,18 @@ Deno.test("forgetToken of the active named token also removes the active token f
   const result = await forgetToken({ name: "notebook", env: t.env });
   assert.equal(result.changed.length, 2);
   await assert.rejects(() => Deno.stat(tokenPaths({ env: t.env }).tokenPath), Deno.errors.NotFound);
+});
+
+Deno.test("forgetToken drops a session resolution that held a forgotten token", async () => {
+  // The store sits below resolution: it announces the forgotten tokens
+  // (src/_forgotten_tokens.ts) and the session cache drops its resolution.
+  await using t = await tempHome();
+  await saveToken("hf_sandbox_read_alice", { name: "notebook", env: t.env });
+  await saveToken("hf_sandbox_write_bob", { name: "work", env: t.env, activate: false });
+  setToken("hf_sandbox_read_alice");
+  await forgetToken({ name: "work", env: t.env });
+  assert.equal(sessionState().resolution?.token, "hf_sandbox_read_alice", "other tokens: kept");
+  await forgetToken({ name: "notebook", env: t.env });
+  assert.equal(sessionState().resolution, undefined, "the forgotten token: dropped");
+  clearToken();
 });

@@ -212,7 +212,52 @@ const FAULT_EXPECTATIONS: Record<string, Expect & { options?: Partial<WhoamiOpti
     ) => [f, {
       verdict: "server-error" as const,
       codes: ["server-error"],
-      reason: new RegExp(`answered 400 .*${f}`),
+      reason: new RegExp(`answered 400 \\(not an answer whoami-v2 gives\\).*${f}`),
+    }]),
+  ),
+  // Recorded answers of other endpoints, sent in place of whoami-v2: 401/403 refuse the token,
+  // the Hub's 429s give their wait, anything else is reported with its status and sentence.
+  ...Object.fromEntries(
+    (["gated-login", "401-not-visible"] as const).map((f) => [f, {
+      verdict: "invalid",
+      codes: ["token-invalid"],
+      reason: /answered 401/,
+    }]),
+  ),
+  ...Object.fromEntries(
+    (["gated-awaiting-review", "gated-rejected", "gated-reset"] as const).map((f) => [f, {
+      verdict: "invalid",
+      codes: ["token-invalid"],
+      reason: /answered 403/,
+    }]),
+  ),
+  "429-provider": {
+    verdict: "rate-limited",
+    codes: ["rate-limited"],
+    reason: /429 Too Many Requests\.$/,
+  },
+  "429-hub": {
+    verdict: "rate-limited",
+    codes: ["rate-limited"],
+    reason: /429 Too Many Requests \(RateLimit "api": 55 s\)/,
+    check: (v) => assert.deepEqual(v.failure?.retryAfterSeconds, 55),
+  },
+  ...Object.fromEntries(
+    ([
+      ["402-credits", 402, /monthly included credits/],
+      ["402-payg", 402, /Pay-as-you go is not enabled/],
+      ["410-deprecated", 410, /deprecated/],
+      ["400-not-supported-by-provider", 400, /Model not supported by provider/],
+      ["v1-model-not-found", 404, /Not Found/],
+      ["v1-model-not-supported", 400, /Bad Request/],
+      ["422-no-chat-template", 422, /template not found/],
+      ["422-text-plain", 422, /Unprocessable Entity/],
+      ["404-not-deployed", 404, /Not Found/],
+      ["404-model-does-not-exist", 404, /does not exist/],
+    ] as const).map(([f, status, said]) => [f, {
+      verdict: "server-error",
+      codes: ["server-error"],
+      reason: new RegExp(`answered ${status} \\(not an answer whoami-v2 gives\\).*${said.source}`),
     }]),
   ),
 };

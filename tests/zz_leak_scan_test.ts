@@ -15,18 +15,18 @@ import {
   getToken,
   listStoredTokens,
   login,
-  normalizeToken,
   probe,
   type ResolveOptions,
   resolveToken,
   saveToken,
   secrets,
-  sessionState,
   setToken,
   sources,
   switchToken,
   whoami,
 } from "../mod.ts";
+import { normalizeToken } from "../src/sources/mod.ts";
+import { sessionState } from "../src/resolve/mod.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { LeakScanner, learnedSecrets, SPOOL_DIR } from "./_leak_scanner.ts";
 

@@ -58,7 +58,9 @@ rate-limited, server or network trouble, HF_HUB_OFFLINE).`,
 
 Runs small real calls with the token (Hub reads, tiny inference calls, the legacy
 gpt2/DialoGPT checks) and prints each row as it finishes, then the summary. Every
-failure comes with its reason and fix.
+failure comes with its reason and fix. Inference rows use the most-liked model the
+Hub lists as served for their task (one search each), or their pinned model when
+the search fails; each row says which and why.
 
 Options:
   --only ID             Run only this probe id (repeatable; "inference" selects inference.*)

@@ -8,25 +8,20 @@
 import { renderProbeRowText } from "../display/probe_table.ts";
 import { DEFAULT_SUITE } from "../probes/default_suite.ts";
 import { probe } from "../probes/probe.ts";
+import { PROBE_TASK_NAMES, probeTask } from "../probes/probe_task.ts";
 import type { ProbeTable } from "../probes/probe_table.ts";
 import type { ProbeEntry, ProbeRow, ProbeTask } from "../probes/types.ts";
 import { UsageError } from "./_args.ts";
 import { type Context, errorLine, type ExitCode } from "./_context.ts";
 import { findToken } from "./_token.ts";
 
-/** Task names accepted by `--task` (kebab-case and the client's method names). */
+/**
+ * Task names accepted by `--task`: the probe API's names (the Hub's task ids and the
+ * client's method names, see `probe_task.ts`) plus the short `chat`.
+ */
 export const TASKS: Record<string, ProbeTask> = {
-  "chat-completion": "chatCompletion",
-  "chat": "chatCompletion",
-  "text-generation": "textGeneration",
-  "text-classification": "textClassification",
-  "token-classification": "tokenClassification",
-  "feature-extraction": "featureExtraction",
-  chatCompletion: "chatCompletion",
-  textGeneration: "textGeneration",
-  textClassification: "textClassification",
-  tokenClassification: "tokenClassification",
-  featureExtraction: "featureExtraction",
+  ...Object.fromEntries(PROBE_TASK_NAMES.map((name) => [name, probeTask(name)!])),
+  chat: "chatCompletion",
 };
 
 const HINT = "run `deno task hf probe --help` for usage.";
@@ -58,7 +53,7 @@ export function customProbes(order: readonly { name: string; value?: string }[])
         `e.g. --model sandbox/tiny-chat --task chat-completion; ${HINT}`,
       );
     }
-    const task = TASKS[g.task];
+    const task = Object.hasOwn(TASKS, g.task) ? TASKS[g.task] : undefined;
     if (!task) {
       throw new UsageError(
         `unknown task ${JSON.stringify(g.task)}.`,

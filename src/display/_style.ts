@@ -79,7 +79,7 @@ padding:3px 8px;text-align:left;vertical-align:top;color:var(--jp-ui-font-color1
  *
  * @example Usage
  * ```ts
- * import { STYLE } from "@hf-notebook/auth";
+ * import { STYLE } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.ok(STYLE.startsWith("<style>") && STYLE.includes(".hfna"));

@@ -10,7 +10,7 @@
  *
  * @example Usage
  * ```ts
- * import { JUPYTER_DISPLAY } from "@hf-notebook/auth";
+ * import { JUPYTER_DISPLAY } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.equal(JUPYTER_DISPLAY, Symbol.for("Jupyter.display"));
@@ -32,7 +32,8 @@ export interface MimeBundle {
  *
  * @example Usage
  * ```ts
- * import { Displayable, JUPYTER_DISPLAY } from "@hf-notebook/auth";
+ * import { Displayable } from "@hf-notebook/auth/display";
+ * import { JUPYTER_DISPLAY } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * class Hello extends Displayable {

@@ -50,7 +50,7 @@ export interface LoginCardData {
  *
  * @example Usage
  * ```ts
- * import { verificationLink } from "@hf-notebook/auth";
+ * import { verificationLink } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const hub = "https://huggingface.co";
@@ -83,7 +83,7 @@ export function verificationLink(uri: string, hubUrl: string): string | undefine
  *
  * @example Usage
  * ```ts
- * import { formatCountdown } from "@hf-notebook/auth";
+ * import { formatCountdown } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.equal(formatCountdown(899.2), "15:00");
@@ -156,7 +156,7 @@ function validQr(qr: boolean[][] | undefined): qr is boolean[][] {
  *
  * @example Usage
  * ```ts
- * import { renderLoginHtml } from "@hf-notebook/auth";
+ * import { renderLoginHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const card = renderLoginHtml({
@@ -281,7 +281,7 @@ export interface LoginTextOptions {
  *
  * @example Usage
  * ```ts
- * import { renderLoginText } from "@hf-notebook/auth";
+ * import { renderLoginText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const text = renderLoginText({
@@ -333,7 +333,7 @@ export function renderLoginText(data: LoginCardData, options: LoginTextOptions =
  *
  * @example Usage
  * ```ts
- * import { renderLoginWaitingLine } from "@hf-notebook/auth";
+ * import { renderLoginWaitingLine } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.equal(renderLoginWaitingLine(75), "Waiting for approval… 1:15 left (Ctrl-C to cancel)");

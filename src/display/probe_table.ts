@@ -9,6 +9,7 @@
 import { html, type SafeHtml } from "./_html.ts";
 import { badge, hfnaRoot, type Tone } from "./_style.ts";
 import type { ProbeRow, ProbeTableData, ProbeVerdict } from "../probes/types.ts";
+import { PROBE_FAILURE_CLASSES } from "../_probe_failure_classes.ts";
 
 const LABELS: Record<ProbeVerdict, string> = {
   ok: "ok",
@@ -74,20 +75,12 @@ border:1px solid var(--jp-border-color2,#d0d7de);color:var(--hfna-muted,#59636e)
 .hfna-probes .hfna-pred.hfna-mismatch{font-weight:600}
 .hfna-probes tr.hfna-row-pending td{color:var(--hfna-muted,#59636e)}</style>`;
 
-/** Failure codes whose cause is not the token (the service, the model, the network). */
-const NOT_THE_TOKEN = new Set([
-  "legacy-model",
-  "no-provider",
-  "provider-not-serving",
-  "unsupported-task",
-  "model-loading",
-  "rate-limited",
-  "server-error",
-  "timeout",
-  "offline",
-  "connection-failed",
-  "unexpected-response",
-]);
+/** Failure codes whose cause is not the token (the service, the model, the account, the network). */
+const NOT_THE_TOKEN = new Set(
+  Object.entries(PROBE_FAILURE_CLASSES)
+    .filter(([code, c]) => !c.tokenFault && code !== "unknown" && code !== "cancelled")
+    .map(([code]) => code),
+);
 
 const MISMATCH = " (observed otherwise)";
 
@@ -144,7 +137,9 @@ function rowHtml(row: ProbeRow): SafeHtml {
       <td class="hfna-num hfna-time">${row.latencyMs !== undefined
         ? `${row.latencyMs} ms`
         : ""}</td>
-      <td class="hfna-why">${why}${predictionHtml(row)}</td>
+      <td class="hfna-why">${why}${row.targetReason
+        ? html`<span class="hfna-pred">model ${row.targetReason}</span>`
+        : ""}${predictionHtml(row)}</td>
     </tr>
   `;
 }
@@ -156,7 +151,7 @@ function rowHtml(row: ProbeRow): SafeHtml {
  *
  * @example Usage
  * ```ts
- * import { renderProbeTableHtml } from "@hf-notebook/auth";
+ * import { renderProbeTableHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderProbeTableHtml({
@@ -237,7 +232,7 @@ export interface TextRenderOptions {
  *
  * @example Usage
  * ```ts
- * import { renderProbeRowText } from "@hf-notebook/auth";
+ * import { renderProbeRowText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const text = renderProbeRowText({
@@ -276,6 +271,10 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
   const indent = " ".repeat(17);
   if (row.reason) lines.push(indent + (row.verdict === "ok" && c ? c.dim(row.reason) : row.reason));
   if (row.fix && row.verdict !== "ok") lines.push(`${indent}Fix: ${row.fix}`);
+  if (row.targetReason) {
+    const line = `${indent}Model ${row.targetReason}`;
+    lines.push(c ? c.dim(line) : line);
+  }
   if (row.prediction) {
     const p = row.prediction;
     const line = `${indent}Predicted: ${p.outcome === "ok" ? "works" : "fails"} — ${p.reason}` +
@@ -291,7 +290,7 @@ export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {
  *
  * @example Usage
  * ```ts
- * import { renderProbeTableText } from "@hf-notebook/auth";
+ * import { renderProbeTableText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const text = renderProbeTableText({

@@ -49,7 +49,7 @@ const TONES: Record<SourceRow["status"], Tone> = {
  *
  * @example Usage
  * ```ts
- * import { renderSourcesHtml } from "@hf-notebook/auth";
+ * import { renderSourcesHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderSourcesHtml({ rows: [{ source: "env:HF_TOKEN", status: "found", masked: "hf_sa…ice", active: true, shadowed: false }], warnings: [], platform: "terminal" });
@@ -114,7 +114,7 @@ export function renderSourcesHtml(data: SourcesData): string {
  *
  * @example Usage
  * ```ts
- * import { renderSourcesText } from "@hf-notebook/auth";
+ * import { renderSourcesText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderSourcesText({ rows: [{ source: "env:HF_TOKEN", status: "found", masked: "hf_sa…ice", active: true, shadowed: false }], warnings: [], platform: "terminal" });

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { daysUntil } from "../hub/diagnose_token.ts";
+import { daysUntil } from "../_days.ts";
 import type { Diagnostic, PermissionGroup, ValidationData, Verdict } from "../hub/types.ts";
 import { html, type SafeHtml } from "./_html.ts";
 import { badge, hfnaRoot, severityIcon, severityIconHtml, type Tone } from "./_style.ts";
@@ -28,7 +28,7 @@ const LABELS: Record<Verdict, string> = {
  *
  * @example Usage
  * ```ts
- * import { verdictTone } from "@hf-notebook/auth";
+ * import { verdictTone } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(verdictTone("valid"), "ok");
@@ -172,7 +172,7 @@ function diagnosticsList(diagnostics: Diagnostic[]): SafeHtml {
  *
  * @example Usage
  * ```ts
- * import { renderValidationHtml } from "@hf-notebook/auth";
+ * import { renderValidationHtml } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderValidationHtml({
@@ -308,7 +308,7 @@ export interface ValidationTextOptions {
  *
  * @example Usage
  * ```ts
- * import { renderValidationText } from "@hf-notebook/auth";
+ * import { renderValidationText } from "@hf-notebook/auth/display";
  * import assert from "node:assert/strict";
  *
  * const out = renderValidationText({

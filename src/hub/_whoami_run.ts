@@ -14,6 +14,7 @@ import { sessionState } from "../resolve/session_cache.ts";
 import { explicitResolution } from "../resolve/_explicit_resolution.ts";
 import { diagnoseToken } from "./diagnose_token.ts";
 import { guardedFetch, resolveEndpoints } from "./endpoints.ts";
+import { parseRateLimit, type RateLimitInfo } from "./_rate_limit.ts";
 import type {
   Failure,
   FailureCode,
@@ -53,6 +54,9 @@ interface Trace {
   statusText?: string;
   contentType?: string;
   retryAfter?: string | null;
+  rateLimit?: RateLimitInfo;
+  /** `X-Error-Message`: the Hub's own sentence for an error. */
+  errorMessage?: string;
   text?: string;
 }
 
@@ -207,6 +211,7 @@ function retryAfterSeconds(header: string | null | undefined, now: number): numb
 }
 
 function hubErrorText(trace: Trace): string | undefined {
+  if (trace.errorMessage) return trace.errorMessage;
   const text = trace.text ?? "";
   if (!text) return undefined;
   try {
@@ -284,6 +289,11 @@ async function ask(ctx: AskContext): Promise<Outcome> {
     trace.statusText = res.statusText;
     trace.contentType = res.headers.get("content-type") ?? undefined;
     trace.retryAfter = res.headers.get("retry-after");
+    trace.errorMessage = res.headers.get("x-error-message") ?? undefined;
+    trace.rateLimit = parseRateLimit(
+      res.headers.get("ratelimit"),
+      res.headers.get("ratelimit-policy"),
+    );
     let text: string;
     try {
       text = await res.text();
@@ -365,11 +375,14 @@ async function ask(ctx: AskContext): Promise<Outcome> {
       );
     }
     if (status === 429) {
-      const wait = retryAfterSeconds(trace.retryAfter, Date.now());
+      // Retry-After when sent, else the IETF RateLimit header's reset time.
+      const wait = retryAfterSeconds(trace.retryAfter, Date.now()) ??
+        trace.rateLimit?.resetSeconds;
+      const header = trace.retryAfter ? "Retry-After" : `RateLimit "${trace.rateLimit?.resource}"`;
       return fail(
         "rate-limited",
         `The Hub answered 429 Too Many Requests` +
-          (wait !== undefined ? ` (Retry-After: ${wait} s)` : "") + ".",
+          (wait !== undefined ? ` (${header}: ${wait} s)` : "") + ".",
         {
           code: "rate-limited",
           host,
@@ -392,7 +405,10 @@ async function ask(ctx: AskContext): Promise<Outcome> {
         (hubText ? `: ${shorten(hubText, 100)}` : "");
       return fail(
         "server-error",
-        sentence(`The Hub at ${host} answered ${status} (server error): ${detail}`),
+        sentence(
+          `The Hub at ${host} answered ${status} ` +
+            `(${status >= 500 ? "server error" : "not an answer whoami-v2 gives"}): ${detail}`,
+        ),
         { code: "server-error", host, detail },
         status,
       );

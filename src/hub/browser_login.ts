@@ -20,7 +20,7 @@ import type { WhoamiOptions } from "./whoami.ts";
  *
  * @example Usage
  * ```ts
- * import { BROWSER_LOGIN_SOURCE } from "@hf-notebook/auth";
+ * import { BROWSER_LOGIN_SOURCE } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * assert.equal(BROWSER_LOGIN_SOURCE, "oauth:device");

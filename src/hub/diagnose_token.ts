@@ -10,13 +10,18 @@
 
 import type { Resolution, TokenWarning } from "../resolve/resolution.ts";
 import type { Diagnostic, Failure, Severity, ValidationData } from "./types.ts";
+import { daysUntil } from "../_days.ts";
+
+// Moved to src/_days.ts so the validation card renderer can use it without importing this
+// layer; re-exported here for the callers that found it here.
+export { daysUntil };
 
 /**
  * The permission id behind "Make calls to Inference Providers".
  *
  * @example Usage
  * ```ts
- * import { INFERENCE_PERMISSION } from "@hf-notebook/auth";
+ * import { INFERENCE_PERMISSION } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.equal(INFERENCE_PERMISSION, "inference.serverless.write");
@@ -29,7 +34,7 @@ export const INFERENCE_PERMISSION = "inference.serverless.write";
  *
  * @example Usage
  * ```ts
- * import { TOKENS_PAGE } from "@hf-notebook/auth";
+ * import { TOKENS_PAGE } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.equal(TOKENS_PAGE, "https://huggingface.co/settings/tokens");
@@ -37,7 +42,6 @@ export const INFERENCE_PERMISSION = "inference.serverless.write";
  */
 export const TOKENS_PAGE = "https://huggingface.co/settings/tokens";
 
-const DAY_MS = 86_400_000;
 const SOON_DAYS = 7;
 
 /** What {@linkcode diagnoseToken} needs: a validation's data, with or without diagnostics. */
@@ -52,7 +56,7 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
  *
  * @example Usage
  * ```ts
- * import { canCallInferenceProviders } from "@hf-notebook/auth";
+ * import { canCallInferenceProviders } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -78,31 +82,6 @@ function date(iso: string | undefined): string {
   if (!iso) return "an unknown date";
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : new Date(t).toISOString().slice(0, 10);
-}
-
-/**
- * Whole days from `fromIso` to `toIso`, rounded up (a token that expires in 3 hours
- * expires "in 1 day"); negative when past. `undefined` if either date is unreadable.
- *
- * @example Usage
- * ```ts
- * import { daysUntil } from "@hf-notebook/auth";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(daysUntil("2030-01-04T00:00:00Z", "2030-01-01T00:00:00Z"), 3);
- * ```
- *
- * @param toIso The later date (e.g. `expiresAt`).
- * @param fromIso The reference date (e.g. `checkedAt`).
- * @returns Days, or `undefined`.
- */
-export function daysUntil(toIso: string | undefined, fromIso: string): number | undefined {
-  if (!toIso) return undefined;
-  const to = Date.parse(toIso);
-  const from = Date.parse(fromIso);
-  if (Number.isNaN(to) || Number.isNaN(from)) return undefined;
-  const ms = to - from;
-  return ms >= 0 ? Math.ceil(ms / DAY_MS) : -Math.ceil(-ms / DAY_MS);
 }
 
 function where(source: string | undefined): string {
@@ -423,7 +402,7 @@ function tokenDiagnostics(data: DiagnoseInput): Diagnostic[] {
  *
  * @example A fine-grained token without the inference permission
  * ```ts
- * import { diagnoseToken } from "@hf-notebook/auth";
+ * import { diagnoseToken } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * const found = diagnoseToken({

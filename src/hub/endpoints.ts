@@ -14,7 +14,7 @@ import { type EnvLike, envNonEmpty } from "../_env.ts";
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_HUB_URL, resolveEndpoints } from "@hf-notebook/auth";
+ * import { DEFAULT_HUB_URL, resolveEndpoints } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * assert.equal(resolveEndpoints({ env: {} }).hubUrl, DEFAULT_HUB_URL);
@@ -26,7 +26,7 @@ export const DEFAULT_HUB_URL = "https://huggingface.co";
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_INFERENCE_URL, resolveEndpoints } from "@hf-notebook/auth";
+ * import { DEFAULT_INFERENCE_URL, resolveEndpoints } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * assert.equal(resolveEndpoints({ env: {} }).inferenceUrl, DEFAULT_INFERENCE_URL);
@@ -83,7 +83,7 @@ function clean(url: string, what: string): string {
  *
  * @example Usage
  * ```ts
- * import { resolveEndpoints } from "@hf-notebook/auth";
+ * import { resolveEndpoints } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(resolveEndpoints({ env: {} }), {
@@ -127,7 +127,7 @@ function rebase(url: URL, fromOrigin: string, toBase: string): URL | undefined {
  *
  * @example Usage
  * ```ts
- * import { guardedFetch } from "@hf-notebook/auth";
+ * import { guardedFetch } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * const seen: string[] = [];

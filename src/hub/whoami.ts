@@ -20,7 +20,7 @@ import type { Validation } from "./validation.ts";
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_WHOAMI_TIMEOUT_MS } from "@hf-notebook/auth";
+ * import { DEFAULT_WHOAMI_TIMEOUT_MS } from "@hf-notebook/auth/hub";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEFAULT_WHOAMI_TIMEOUT_MS, 10_000);

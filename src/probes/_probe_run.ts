@@ -18,6 +18,8 @@ import {
   type ProbeFailureCode,
 } from "./diagnose_failure.ts";
 import { predictProbe, type ProbeNeed } from "./predict.ts";
+import { requireProbeTask } from "./probe_task.ts";
+import { chooseModel, describeChoice, knownChoice } from "./_model_pick.ts";
 import { ProbeTable } from "./probe_table.ts";
 import {
   describeCall,
@@ -46,6 +48,10 @@ function selected(id: string, patterns: readonly string[] | undefined): boolean 
   return (patterns ?? []).some((p) => id === p || id.startsWith(p + "."));
 }
 
+/**
+ * The jobs of a table. Throws `UnknownProbeTaskError` for a data entry whose
+ * task is neither a Hub task id nor a client method name: before any request.
+ */
 function buildJobs(options: ProbeOptions): Job[] {
   const jobs: Job[] = (options.suite ?? DEFAULT_SUITE).map((probe) => ({ probe }));
   (options.probes ?? []).forEach((custom, i) => {
@@ -62,12 +68,16 @@ function buildJobs(options: ProbeOptions): Job[] {
         fn: custom,
       });
     } else {
+      const task = requireProbeTask(
+        custom.task,
+        `probes[${i}]${custom.model ? ` (model ${custom.model})` : ""}`,
+      );
       jobs.push({
         probe: {
-          id: custom.id ?? `custom.${custom.task}.${custom.model}`,
-          capability: custom.name ?? TASK_LABELS[custom.task] ?? custom.task,
+          id: custom.id ?? `custom.${task}.${custom.model}`,
+          capability: custom.name ?? TASK_LABELS[task],
           area: "inference",
-          call: custom.task,
+          call: task,
           target: custom.model,
           provider: custom.provider ?? "auto",
           needs: "inference",
@@ -187,6 +197,8 @@ const VERDICT_CODES: Partial<Record<Verdict, ProbeFailureCode>> = {
 /** The body of `probe()` (loaded on first use by `probe.ts`). */
 export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> {
   const { hubUrl, inferenceUrl } = resolveEndpoints(options);
+  // Bad entries are rejected before anything is resolved or called.
+  const jobs = buildJobs(options);
   let resolution = options.resolution;
   if (options.token === undefined && !resolution) {
     const { resolveToken } = await import("../resolve/resolve_token.ts");
@@ -200,7 +212,6 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY));
 
-  const jobs = buildJobs(options);
   // Requests in flight never exceed `concurrency` either (a probe may make several).
   const acquire = semaphore(concurrency);
   const baseFetch = options.fetch ?? globalThis.fetch;
@@ -212,8 +223,15 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
       release();
     }
   };
+  // Rows that search for a model show the session's pick while pending, if there is one.
+  const pendingOf = (probe: SuiteProbe): ProbeRow => {
+    const known = options.dryRun || options.refresh ? undefined : knownChoice(probe, hubUrl);
+    return known
+      ? { ...pendingRow({ ...probe, target: known.model }), targetReason: known.reason }
+      : pendingRow(probe);
+  };
   const table = new ProbeTable({
-    rows: jobs.map((j) => pendingRow(j.probe)),
+    rows: jobs.map((j) => pendingOf(j.probe)),
     masked: maskToken(token),
     source,
     hubUrl,
@@ -236,6 +254,9 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
               ? describeCall(p, hubUrl, inferenceUrl)
               : "a custom probe function"
           }`
+          : p.pick && p.area === "inference"
+          ? `dry run: would call ${describeChoice(p, hubUrl)}, then ` +
+            describeCall(p, hubUrl, inferenceUrl)
           : `dry run: would call ${describeCall(p, hubUrl, inferenceUrl)}`,
         ...(prediction ? { prediction } : {}),
       });
@@ -260,7 +281,12 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
   let validationPromise: Promise<ValidationData | undefined> | undefined = known
     ? Promise.resolve(known)
     : undefined;
-  const startValidation = (fetch: typeof globalThis.fetch, signal: AbortSignal) => {
+  let validationCalled = false; // whether this table's validation sent a request
+  const startValidation = (inner: typeof globalThis.fetch, signal: AbortSignal) => {
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      validationCalled = true;
+      return inner(input, init);
+    };
     if (!validationPromise) {
       validationPromise = (async () => {
         const { whoami } = await import("../hub/whoami.ts");
@@ -271,7 +297,9 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
           fetch,
           signal,
           env: options.env,
-          refresh: true,
+          // The session's cached validation of this token (login(), whoami(), an
+          // earlier probe()) is reused: one whoami-v2 per token per session.
+          refresh: options.refresh ?? false,
           timeoutMs,
         });
         return v.toJSON() as ValidationData;
@@ -303,9 +331,12 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
     sink?.update(table, done);
   };
 
+  // The suite's model searches (not recorded: a row's diagnosis is about its own call).
+  const searchFetch = guardedFetch({ hubUrl, inferenceUrl, fetch: limitedFetch, env: options.env });
+
   const runJob = async (job: Job, hidden = false): Promise<void> => {
-    const p = job.probe;
-    const base = pendingRow(p);
+    let p = job.probe;
+    let base = pendingRow(p);
     const t0 = performance.now();
     const latency = () => Math.round(performance.now() - t0);
     const controller = new AbortController();
@@ -419,12 +450,15 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
         if (v?.verdict === "valid") {
           const who = v.identity ? `${v.identity.name} (${v.identity.kind})` : "valid";
           const role = v.token?.role ? `, ${v.token.role} token` : "";
+          // A validation from earlier in the session (login(), whoami(), another probe())
+          // made no call now: no latency, and the row says so.
+          const fresh = validationCalled;
           row = {
             ...base,
             verdict: "ok",
             status: v.status ?? 200,
-            latencyMs: latency(),
-            reason: who + role,
+            ...(fresh ? { latencyMs: latency() } : {}),
+            reason: who + role + (fresh ? "" : " (validated earlier this session)"),
           };
         } else if (v?.status !== undefined && v.status >= 300 && v.status !== 503) {
           row = await fail(undefined, rec.last() ?? { status: v.status });
@@ -443,6 +477,21 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
           };
         }
       } else {
+        if (p.pick && p.area === "inference") {
+          const choice = await raceAbort(
+            chooseModel(p, {
+              hubUrl,
+              token,
+              fetch: searchFetch,
+              signal: options.signal,
+              timeoutMs,
+              refresh: options.refresh,
+            }),
+            signal,
+          );
+          p = { ...p, target: choice.model };
+          base = { ...pendingRow(p), targetReason: choice.reason };
+        }
         const result = await raceAbort(runSuiteCall(ctx, p), signal);
         if (result === "no-identity") {
           const v = await ctx.validation();

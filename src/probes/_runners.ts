@@ -24,9 +24,34 @@ export interface RecordingFetch {
 const BODY_LIMIT = 4096;
 
 /**
- * Wraps a fetch so the diagnosis can see what actually came back: status,
- * content type, `Retry-After`, `X-Error-Code` and (for non-2xx) the first
- * few KB of the body, read from a clone so the client still gets the body.
+ * What the diagnosis reads from a response's headers: status, content type and the
+ * structured error signals (`Retry-After`, `X-Error-Code`, `X-Error-Message`,
+ * `WWW-Authenticate`, `RateLimit`, `RateLimit-Policy`, `X-Request-Id`).
+ */
+export function observeResponse(response: Response, url: string): ObservedResponse {
+  const h = response.headers;
+  const observed: ObservedResponse = { url, status: response.status };
+  const pick: [keyof ObservedResponse, string][] = [
+    ["contentType", "content-type"],
+    ["retryAfter", "retry-after"],
+    ["errorCode", "x-error-code"],
+    ["errorMessage", "x-error-message"],
+    ["wwwAuthenticate", "www-authenticate"],
+    ["rateLimit", "ratelimit"],
+    ["rateLimitPolicy", "ratelimit-policy"],
+    ["requestId", "x-request-id"],
+  ];
+  for (const [field, name] of pick) {
+    const value = h.get(name);
+    if (value) (observed as unknown as Record<string, string>)[field] = value;
+  }
+  return observed;
+}
+
+/**
+ * Wraps a fetch so the diagnosis can see what actually came back: status and the
+ * headers of {@linkcode observeResponse}, and (for non-2xx) the first few KB of the
+ * body, read from a clone so the client still gets the body.
  */
 export function recordingFetch(inner: typeof fetch): RecordingFetch {
   let last: ObservedResponse | undefined;
@@ -34,14 +59,10 @@ export function recordingFetch(inner: typeof fetch): RecordingFetch {
   const wrapped: typeof fetch = async (input, init) => {
     count++;
     const response = await inner(input, init);
-    const observed: ObservedResponse = {
-      url: response.url || (input instanceof Request ? input.url : String(input)),
-      status: response.status,
-      contentType: response.headers.get("content-type") ?? undefined,
-      retryAfter: response.headers.get("retry-after") ?? undefined,
-    };
-    const code = response.headers.get("x-error-code");
-    if (code) observed.errorCode = code;
+    const observed = observeResponse(
+      response,
+      response.url || (input instanceof Request ? input.url : String(input)),
+    );
     if (!response.ok) {
       try {
         observed.body = (await response.clone().text()).slice(0, BODY_LIMIT);
@@ -151,7 +172,7 @@ function describeOutput(task: ProbeTask, output: unknown): string {
 /** Runs one tiny inference call. Throws what the client throws. */
 export async function runInference(
   ctx: ProbeContext,
-  entry: Pick<ProbeEntry, "task" | "model" | "provider">,
+  entry: Pick<ProbeEntry, "model" | "provider"> & { task: ProbeTask },
 ): Promise<ProbeResult> {
   const c = await client(ctx);
   const provider = entry.provider ?? "auto";
@@ -195,7 +216,7 @@ async function runGated(ctx: ProbeContext, target: string): Promise<ProbeResult>
       });
       const body = response.ok ? undefined : (await response.text()).slice(0, 4096);
       if (response.ok) await response.body?.cancel();
-      return { status: response.status, body, headers: response.headers };
+      return { status: response.status, body, response };
     })(),
   ]);
   if (visible.status === "rejected") throw visible.reason;
@@ -205,11 +226,7 @@ async function runGated(ctx: ProbeContext, target: string): Promise<ProbeResult>
       ok: false,
       status: gate.value.status,
       observed: {
-        url: `${ctx.hubUrl}/api/models/${target}/auth-check`,
-        status: gate.value.status,
-        contentType: gate.value.headers.get("content-type") ?? undefined,
-        errorCode: gate.value.headers.get("x-error-code") ?? undefined,
-        retryAfter: gate.value.headers.get("retry-after") ?? undefined,
+        ...observeResponse(gate.value.response, `${ctx.hubUrl}/api/models/${target}/auth-check`),
         body: gate.value.body,
       },
     };

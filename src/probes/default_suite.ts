@@ -8,6 +8,10 @@
  *   so a table means the same thing against huggingface.co and against the sandbox;
  * - inference calls are as small as the task allows (`max_tokens: 1`, a few words);
  * - nothing is ever written: "write (push)" is inferred from the token's role/scopes;
+ * - each inference row (but the legacy ones) names a model search (`pick`): the
+ *   table uses the most-liked model served right now for that task, found with
+ *   one Hub search per task per session, and falls back to the pinned `target`
+ *   when the search fails; the row says which model it used and why;
  * - the seeds' legacy checks (`gpt2`, `microsoft/DialoGPT-small`) stay, marked
  *   `legacy`, so the table can explain why they fail today (no provider serves them).
  *
@@ -32,6 +36,29 @@ export type SuiteCall =
   /** One tiny `InferenceClient` call. */
   | ProbeTask;
 
+/**
+ * How a suite row finds a model served right now: the Hub's model search
+ * (`GET /api/models?inference_provider=…&pipeline_tag=…&sort=likes`), keeping
+ * the most-liked public, ungated model with a `live` provider mapping for `task`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_SUITE, type ModelSearch } from "@hf-notebook/auth/probes";
+ * import assert from "node:assert/strict";
+ *
+ * const search: ModelSearch = DEFAULT_SUITE.find((p) => p.id === "inference.chat")!.pick!;
+ * assert.equal(search.task, "conversational");
+ * ```
+ */
+export interface ModelSearch {
+  /** The Hub's `pipeline_tag` to filter by (e.g. `text-classification`). */
+  pipelineTag: string;
+  /** The provider-mapping task the call needs (`conversational` for chat). */
+  task: string;
+  /** `inference_provider` filter: a provider name, or `all` (any provider; default). */
+  provider?: string;
+}
+
 /** One entry of a probe suite. */
 export interface SuiteProbe {
   /** Stable id for `only` / `skip`. */
@@ -50,6 +77,8 @@ export interface SuiteProbe {
   needs: ProbeNeed;
   /** Kept from older guides; its failure is explained rather than blamed on the token. */
   legacy?: boolean;
+  /** Pick the model with a Hub search; `target` is the fallback when the search fails. */
+  pick?: ModelSearch;
 }
 
 /**
@@ -57,7 +86,7 @@ export interface SuiteProbe {
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_SUITE, SUITE_MODELS } from "@hf-notebook/auth";
+ * import { DEFAULT_SUITE, SUITE_MODELS } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * const models: string[] = Object.values(SUITE_MODELS);
@@ -88,7 +117,7 @@ export const SUITE_MODELS = {
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_SUITE } from "@hf-notebook/auth";
+ * import { DEFAULT_SUITE } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * assert.ok(DEFAULT_SUITE.some((p) => p.id === "inference.chat"));
@@ -137,6 +166,8 @@ export const DEFAULT_SUITE: readonly SuiteProbe[] = Object.freeze(
       target: SUITE_MODELS.chat,
       provider: "auto",
       needs: "inference",
+      // Chat models carry pipeline_tag text-generation; providers map them as "conversational".
+      pick: { pipelineTag: "text-generation", task: "conversational", provider: "all" },
     },
     {
       id: "inference.text-generation",
@@ -146,6 +177,7 @@ export const DEFAULT_SUITE: readonly SuiteProbe[] = Object.freeze(
       target: SUITE_MODELS.textGeneration,
       provider: "auto",
       needs: "inference",
+      pick: { pipelineTag: "text-generation", task: "text-generation", provider: "all" },
     },
     {
       id: "inference.text-classification",
@@ -155,6 +187,11 @@ export const DEFAULT_SUITE: readonly SuiteProbe[] = Object.freeze(
       target: SUITE_MODELS.textClassification,
       provider: "auto",
       needs: "inference",
+      pick: {
+        pipelineTag: "text-classification",
+        task: "text-classification",
+        provider: "hf-inference",
+      },
     },
     {
       id: "inference.token-classification",
@@ -164,6 +201,11 @@ export const DEFAULT_SUITE: readonly SuiteProbe[] = Object.freeze(
       target: SUITE_MODELS.tokenClassification,
       provider: "auto",
       needs: "inference",
+      pick: {
+        pipelineTag: "token-classification",
+        task: "token-classification",
+        provider: "hf-inference",
+      },
     },
     {
       id: "inference.feature-extraction",
@@ -173,6 +215,13 @@ export const DEFAULT_SUITE: readonly SuiteProbe[] = Object.freeze(
       target: SUITE_MODELS.featureExtraction,
       provider: "auto",
       needs: "inference",
+      // Embedding models mostly carry pipeline_tag sentence-similarity (all-MiniLM-L6-v2 does);
+      // providers serve them for feature-extraction.
+      pick: {
+        pipelineTag: "sentence-similarity",
+        task: "feature-extraction",
+        provider: "hf-inference",
+      },
     },
     // --- The seeds' legacy checks ------------------------------------------------
     {

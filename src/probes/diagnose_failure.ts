@@ -9,8 +9,9 @@
 
 import { redact } from "../_mask.ts";
 import { DEFAULT_HUB_URL } from "../hub/endpoints.ts";
-import type { ValidationData } from "../hub/types.ts";
+import type { Identity, ValidationData } from "../hub/types.ts";
 import { TOKENS_PAGE } from "../hub/diagnose_token.ts";
+import { parseRateLimit, type RateLimitInfo } from "../hub/_rate_limit.ts";
 
 /** The permission id behind "Make calls to Inference Providers". */
 const INFERENCE_PERMISSION = "inference.serverless.write";
@@ -22,46 +23,9 @@ const PERMISSION_LABELS = {
   repoWrite: "Write access to contents/settings of all repos under your personal namespace",
 } as const;
 
-/**
- * Machine-readable failure classes:
- * `invalid-token` (401), `expired-token` (401, validation knows it expired),
- * `missing-inference-permission` (403 from the router, fine-grained token),
- * `inference-forbidden` (403 from the router, other tokens),
- * `missing-gated-permission` (403 on a gated repo, fine-grained without gated access),
- * `gated-model` (403 on a gated repo: terms not accepted),
- * `missing-repo-permission` (403 on the Hub, fine-grained token),
- * `forbidden` (other 403), `repo-not-found` (404: private or missing),
- * `no-provider` (served by no Inference Provider), `legacy-model` (same, for seed checks),
- * `provider-not-serving` (not served by the chosen provider),
- * `unsupported-task` (the provider serves the model for another task),
- * `rate-limited` (429), `model-loading` (503 + estimated_time), `server-error` (other 5xx),
- * `timeout`, `cancelled`, `offline` (DNS failure, connection refused),
- * `connection-failed` (reset/closed without an answer),
- * `unexpected-response` (HTML page, truncated or wrong JSON), `unknown`.
- */
-export type ProbeFailureCode =
-  | "invalid-token"
-  | "expired-token"
-  | "missing-inference-permission"
-  | "inference-forbidden"
-  | "missing-gated-permission"
-  | "gated-model"
-  | "missing-repo-permission"
-  | "forbidden"
-  | "repo-not-found"
-  | "no-provider"
-  | "legacy-model"
-  | "provider-not-serving"
-  | "unsupported-task"
-  | "rate-limited"
-  | "model-loading"
-  | "server-error"
-  | "timeout"
-  | "cancelled"
-  | "offline"
-  | "connection-failed"
-  | "unexpected-response"
-  | "unknown";
+export { PROBE_FAILURE_CLASSES } from "../_probe_failure_classes.ts";
+export type { ProbeFailureClass, ProbeFailureCode } from "../_probe_failure_classes.ts";
+import { PROBE_FAILURE_CLASSES, type ProbeFailureCode } from "../_probe_failure_classes.ts";
 
 /** The last HTTP response a probe saw (recorded by the probe's fetch). */
 export interface ObservedResponse {
@@ -73,8 +37,18 @@ export interface ObservedResponse {
   contentType?: string;
   /** `Retry-After` header. */
   retryAfter?: string;
-  /** `X-Error-Code` header (`GatedRepo`, `RepoNotFound`, …). */
+  /** `X-Error-Code` header (`GatedRepo`, `RepoNotFound`, `EntryNotFound`, `RevisionNotFound`). */
   errorCode?: string;
+  /** `X-Error-Message` header (the Hub's own sentence for the error). */
+  errorMessage?: string;
+  /** `WWW-Authenticate` header (sent with 401s). */
+  wwwAuthenticate?: string;
+  /** IETF `RateLimit` header, e.g. `"api";r=0;t=55`. */
+  rateLimit?: string;
+  /** IETF `RateLimit-Policy` header, e.g. `"fixed window";"api";q=500;w=300`. */
+  rateLimitPolicy?: string;
+  /** `X-Request-Id` header (quote it when reporting a problem). */
+  requestId?: string;
   /** The body of a non-2xx response (first few KB), if read. */
   body?: string;
 }
@@ -101,8 +75,10 @@ export interface ProbeFailureFacts {
   timeoutMs?: number;
   /** A check kept from older guides (`gpt2`, `DialoGPT`): explain, do not blame the token. */
   legacy?: boolean;
-  /** What the token validation knows (role, permissions, verdict). */
-  validation?: Pick<ValidationData, "verdict" | "token">;
+  /** What the token validation knows (role, permissions, verdict, PRO). */
+  validation?: Pick<ValidationData, "verdict" | "token"> & {
+    identity?: Pick<Identity, "isPro">;
+  };
   /** Hub base URL, for links (default `https://huggingface.co`). */
   hubUrl?: string;
   /** Secrets to redact from any text taken from the error or the response. */
@@ -119,8 +95,10 @@ export interface ProbeDiagnosis {
   fix: string;
   /** The HTTP status that decided it, if any. */
   status?: number;
-  /** Seconds to wait (429 `Retry-After`, 503 `estimated_time`). */
+  /** Seconds to wait (429 `Retry-After` / `RateLimit`, 503 `estimated_time`). */
   waitSeconds?: number;
+  /** Whether the token itself is the cause (from {@linkcode PROBE_FAILURE_CLASSES}). */
+  tokenFault: boolean;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -213,6 +191,8 @@ function retrySeconds(facts: ProbeFailureFacts, body: string): number | undefine
 }
 
 const NOT_YOUR_TOKEN = "not your token's fault";
+/** Where an account's Inference Providers usage and credits are shown. */
+const BILLING_PAGE = "https://huggingface.co/settings/billing";
 
 /**
  * Diagnoses one failed probe: which of the failure classes of
@@ -222,7 +202,7 @@ const NOT_YOUR_TOKEN = "not your token's fault";
  *
  * @example A fine-grained token without the inference permission
  * ```ts
- * import { diagnoseFailure } from "@hf-notebook/auth";
+ * import { diagnoseFailure } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * const d = diagnoseFailure({
@@ -237,7 +217,7 @@ const NOT_YOUR_TOKEN = "not your token's fault";
  *
  * @example A legacy model that no provider serves
  * ```ts
- * import { diagnoseFailure } from "@hf-notebook/auth";
+ * import { diagnoseFailure } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * const d = diagnoseFailure({
@@ -258,10 +238,39 @@ const NOT_YOUR_TOKEN = "not your token's fault";
 export function diagnoseFailure(facts: ProbeFailureFacts): ProbeDiagnosis {
   const d = diagnose(facts);
   const secrets = facts.secrets ?? [];
-  return { ...d, reason: redact(d.reason, secrets), fix: redact(d.fix, secrets) };
+  return {
+    ...d,
+    reason: redact(d.reason, secrets),
+    fix: redact(d.fix, secrets),
+    tokenFault: PROBE_FAILURE_CLASSES[d.code].tokenFault,
+  };
 }
 
-function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
+type Draft = Omit<ProbeDiagnosis, "tokenFault">;
+
+/**
+ * The repo a Hub answer was about, read from its URL (`/api/models/{id}…`,
+ * `/{id}/resolve/…`), to name it when the probe itself did not. Only for naming:
+ * no class is ever decided from the URL.
+ */
+function repoFromUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const path = decodeURIComponent(new URL(url).pathname);
+    const api = /^\/api\/models\/([^/]+\/[^/]+|[^/]+?)(?:\/(?:auth-check|revision\/.*|tree\/.*))?$/
+      .exec(path);
+    if (api) return api[1];
+    const file = /^\/([^/]+\/[^/]+|[^/]+)\/(?:resolve|raw)\//.exec(path);
+    return file?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function diagnose(input: ProbeFailureFacts): Draft {
+  const named = input.target ??
+    (input.area === "hub" ? repoFromUrl(input.response?.url) : undefined);
+  const facts: ProbeFailureFacts = named ? { ...input, target: named } : input;
   const hub = (facts.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
   const secrets = facts.secrets ?? [];
   const clean = (text: string) => redact(text, secrets);
@@ -366,33 +375,145 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
     }
   }
 
-  // 4. HTTP statuses.
-  const json = parseJson(clean(facts.response?.body ?? ""));
+  // 4. HTTP statuses, decided from structured signals first: the status, the Hub's
+  // X-Error-Code / X-Error-Message, WWW-Authenticate, the /v1 `error.code`, the
+  // hf-inference `{"error": "…"}` string, Retry-After and RateLimit. The server's own
+  // sentence is read only for stable keywords, and never the client's message (it ends
+  // with the request URL, e.g. `…?expand[]=gated`).
+  const s = signals(facts, clean);
+  const json = s.json;
   const isHtml = /text\/html/i.test(facts.response?.contentType ?? "") ||
     /^\s*<(!doctype|html)/i.test(facts.response?.body ?? "");
-  const gated = facts.response?.errorCode === "GatedRepo" ||
-    /gated|restricted|authorized list|accept the conditions|ask for access|request access/i
-      .test(body + "\n" + message);
+  const said = s.said; // the server's sentence (header, {"error"}, error.message, text/plain)
+  const saidShort = said ? `: ${shorten(said)}` : ".";
+  const routerArea = facts.area === "inference";
+  const gated = s.errorCode === "GatedRepo" ||
+    (s.errorCode === undefined &&
+      /\bgated\b|is restricted|authorized list|awaiting a review|rejected by the repo/i.test(said));
+  const tokenAccepted = facts.validation?.verdict === "valid";
+  const invalidCredentials = /invalid credentials/i.test(s.errorMessage ?? "") ||
+    (!s.errorMessage && /invalid credentials/i.test(said));
+
+  if (status === 402) {
+    const pro = facts.validation?.identity?.isPro;
+    const plan = pro === true
+      ? "This is a PRO account: its monthly included credits are used up and pay-as-you-go " +
+        "is not available for this call."
+      : pro === false
+      ? "This is a free account: its small monthly credit is used up (PRO includes 20× more " +
+        "and can pay as you go)."
+      : "Free accounts get a small monthly credit, PRO accounts 20× more and pay-as-you-go.";
+    return {
+      code: "credits-exhausted",
+      status,
+      reason: `Payment required (402): the account's Inference Providers credits are used up` +
+        `${saidShort} ${plan} (${NOT_YOUR_TOKEN}: a new token will not help.)`,
+      fix: `See usage at ${BILLING_PAGE}; wait for the monthly reset, subscribe to PRO or add ` +
+        "credits / enable pay-as-you-go, or pick a provider that bills pay-as-you-go.",
+    };
+  }
+  if (status === 410) {
+    return {
+      code: "model-deprecated",
+      status,
+      reason: `${target} is deprecated and no longer served by ` +
+        `${facts.provider && facts.provider !== "auto" ? facts.provider : "this provider"} ` +
+        `(410)${saidShort} (${NOT_YOUR_TOKEN})`,
+      fix: `Pick a model that is deployed now: ${deployed}.`,
+    };
+  }
+  if (s.oaiCode === "model_not_found") {
+    return modelNotFound(target, status, said, deployed);
+  }
+  if (
+    s.oaiCode === "model_not_supported" ||
+    (routerArea && /not supported by (any )?provider/i.test(said))
+  ) {
+    const named = facts.provider &&
+      !["auto", "fastest", "cheapest", "preferred"].includes(facts.provider);
+    if (named || /not supported by provider/i.test(said)) {
+      return {
+        code: "provider-not-serving",
+        status,
+        reason: `${target} is not served by the provider ` +
+          `"${facts.provider ?? "chosen"}" (${status})${saidShort} (${NOT_YOUR_TOKEN})`,
+        fix: `Use provider "auto", or one of the providers listed on ${page}.`,
+      };
+    }
+    return {
+      code: "no-enabled-provider",
+      status,
+      reason: `${target} is served by none of the Inference Providers enabled for this account ` +
+        `(${status})${saidShort} (${NOT_YOUR_TOKEN})`,
+      fix: `Enable more providers at ${hub}/settings/inference-providers, or pick a model from ` +
+        `${deployed}.`,
+    };
+  }
+  if (
+    status === 422 && routerArea &&
+    (json?.error_type === "template_error" || /chat template|template not found/i.test(said))
+  ) {
+    return {
+      code: "not-a-chat-model",
+      status,
+      reason: `${target} has no chat template, so it cannot be used with chatCompletion ` +
+        `(422)${saidShort} (${NOT_YOUR_TOKEN})`,
+      fix: "Call textGeneration for this base model, or pick an instruct/chat model.",
+    };
+  }
 
   // The client looks up the provider mapping anonymously: a 401/404 there means the
   // repo is missing or private, never that the token is bad.
   const mappingLookup = /Failed to fetch inference provider mapping/.test(message);
-  const notFound = facts.response?.errorCode === "RepoNotFound" ||
-    /Repository not found|does not exist/i.test(body);
-  if ((status === 401 && (mappingLookup || notFound) && !gated) || status === 404) {
+  if (status === 404 && s.errorCode === "EntryNotFound") {
+    return {
+      code: "file-not-found",
+      status,
+      reason: `${target} has no such file (404 EntryNotFound) (${NOT_YOUR_TOKEN}).`,
+      fix: `Check the file name at ${page}/tree/main.`,
+    };
+  }
+  if (status === 404 && s.errorCode === "RevisionNotFound") {
+    return {
+      code: "revision-not-found",
+      status,
+      reason: `${target} has no such revision (404 RevisionNotFound) (${NOT_YOUR_TOKEN}).`,
+      fix: `Check the branch, tag or commit at ${page}/commits/main.`,
+    };
+  }
+  if (status === 404 && routerArea && s.errorCode === undefined && !mappingLookup) {
+    if (json && /does not exist|not found/i.test(said) && /model/i.test(said)) {
+      return modelNotFound(target, status, said, deployed);
+    }
+    // A bare router 404 for a provider route: the model is not deployed there.
+    return {
+      code: "provider-not-serving",
+      status,
+      reason: `${target} is not deployed on ${facts.provider ?? "the chosen provider"} ` +
+        `(router 404) (${NOT_YOUR_TOKEN}).`,
+      fix: `Use provider "auto", or pick a model deployed there: ${deployed}.`,
+    };
+  }
+  if (gated && (status === 401 || status === 403)) {
+    if (status === 401 && !invalidCredentials) {
+      return gatedDiagnosis(facts, status, page, tokensPage, said);
+    }
+    if (status === 403) return gatedDiagnosis(facts, status, page, tokensPage, said);
+  }
+  if (
+    (status === 401 && mappingLookup && !invalidCredentials) ||
+    status === 404 || (status === 401 && s.errorCode === "RepoNotFound")
+  ) {
     return {
       code: "repo-not-found",
       status,
       reason: `${target} was not found (${status}): it does not exist, or it is private and ` +
-        "this token cannot see it.",
+        `this token cannot see it (${NOT_YOUR_TOKEN} if the id is right and you are a member).`,
       fix: `Check the id at ${page}; for a private repo use a token of the owner or of a ` +
         "member of the owning org.",
     };
   }
   if (status === 401) {
-    if (gated && facts.area === "hub" && facts.validation?.verdict === "valid") {
-      return gatedDiagnosis(facts, status, page, tokensPage);
-    }
     if (facts.validation?.verdict === "expired") {
       return {
         code: "expired-token",
@@ -400,6 +521,19 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
         reason: "The token has expired, so every call is refused (401).",
         fix:
           `Create a new token at ${tokensPage} and set it as HF_TOKEN (or save it: saveToken() or hf login --persist).`,
+      };
+    }
+    if (tokenAccepted && !invalidCredentials) {
+      // The Hub answers "Invalid username or password." when it handled the request as
+      // anonymous: a missing repo, or a private/gated one this token cannot see.
+      return {
+        code: "repo-not-visible",
+        status,
+        reason: `${where} answered 401${saidShort} The token itself is valid (whoami accepts ` +
+          `it), so ${target} does not exist, or it is private or gated and not visible to ` +
+          "this token.",
+        fix: `Check the id at ${page}; for a private repo use a token of a member of the ` +
+          "owning org; for a gated one accept its terms there.",
       };
     }
     return {
@@ -412,10 +546,9 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
     };
   }
   if (status === 403) {
-    if (gated) return gatedDiagnosis(facts, status, page, tokensPage);
     if (facts.area === "inference") {
-      const saysPermission = /sufficient permissions to call Inference Providers/i.test(body) &&
-        !/on behalf of app/i.test(body);
+      const saysPermission = /sufficient permissions to call Inference Providers/i.test(said) &&
+        !/on behalf of app/i.test(said);
       if (
         (isFineGrained(facts) && !hasInferencePermission(facts)) ||
         (!facts.validation?.token && saysPermission)
@@ -432,8 +565,7 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
       return {
         code: "inference-forbidden",
         status,
-        reason: `The router refused this token for ${target} (403)` +
-          (body ? `: ${shorten(detailOf(json) ?? body)}` : "."),
+        reason: `The router refused this token for ${target} (403)${saidShort}`,
         fix: `Use a user token with "${PERMISSION_LABELS.inference}" (a read token has it); ` +
           "app and org-scoped tokens cannot call Inference Providers.",
       };
@@ -450,29 +582,48 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
     return {
       code: "forbidden",
       status,
-      reason: `${where} refused access to ${target} (403)` +
-        (body ? `: ${shorten(detailOf(json) ?? body)}` : "."),
+      reason: `${where} refused access to ${target} (403)${saidShort}`,
       fix: `Check that this account may read ${page}.`,
     };
   }
   if (status === 429) {
-    const wait = retrySeconds(facts, body);
+    const hubAnswered = facts.area === "hub" || s.rateLimit !== undefined;
+    const wait = s.rateLimit?.resetSeconds ?? retrySeconds(facts, body);
     const header = facts.response?.retryAfter;
     const after = wait !== undefined
       ? `retry after ${wait} s`
       : header
       ? `retry after ${header}`
-      : "retry later";
+      : "the answer gives no wait";
+    if (hubAnswered) {
+      const policy = s.rateLimit?.limit !== undefined && s.rateLimit.windowSeconds !== undefined
+        ? ` (${s.rateLimit.limit} "${s.rateLimit.resource}" requests per ${s.rateLimit.windowSeconds} s)`
+        : s.rateLimit
+        ? ` (the "${s.rateLimit.resource}" limit)`
+        : "";
+      return {
+        code: "rate-limited",
+        status,
+        waitSeconds: wait,
+        reason: `Rate limited (429) by the Hub: too many requests from this account or IP` +
+          `${policy}; ${after}.`,
+        fix: `Wait${wait !== undefined ? ` ${wait} s` : " a few minutes"} and run again; a ` +
+          "logged-in or PRO account gets higher Hub limits.",
+      };
+    }
     return {
-      code: "rate-limited",
+      code: "provider-rate-limited",
       status,
       waitSeconds: wait,
-      reason: `Rate limited (429): too many requests from this account; ${after}.`,
-      fix: `Wait${wait !== undefined ? ` ${wait} s` : ""} and run again; free-tier quotas are ` +
-        `per account (see ${hub}/settings/billing, or upgrade to PRO).`,
+      reason: `Rate limited (429) by the Inference Providers router` +
+        `${facts.provider && facts.provider !== "auto" ? ` / ${facts.provider}` : ""}` +
+        `${said ? ` (${shorten(said, 100)})` : ""}; ${after}. This is throttling, not the ` +
+        `account's monthly credits (those give 402) (${NOT_YOUR_TOKEN}).`,
+      fix: `Wait${wait !== undefined ? ` ${wait} s` : " a minute"} and run again, or use ` +
+        "another provider.",
     };
   }
-  if (status === 503 && (json?.estimated_time !== undefined || /loading/i.test(body))) {
+  if (status === 503 && (json?.estimated_time !== undefined || /loading/i.test(said))) {
     const eta = typeof json?.estimated_time === "number"
       ? Math.ceil(json.estimated_time)
       : undefined;
@@ -503,9 +654,20 @@ function diagnose(facts: ProbeFailureFacts): ProbeDiagnosis {
       code: "server-error",
       status,
       reason: `${where} answered ${status}` +
-        (json ? ` (${shorten(detailOf(json) ?? "server error", 100)})` : "") +
+        (said ? ` (${shorten(said, 100)})` : "") +
         ` — a server-side problem (${NOT_YOUR_TOKEN}).`,
       fix: "Retry in a few minutes; see https://status.huggingface.co.",
+    };
+  }
+  if ((status === 400 || status === 422) && (said || json)) {
+    // A deliberate answer (JSON or text/plain) about the request itself.
+    return {
+      code: "invalid-request",
+      status,
+      reason: `${where} rejected the request for ${target} (${status})` +
+        `${said ? `: ${shorten(said)}` : "."} (${NOT_YOUR_TOKEN})`,
+      fix: "Check the task and parameters for this model (the message above names the " +
+        "field); the probe's tiny input may not fit every model — pick another model.",
     };
   }
 
@@ -551,13 +713,108 @@ function detailOf(json: Record<string, unknown> | undefined): string | undefined
   return typeof nested === "string" ? nested : undefined;
 }
 
+/** The structured signals of one error answer. */
+interface Signals {
+  json?: Record<string, unknown>;
+  /** `X-Error-Code`. */
+  errorCode?: string;
+  /** `X-Error-Message`. */
+  errorMessage?: string;
+  /** The `/v1` OpenAI envelope's `error.code`. */
+  oaiCode?: string;
+  /** The server's sentence: X-Error-Message, `{"error": "…"}`, `error.message`, or a text/plain body. */
+  said: string;
+  rateLimit?: RateLimitInfo;
+}
+
+function signals(facts: ProbeFailureFacts, clean: (t: string) => string): Signals {
+  const r = facts.response;
+  const e = asRecord(facts.error);
+  const raw = r?.body ?? (typeof e?.data === "string" ? e.data : undefined);
+  const json = parseJson(clean(r?.body ?? "")) ?? asRecord(e?.data) ??
+    asRecord(asRecord(e?.httpResponse)?.body);
+  const err = json?.error;
+  const nested = asRecord(err);
+  const oaiCode = typeof nested?.code === "string" ? nested.code : undefined;
+  const fromJson = typeof err === "string"
+    ? err
+    : Array.isArray(err) && typeof err[0] === "string"
+    ? err.join("; ")
+    : typeof nested?.message === "string"
+    ? nested.message
+    : typeof json?.message === "string"
+    ? json.message
+    : typeof json?.detail === "string"
+    ? json.detail
+    : undefined;
+  // text/plain answers are deliberate (TGI's 422s): their text is the server's sentence.
+  const plain = !json && raw && !/html/i.test(r?.contentType ?? "") &&
+      !/^\s*</.test(raw)
+    ? raw.trim()
+    : undefined;
+  const errorMessage = r?.errorMessage ? clean(r.errorMessage) : undefined;
+  return {
+    json,
+    errorCode: r?.errorCode,
+    errorMessage,
+    oaiCode,
+    said: clean(errorMessage ?? fromJson ?? plain ?? ""),
+    rateLimit: parseRateLimit(r?.rateLimit, r?.rateLimitPolicy),
+  };
+}
+
+function modelNotFound(
+  target: string,
+  status: number | undefined,
+  said: string,
+  deployed: string,
+): Draft {
+  return {
+    code: "model-not-found",
+    status,
+    reason: `${target} is not a model id the router knows (${status ?? "error"})` +
+      `${said ? `: ${shorten(said)}` : "."} (${NOT_YOUR_TOKEN})`,
+    fix: `Check the spelling (owner/name) on the model page, or pick a model from ${deployed}.`,
+  };
+}
+
 function gatedDiagnosis(
   facts: ProbeFailureFacts,
   status: number,
   page: string,
   tokensPage: string,
-): ProbeDiagnosis {
+  said: string,
+): Draft {
   const target = facts.target ?? "This model";
+  const quote = said ? ` The Hub says: "${shorten(said, 200)}"` : "";
+  if (/awaiting a review|awaiting review|pending/i.test(said)) {
+    return {
+      code: "gated-awaiting-review",
+      status,
+      reason: `${target} is gated and this account's access request is awaiting the ` +
+        `authors' review (${status}) (${NOT_YOUR_TOKEN}).${quote}`,
+      fix: `Wait for the authors to review the request (see its state at ${page}); a new ` +
+        "token will not help.",
+    };
+  }
+  if (/rejected/i.test(said)) {
+    return {
+      code: "gated-rejected",
+      status,
+      reason: `${target} is gated and the authors rejected this account's access request ` +
+        `(${status}) (${NOT_YOUR_TOKEN}).${quote}`,
+      fix: `Only the authors can change this: contact them from ${page}, or use another model.`,
+    };
+  }
+  if (/\breset\b/i.test(said)) {
+    return {
+      code: "gated-reset",
+      status,
+      reason: `${target} is gated and the authors reset this account's access request ` +
+        `(${status}) (${NOT_YOUR_TOKEN}).${quote}`,
+      fix: `Submit a new access request at ${page}, then run again once it is accepted.`,
+    };
+  }
   if (isFineGrained(facts) && facts.validation?.token?.canReadGatedRepos === false) {
     return {
       code: "missing-gated-permission",
@@ -568,10 +825,21 @@ function gatedDiagnosis(
         `accept the terms at ${page} if you have not.`,
     };
   }
+  if (status === 401) {
+    return {
+      code: "gated-login-required",
+      status,
+      reason: `${target} is gated and the Hub received no usable token for it (401: ` +
+        `"log in").${quote}`,
+      fix: `Send a token (HF_TOKEN, login()) of an account that accepted the terms at ${page}` +
+        `; a fine-grained token also needs "${PERMISSION_LABELS.gated}".`,
+    };
+  }
   return {
     code: "gated-model",
     status,
-    reason: `${target} is gated and this account has not been granted access (${status}).`,
+    reason: `${target} is gated and this account has not been granted access (${status}).` +
+      quote,
     fix: `Open ${page}, accept the terms (or request access), then run again.`,
   };
 }
@@ -581,7 +849,7 @@ function gatedDiagnosis(
  *
  * @example Usage
  * ```ts
- * import { PROBE_PERMISSION_LABELS } from "@hf-notebook/auth";
+ * import { PROBE_PERMISSION_LABELS } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(PROBE_PERMISSION_LABELS.inference, "Make calls to Inference Providers");

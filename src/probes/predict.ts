@@ -41,7 +41,7 @@ const userScope = (scope: string) => scope.startsWith("user:");
  *
  * @example Usage
  * ```ts
- * import { predictProbe } from "@hf-notebook/auth";
+ * import { predictProbe } from "@hf-notebook/auth/diagnose";
  * import assert from "node:assert/strict";
  *
  * const fineGrained = {

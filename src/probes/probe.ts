@@ -23,7 +23,7 @@ import type { ProbeEntry, ProbeFunction, ProbeRow } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_PROBE_CONCURRENCY } from "@hf-notebook/auth";
+ * import { DEFAULT_PROBE_CONCURRENCY } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEFAULT_PROBE_CONCURRENCY, 6);
@@ -36,7 +36,7 @@ export const DEFAULT_PROBE_CONCURRENCY = 6;
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_PROBE_TIMEOUT_MS } from "@hf-notebook/auth";
+ * import { DEFAULT_PROBE_TIMEOUT_MS } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEFAULT_PROBE_TIMEOUT_MS, 15_000);
@@ -76,6 +76,12 @@ export interface ProbeOptions extends NetworkOptions {
   display?: boolean | "auto";
   /** Called once per row when it finishes (the core hook the live displays build on). */
   onRow?: (row: ProbeRow, table: ProbeTable) => void;
+  /**
+   * Ask the Hub again instead of reusing the session's answers: a fresh whoami-v2
+   * (default: the validation cached by `login()`, `whoami()` or an earlier `probe()`
+   * of the same token is reused) and fresh model searches for the suite's rows.
+   */
+  refresh?: boolean;
   /** Reuse this validation (no whoami call; predictions come from it). */
   validation?: ValidationData;
 }
@@ -95,8 +101,11 @@ export interface ProbeOptions extends NetworkOptions {
  * shown ever contains the token.
  *
  * Requests go to `HF_ENDPOINT` / `HF_INFERENCE_ENDPOINT` (or `hubUrl` /
- * `inferenceUrl`); the token is never sent to any other origin. One whoami
- * request is made for the predictions unless `validation` is given. If the
+ * `inferenceUrl`); the token is never sent to any other origin. The token is
+ * validated once per session: the whoami-v2 answer cached by `login()`,
+ * `whoami()` or an earlier `probe()` is reused (unless `refresh` or
+ * `validation` is given), so three `probe()` calls after `login()` send one
+ * whoami-v2 in all. If the
  * caller's `signal` aborts, `probe()` rejects with the signal's reason.
  *
  * @example A fine-grained token without the Inference Providers permission
@@ -117,6 +126,24 @@ export interface ProbeOptions extends NetworkOptions {
  * const row = table.get("inference.text-classification")!;
  * assert.deepEqual(row.verdict, "failed");
  * assert.match(row.reason!, /Make calls to Inference Providers/);
+ * ```
+ *
+ * @example A custom probe with the task id shown on the model's page
+ * ```ts
+ * import { probe } from "@hf-notebook/auth";
+ * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
+ * import assert from "node:assert/strict";
+ *
+ * await using hub = startSandbox({ quiet: true });
+ * const table = await probe({
+ *   token: PERSONAS.read.token,
+ *   hubUrl: hub.url,
+ *   inferenceUrl: hub.inferenceUrl,
+ *   env: {},
+ *   suite: [],
+ *   probes: [{ task: "token-classification", model: "dslim/bert-base-NER" }],
+ * });
+ * assert.deepEqual(table.rows[0].verdict, "ok");
  * ```
  *
  * @example Dry run: list the calls, make none

@@ -11,7 +11,7 @@ import type { ProbeCounts, ProbeRow } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { countProbeRows } from "@hf-notebook/auth";
+ * import { countProbeRows } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * const row = { id: "a", capability: "A", inferred: false, legacy: false };
@@ -56,6 +56,20 @@ const CAUSES: Record<string, string> = {
   offline: "offline: the Hub or router cannot be reached",
   "connection-failed": "connections were cut",
   "unexpected-response": "unexpected responses (HTML page or broken JSON): a proxy in the way?",
+  "gated-login-required": "a gated model got no usable token (401: log in)",
+  "gated-awaiting-review": "a gated model's access request awaits the authors' review",
+  "gated-rejected": "a gated model's access request was rejected by its authors",
+  "gated-reset": "a gated model's access request was reset: request again",
+  "repo-not-visible": "a repo does not exist or is not visible to this token (401)",
+  "file-not-found": "a file was not found in its repo (404)",
+  "revision-not-found": "a revision was not found (404)",
+  "model-not-found": "a model id is unknown to the router",
+  "no-enabled-provider": "a model is served by none of the providers enabled for this account",
+  "model-deprecated": "a model is deprecated by its provider (410)",
+  "not-a-chat-model": "a model has no chat template (422)",
+  "invalid-request": "a request was rejected for its parameters (400/422)",
+  "credits-exhausted": "Inference Providers credits are used up (402): see settings/billing",
+  "provider-rate-limited": "the provider is throttling (429): wait and retry",
 };
 
 /**
@@ -65,7 +79,7 @@ const CAUSES: Record<string, string> = {
  *
  * @example Usage
  * ```ts
- * import { summarizeProbeRows } from "@hf-notebook/auth";
+ * import { summarizeProbeRows } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * const base = { capability: "x", inferred: false, legacy: false };

@@ -8,6 +8,7 @@
 
 import type { ValidationData } from "../hub/types.ts";
 import type { ObservedResponse } from "./diagnose_failure.ts";
+import type { HubTaskId } from "./probe_task.ts";
 
 /**
  * How one probe ended.
@@ -35,6 +36,11 @@ export interface ProbeRow {
   capability: string;
   /** The model or repo the probe used, if any. */
   target?: string;
+  /**
+   * Why this model, for rows that search for one: `picked: most-liked model served by
+   * hf-inference for text-classification`, or `pinned fallback: search failed: …`.
+   */
+  targetReason?: string;
   /** The Inference Provider (or policy such as `auto`) used, if any. */
   provider?: string;
   /** How the probe ended. */
@@ -150,14 +156,18 @@ export type ProbeTask =
 
 /** A custom inference probe as data: one tiny call of `task` on `model`. */
 export interface ProbeEntry {
-  /** The client method to call. */
-  task: ProbeTask;
+  /**
+   * The task: the Hub's id (`text-classification`, `chat-completion`, …) or the
+   * client method name (`textClassification`, …). Any other name makes `probe()`
+   * throw `UnknownProbeTaskError` before any request.
+   */
+  task: ProbeTask | HubTaskId;
   /** The model id. */
   model: string;
   /** Provider or policy (default `auto`). */
   provider?: string;
   /** Row label (default: the task's name). */
   name?: string;
-  /** Row id for `only`/`skip` (default: `custom.<task>.<model>`). */
+  /** Row id for `only`/`skip` (default: `custom.<method>.<model>`, e.g. `custom.textClassification.m`). */
   id?: string;
 }

@@ -13,7 +13,7 @@ import type { Platform } from "./resolution.ts";
  *
  * @example Usage
  * ```ts
- * import { platformFix } from "@hf-notebook/auth";
+ * import { platformFix } from "@hf-notebook/auth/resolve";
  * import assert from "node:assert/strict";
  *
  * assert(platformFix("kaggle").includes("Add-ons → Secrets"));

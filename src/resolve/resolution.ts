@@ -7,7 +7,8 @@
  */
 
 import { maskToken } from "../_mask.ts";
-import type { Attempt } from "../sources/types.ts";
+import type { Platform } from "../sources/platform.ts";
+import type { Attempt, TokenWarning } from "../sources/types.ts";
 
 /**
  * A browser login (an OAuth token from `hf auth login` ≥ 1.20 or
@@ -38,36 +39,10 @@ export interface BrowserLoginInfo {
   refresh: "not-due" | "refreshed" | "adopted" | "revoked" | "failed" | "no-refresh-token";
 }
 
-/** Machine-readable kinds of warning a resolution can carry. */
-export type TokenWarningCode =
-  /** A legacy variable name (e.g. `HF_API_KEY`) held the token; `HF_TOKEN` is recommended. */
-  | "legacy-env-alias"
-  /** The winning source shadows a different token in a later source (e.g. env vs token file). */
-  | "shadowed-token"
-  /** The token does not start with `hf_`. */
-  | "not-hf-prefix"
-  /** The file holding the token is readable by other users. */
-  | "world-readable"
-  /** Colab was detected; its secret vault cannot answer a Deno kernel. */
-  | "colab-bridge"
-  /** A browser login could not be renewed: `invalid_grant` (expired or revoked): log in again. */
-  | "browser-login-expired"
-  /** A browser login's renewal failed for now (network, 5xx); retried in 5 minutes. */
-  | "browser-login-refresh-failed"
-  /** Anything else worth saying. */
-  | "other";
-
-/** A warning attached to a resolution (never contains the token). */
-export interface TokenWarning {
-  /** Machine-readable kind. */
-  code: TokenWarningCode;
-  /** Where it applies (a source id). */
-  source: string;
-  /** What is wrong. */
-  message: string;
-  /** What to do about it. */
-  fix?: string;
-}
+// The warning shapes belong to the sources (which attach them to hits) and the platform
+// names to platform detection; re-exported here, where resolutions carry them.
+export type { TokenWarning, TokenWarningCode } from "../sources/types.ts";
+export type { Platform } from "../sources/platform.ts";
 
 /**
  * The warning for a token in use that hides a different token in a later source (e.g.
@@ -86,9 +61,6 @@ export function shadowedTokenWarning(
       `${winner.source.replace(/^env:/, "")} if ${other.source} is the one you meant.`,
   };
 }
-
-/** The platform the code runs on, as detected from the environment. */
-export type Platform = "colab" | "kaggle" | "spaces" | "jupyter" | "terminal" | "headless";
 
 /**
  * A resolved token and how it was found.

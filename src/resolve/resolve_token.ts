@@ -360,7 +360,8 @@ export function setToken(token: string): Resolution {
  *
  * @example Usage
  * ```ts
- * import { clearToken, sessionState, setToken } from "@hf-notebook/auth";
+ * import { clearToken, setToken } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth/resolve";
  * import assert from "node:assert/strict";
  *
  * setToken("hf_sandbox_write_bob");

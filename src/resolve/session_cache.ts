@@ -6,6 +6,7 @@
  * @module
  */
 
+import { onTokensForgotten } from "../_forgotten_tokens.ts";
 import { maskToken } from "../_mask.ts";
 import type { Resolution } from "./resolution.ts";
 
@@ -21,18 +22,30 @@ export interface SessionState {
   negative: Map<string, { outcome: "not-found" | "error"; detail: string }>;
   /** Validations by token (the Map key is the token; never displayed). */
   validations: Map<string, Promise<unknown>>;
+  /**
+   * Models picked by the probe suite's model search, keyed by hub URL and search
+   * (`probes/_model_pick.ts`); only successful searches stay. Created on first use.
+   */
+  modelPicks?: Map<string, { pending: Promise<unknown>; found?: unknown }>;
   /** Counters used by benchmarks and tests to prove cached calls do no I/O. */
   stats: { resolutions: number; fileReads: number; requests: number };
 }
 
 const SLOT = Symbol.for("hf-notebook-auth.session.v1");
 
+// `forgetToken` (src/store, below this layer) announces the tokens it removed: a session
+// that resolved one of them resolves again on the next call.
+onTokensForgotten((tokens) => {
+  const state = sessionState();
+  if (state.resolution && tokens.includes(state.resolution.token)) state.resolution = undefined;
+});
+
 /**
  * Returns the session state, creating it on first use.
  *
  * @example Usage
  * ```ts
- * import { sessionState } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth/resolve";
  * import assert from "node:assert/strict";
  *
  * assert(sessionState() === sessionState());
@@ -73,6 +86,7 @@ function inspectState(
     pending: this.pending ? "(resolving…)" : undefined,
     negative: this.negative,
     validations: new Map([...this.validations].map(([token, v]) => [maskToken(token), v])),
+    ...(this.modelPicks ? { modelPicks: this.modelPicks } : {}),
     stats: this.stats,
   };
   return `SessionState ${inspect(view, options)}`;
@@ -107,7 +121,7 @@ export function privateSlot<T>(key: string, init: () => T): T {
  *
  * @example Usage
  * ```ts
- * import { sessionState } from "@hf-notebook/auth";
+ * import { sessionState } from "@hf-notebook/auth/resolve";
  * import { resetSession } from "./session_cache.ts";
  * import assert from "node:assert/strict";
  *
@@ -125,4 +139,5 @@ export function resetSession(): void {
   const extra = state as unknown as Record<string, unknown>;
   delete extra.browserLoginRefresh;
   delete extra.oidcToken;
+  state.modelPicks?.clear();
 }

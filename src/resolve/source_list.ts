@@ -18,6 +18,7 @@ import type { SecretStore } from "../sources/secret_store.ts";
 import { SECRET_NAMES, secretFileSources, secretStoreSources } from "../sources/secret_sources.ts";
 import { tokenFileSource } from "../sources/token_file.ts";
 import type { SourceContext, TokenSource } from "../sources/types.ts";
+import { sessionState } from "./session_cache.ts";
 
 /** Options that choose which sources are consulted. */
 export interface SourceListOptions {
@@ -46,7 +47,7 @@ export interface SourceListOptions {
  *
  * @example Usage
  * ```ts
- * import { buildSourceList } from "@hf-notebook/auth";
+ * import { buildSourceList } from "@hf-notebook/auth/resolve";
  * import assert from "node:assert/strict";
  *
  * const ids = buildSourceList({ env: { HOME: "/home/ada" }, mountedSecretDirs: [] }).map((s) => s.id);
@@ -85,7 +86,10 @@ export function secretStores(
   ];
 }
 
-/** What every source look-up gets, from the options (defaults: `Deno.env`, `Deno.cwd()`, `fetch`). */
+/**
+ * What every source look-up gets, from the options (defaults: `Deno.env`, `Deno.cwd()`, `fetch`)
+ * and the session cache.
+ */
 export function sourceContext(
   options: { env?: EnvLike; cwd?: string; fetch?: typeof fetch; signal?: AbortSignal } = {},
 ): SourceContext {
@@ -102,5 +106,8 @@ export function sourceContext(
     cwd,
     fetch: options.fetch ?? globalThis.fetch,
     signal: options.signal,
+    // The sources remember negative look-ups and count file reads in the session cache,
+    // which they get here rather than import (they sit below this layer).
+    session: sessionState(),
   };
 }

@@ -37,11 +37,22 @@ export function invalidCredentials(): Response {
   return json(401, { error: INVALID_CREDENTIALS }, { "x-error-message": INVALID_CREDENTIALS });
 }
 
-/** 404 (or 401 when anonymous) `Repository not found`, with the Hub's error headers. */
+/**
+ * A repo the caller cannot see. Authenticated: `404 Repository not found` with
+ * `X-Error-Code: RepoNotFound`. Anonymous: `401 Invalid username or password.` with
+ * `WWW-Authenticate` and no error code, as recorded (fixtures
+ * `model-info-missing-anonymous-401`, `hf-inference-401-invalid-username-or-password-2025`).
+ */
 export function repoNotFound(anonymous: boolean): Response {
-  return json(anonymous ? 401 : 404, { error: "Repository not found" }, {
+  if (anonymous) {
+    return json(401, { error: "Invalid username or password." }, {
+      "x-error-message": "Invalid username or password.",
+      "www-authenticate": 'Bearer realm="Authentication required", charset="UTF-8"',
+    });
+  }
+  return json(404, { error: "Repository not found" }, {
     "x-error-code": "RepoNotFound",
-    "x-error-message": anonymous ? "Invalid username or password." : "Repository not found",
+    "x-error-message": "Repository not found",
   });
 }
 

@@ -10,6 +10,7 @@ import { type Persona, tokenScopes, whoamiResponse } from "./personas.ts";
 import { gatedRepo, invalidCredentials, json, modelLoading, repoNotFound } from "./_http.ts";
 import * as out from "./_outputs.ts";
 import type { IssuedToken, OAuthServer } from "./_oauth.ts";
+import { searchModels } from "./_model_search.ts";
 
 /** Who is calling. */
 export interface Caller {
@@ -198,20 +199,12 @@ export function handleHub(request: Request, url: URL, caller: Caller, ctx: Route
 }
 
 function listModels(url: URL, caller: Caller): Response {
-  const p = url.searchParams;
-  const author = p.get("author");
-  const search = p.get("search")?.toLowerCase();
-  const task = p.get("pipeline_tag");
-  const providers = p.get("inference_provider")?.split(",").filter(Boolean);
-  const limit = Number(p.get("limit") ?? "") || Infinity;
-  const items = MODELS.filter((m) =>
-    canSee(m, caller) &&
-    (!author || m.author === author) &&
-    (!search || m.id.toLowerCase().includes(search)) &&
-    (!task || m.pipelineTag === task) &&
-    (!providers || m.providers.some((x) => providers.includes(x.provider)))
-  ).slice(0, limit);
-  return json(200, items.map((m) => shape(m, p, true)));
+  return searchModels(
+    url,
+    MODELS,
+    (m) => canSee(m, caller),
+    (m) => shape(m, url.searchParams, true),
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -335,9 +328,16 @@ export async function handleRouter(
   if (hf) {
     const model = findModel(hf[1]);
     const entry = model?.providers.find((p) => p.provider === "hf-inference");
-    if (!model || !canSee(model, caller) || !entry) {
-      return json(404, {
-        error: `Model ${model?.id ?? hf[1]} is not supported by provider hf-inference.`,
+    if (!model || !canSee(model, caller)) {
+      // As recorded (fixture hf-inference-model-does-not-exist-2025).
+      return json(404, { error: `Model ${hf[1]} does not exist` });
+    }
+    if (!entry) {
+      // Known model, not deployed on hf-inference: a bare 404 (fixture
+      // hf-inference-404-not-deployed-2026).
+      return new Response("Not Found", {
+        status: 404,
+        headers: { "content-type": "text/plain; charset=utf-8" },
       });
     }
     const body = await readJson(request);
@@ -374,9 +374,8 @@ export async function handleRouter(
     if (body instanceof Response) return body;
     const [model, entry] = byProviderId(third[1], body.model);
     if (!model || !entry || !canSee(model, caller)) {
-      return json(404, {
-        error: `Model ${String(body.model)} is not supported by provider ${third[1]}.`,
-      });
+      // As recorded (fixture together-400-model-not-supported-by-provider-2026).
+      return json(400, { error: `Model not supported by provider ${third[1]}` });
     }
     if (third[2] === "chat/completions") return chatAnswer(model, entry, body, ctx);
     if (entry.task !== "text-generation") {

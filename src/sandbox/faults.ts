@@ -10,8 +10,12 @@
  * @module
  */
 
+import { RECORDED_FAULT_NAMES } from "./_recorded.ts";
+
 /**
- * The fault kinds, without parameters. `latency` takes `:<ms>`.
+ * The fault kinds, without parameters. `latency` takes `:<ms>`. The recorded-answer
+ * faults (`402-credits`, `gated-awaiting-review`, `429-hub`, …) answer exactly as
+ * huggingface.co / the router were recorded answering (see `_recorded.ts`).
  *
  * @example Usage
  * ```ts
@@ -37,6 +41,7 @@ export const FAULT_NAMES = [
   "expired_token",
   "access_denied",
   "invalid_grant",
+  ...RECORDED_FAULT_NAMES,
 ] as const;
 
 /**
@@ -53,7 +58,14 @@ export const FAULT_NAMES = [
  * - `503` — Service Unavailable JSON (e.g. during a refresh);
  * - `slow_down`, `authorization_pending`, `expired_token`, `access_denied`,
  *   `invalid_grant` — the OAuth token endpoint's RFC 6749 §5.2 / RFC 8628 §3.5
- *   error answer: status 400, `{"error": "<name>", "error_description": "…"}`.
+ *   error answer: status 400, `{"error": "<name>", "error_description": "…"}`;
+ * - recorded answers of the real Hub and router: `402-credits` (2025 wording), `402-payg`
+ *   (2026), `gated-login` (401), `gated-awaiting-review`, `gated-rejected`, `gated-reset`
+ *   (403, `X-Error-Code: GatedRepo`), `401-not-visible` ("Invalid username or password."),
+ *   `410-deprecated`, `400-not-supported-by-provider`, `404-not-deployed`,
+ *   `404-model-does-not-exist`, `v1-model-not-found`, `v1-model-not-supported` (the `/v1`
+ *   OpenAI envelope), `422-no-chat-template`, `422-text-plain`, `429-provider` (no
+ *   `Retry-After`), `429-hub` (`RateLimit` headers).
  *
  * @example Usage
  * ```ts
@@ -74,12 +86,9 @@ export type Fault =
   | "html-error"
   | "truncated-json"
   | "reset"
-  | "503"
-  | "slow_down"
-  | "authorization_pending"
-  | "expired_token"
-  | "access_denied"
-  | "invalid_grant";
+  // the OAuth token endpoint's faults (503, slow_down, invalid_grant, …) and the
+  // recorded-answer faults (402-credits, gated-awaiting-review, 429-hub, …)
+  | Exclude<(typeof FAULT_NAMES)[number], "latency">;
 
 /**
  * Which requests a {@link FaultRule} applies to. All given fields must match.

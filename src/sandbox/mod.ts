@@ -14,7 +14,7 @@
  * ```ts
  * import { whoAmI } from "@huggingface/hub";
  * import { InferenceClient } from "@huggingface/inference";
- * import { guardedFetch } from "@hf-notebook/auth";
+ * import { guardedFetch } from "@hf-notebook/auth/hub";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
  * import assert from "node:assert/strict";
  *
@@ -45,6 +45,7 @@ import {
   OAuthServer,
   type SandboxOAuthOptions,
 } from "./_oauth.ts";
+import { RECORDED_FAULTS, recordedContext, type RecordedFaultName } from "./_recorded.ts";
 
 export * from "./personas.ts";
 export {
@@ -584,6 +585,12 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
           case "invalid_grant":
             response = oauthError(fault.kind, `Sandbox fault: ${fault.kind}`);
             break;
+          default: {
+            // A recorded answer of the real Hub / router (see _recorded.ts).
+            const recorded = RECORDED_FAULTS[fault.kind as RecordedFaultName];
+            response = recorded.respond(await recordedContext(request, url, context.hubUrl));
+            break;
+          }
           case "truncated-json": {
             const full = await answer(request, url, origin, caller);
             const text = await full.text();

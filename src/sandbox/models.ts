@@ -266,6 +266,19 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
       likes: 0,
       demonstrates: "first 2 inference calls per sandbox: 503 currently loading, then ready",
     },
+    {
+      id: "sandbox/gated-chat",
+      author: "sandbox",
+      pipelineTag: "text-generation",
+      libraryName: "transformers",
+      private: false,
+      gated: "manual",
+      acceptedBy: [],
+      providers: [live("together", "sandbox/gated-chat-turbo", "conversational")],
+      downloads: 9000,
+      likes: 5000,
+      demonstrates: "the most-liked chat model, but gated: the suite's model search skips it",
+    },
   ] satisfies SandboxModel[],
 );
 

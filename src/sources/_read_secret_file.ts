@@ -7,8 +7,6 @@
  * @module
  */
 
-import { sessionState } from "../resolve/session_cache.ts";
-
 /** Outcome of reading a secret file. */
 export type SecretFileRead =
   | { kind: "ok"; text: string; worldReadable: boolean; mode?: number }
@@ -49,9 +47,14 @@ function decodeSecret(bytes: Uint8Array, what: string, path: string): string {
  *
  * @param path Absolute path.
  * @param what How to name the file in messages (e.g. "the token file").
+ * @param stats The session's counters (a source passes `ctx.session?.stats`): one read is added.
  */
-export async function readSecretFile(path: string, what: string): Promise<SecretFileRead> {
-  sessionState().stats.fileReads++;
+export async function readSecretFile(
+  path: string,
+  what: string,
+  stats?: { fileReads: number },
+): Promise<SecretFileRead> {
+  if (stats) stats.fileReads++;
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);

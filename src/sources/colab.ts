@@ -14,7 +14,7 @@
  *
  * @example Usage
  * ```ts
- * import { COLAB_BRIDGE_CELL } from "@hf-notebook/auth";
+ * import { COLAB_BRIDGE_CELL } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.ok(COLAB_BRIDGE_CELL.includes("userdata.get"));
@@ -34,7 +34,7 @@ export const COLAB_BRIDGE_CELL: string = [
  *
  * @example Usage
  * ```ts
- * import { colabExplanation } from "@hf-notebook/auth";
+ * import { colabExplanation } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert(colabExplanation("HF_TOKEN").includes('userdata.get("HF_TOKEN")'));

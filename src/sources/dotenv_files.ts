@@ -11,15 +11,14 @@ import { join } from "./_path.ts";
 import { readSecretFile } from "./_read_secret_file.ts";
 import { ALL_TOKEN_NAMES, LEGACY_ENV_NAMES, legacyAliasWarning } from "./env_vars.ts";
 import { worldReadableWarning } from "./file_secrets.ts";
-import type { TokenWarning } from "../resolve/resolution.ts";
-import type { SourceLookup, TokenSource } from "./types.ts";
+import type { SourceLookup, TokenSource, TokenWarning } from "./types.ts";
 
 /**
  * The files read, in order.
  *
  * @example Usage
  * ```ts
- * import { DOTENV_FILES } from "@hf-notebook/auth";
+ * import { DOTENV_FILES } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual([...DOTENV_FILES], [".env.local", ".env"]);
@@ -114,7 +113,7 @@ export function lookupDotenv(
  *
  * @example Usage
  * ```ts
- * import { dotenvSources } from "@hf-notebook/auth";
+ * import { dotenvSources } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const cwd = await Deno.makeTempDir();
@@ -138,7 +137,7 @@ export function dotenvSources(
     kind: "dotenv" as const,
     async lookup(ctx) {
       const path = join(ctx.cwd, file);
-      const read = await readSecretFile(path, "The dotenv file");
+      const read = await readSecretFile(path, "The dotenv file", ctx.session?.stats);
       if (read.kind === "missing") {
         return { outcome: "not-found", detail: `no ${file} in ${ctx.cwd}` };
       }

@@ -14,7 +14,7 @@ import type { TokenSource } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { TOKEN_ENV_NAMES } from "@hf-notebook/auth";
+ * import { TOKEN_ENV_NAMES } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual([...TOKEN_ENV_NAMES], ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"]);
@@ -27,7 +27,7 @@ export const TOKEN_ENV_NAMES = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"] as const;
  *
  * @example Usage
  * ```ts
- * import { LEGACY_ENV_NAMES } from "@hf-notebook/auth";
+ * import { LEGACY_ENV_NAMES } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.ok(LEGACY_ENV_NAMES.includes("HF_API_KEY"));
@@ -59,7 +59,7 @@ export function legacyAliasWarning(name: string, source: string) {
  *
  * @example Usage
  * ```ts
- * import { envSources } from "@hf-notebook/auth";
+ * import { envSources } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const [first] = envSources();

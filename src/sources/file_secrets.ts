@@ -27,7 +27,7 @@ export const RUN_SECRETS_DIR = "/run/secrets";
  *
  * @example Usage
  * ```ts
- * import { mountedSecretStore } from "@hf-notebook/auth";
+ * import { mountedSecretStore } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
@@ -63,7 +63,7 @@ export function mountedSecretStore(
         );
       }
       const path = join(base, name);
-      const read = await readSecretFile(path, "The secret file");
+      const read = await readSecretFile(path, "The secret file", ctx.session?.stats);
       if (read.kind === "missing") return undefined;
       if (read.kind === "error") throw new SecretAccessError(name, `file:${base}`, read.message);
       return {
@@ -79,7 +79,7 @@ export function mountedSecretStore(
  *
  * @example Usage
  * ```ts
- * import { runSecretsStore } from "@hf-notebook/auth";
+ * import { runSecretsStore } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.equal(runSecretsStore.id, "run-secrets");
@@ -92,7 +92,7 @@ export const runSecretsStore: SecretStore = mountedSecretStore(RUN_SECRETS_DIR, 
  *
  * @example Usage
  * ```ts
- * import { credentialsDirectoryStore } from "@hf-notebook/auth";
+ * import { credentialsDirectoryStore } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const ctx = { env: {}, cwd: ".", fetch };

@@ -22,7 +22,7 @@ const ENDPOINT = "/requests/GetUserSecretByLabelRequest";
  *
  * @example Usage (against a stand-in for Kaggle's service)
  * ```ts
- * import { kaggleSecretStore } from "@hf-notebook/auth";
+ * import { kaggleSecretStore } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const fetch: typeof globalThis.fetch = () =>

@@ -8,14 +8,14 @@
  */
 
 import { InvalidTokenError } from "../errors.ts";
-import type { TokenWarning } from "../resolve/resolution.ts";
+import type { TokenWarning } from "./types.ts";
 
 /**
  * Longest value accepted as a token (Hugging Face tokens are ~37 characters).
  *
  * @example Usage
  * ```ts
- * import { MAX_TOKEN_LENGTH, normalizeToken } from "@hf-notebook/auth";
+ * import { MAX_TOKEN_LENGTH, normalizeToken } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => normalizeToken("hf_" + "a".repeat(MAX_TOKEN_LENGTH), "test"));
@@ -74,7 +74,7 @@ const NAMED_CHARS: Record<number, string> = {
  *
  * @example Usage
  * ```ts
- * import { normalizeToken } from "@hf-notebook/auth";
+ * import { normalizeToken } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const { token } = normalizeToken('  "Bearer hf_sandbox_read_alice"\r\n', "file:token");

@@ -28,7 +28,7 @@ import { redact } from "../_mask.ts";
  *
  * @example Usage
  * ```ts
- * import { TOKEN_EXCHANGE_GRANT_TYPE } from "@hf-notebook/auth";
+ * import { TOKEN_EXCHANGE_GRANT_TYPE } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.equal(TOKEN_EXCHANGE_GRANT_TYPE, "urn:ietf:params:oauth:grant-type:token-exchange");
@@ -40,7 +40,7 @@ export const TOKEN_EXCHANGE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token
  *
  * @example Usage
  * ```ts
- * import { ID_TOKEN_TYPE } from "@hf-notebook/auth";
+ * import { ID_TOKEN_TYPE } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.equal(ID_TOKEN_TYPE, "urn:ietf:params:oauth:token-type:id_token");
@@ -151,7 +151,7 @@ async function githubIdToken(audience: string, options: OidcOptions): Promise<st
  *
  * @example Usage
  * ```ts
- * import { oidcExchange } from "@hf-notebook/auth";
+ * import { oidcExchange } from "@hf-notebook/auth/sources";
  * import { startSandbox } from "@hf-notebook/auth/sandbox";
  * import assert from "node:assert/strict";
  *

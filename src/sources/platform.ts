@@ -7,14 +7,13 @@
  */
 
 import { type EnvLike, envNonEmpty } from "../_env.ts";
-import type { Platform } from "../resolve/resolution.ts";
 
 /**
  * True inside a Deno Jupyter kernel (`deno jupyter`).
  *
  * @example Usage
  * ```ts
- * import { inJupyterKernel } from "@hf-notebook/auth";
+ * import { inJupyterKernel } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.equal(inJupyterKernel(), false); // a test run is not a kernel
@@ -49,6 +48,9 @@ export function isSpace(env?: EnvLike): boolean {
     envNonEmpty(env, "SPACE_HOST") !== undefined;
 }
 
+/** The platform the code runs on, as detected from the environment. */
+export type Platform = "colab" | "kaggle" | "spaces" | "jupyter" | "terminal" | "headless";
+
 /** Options of {@linkcode detectPlatform}. */
 export interface DetectPlatformOptions {
   /** Environment to read. Default: `Deno.env`. */
@@ -64,7 +66,7 @@ export interface DetectPlatformOptions {
  *
  * @example Usage
  * ```ts
- * import { detectPlatform } from "@hf-notebook/auth";
+ * import { detectPlatform } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(detectPlatform({ env: { COLAB_RELEASE_TAG: "release-colab_2026" } }), "colab");

@@ -14,7 +14,7 @@ import { PromptCancelled, readHiddenLine } from "./_hidden_input.ts";
  *
  * @example Usage
  * ```ts
- * import { PROMPT_MESSAGE } from "@hf-notebook/auth";
+ * import { PROMPT_MESSAGE } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * assert.match(PROMPT_MESSAGE, /input hidden/);
@@ -48,7 +48,7 @@ type PasswordPrompt = (message: string, defaultValue: string, options: { passwor
  *
  * @example Headless: nobody to ask
  * ```ts
- * import { promptForToken } from "@hf-notebook/auth";
+ * import { promptForToken } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const outcome = await promptForToken({ kernel: false, tty: false });

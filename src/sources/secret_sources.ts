@@ -7,7 +7,6 @@
  */
 
 import { SecretAccessError } from "../errors.ts";
-import { sessionState } from "../resolve/session_cache.ts";
 import { readSecretFile } from "./_read_secret_file.ts";
 import { worldReadableWarning } from "./file_secrets.ts";
 import type { SecretStore } from "./secret_store.ts";
@@ -37,13 +36,14 @@ export function secretStoreSources(
           return { outcome: "not-found", detail: "not available here" };
         }
         const key = `${store.id}:${name}`;
-        const cached = store.remote ? sessionState().negative.get(key) : undefined;
+        const negative = store.remote ? ctx.session?.negative : undefined;
+        const cached = negative?.get(key);
         if (cached) return { ...cached, detail: `${cached.detail} (cached for this session)` };
         try {
           const found = await store.get(name, ctx);
           if (found === undefined) {
             const miss = { outcome: "not-found" as const, detail: `no secret named ${name}` };
-            if (store.remote) sessionState().negative.set(key, miss);
+            negative?.set(key, miss);
             return miss;
           }
           const value = typeof found === "string" ? found : found.value;
@@ -62,7 +62,7 @@ export function secretStoreSources(
             ? error.message
             : `the ${store.id} store failed: ${String(error)}`;
           const failure = { outcome: "error" as const, detail };
-          if (store.remote) sessionState().negative.set(key, failure);
+          negative?.set(key, failure);
           return failure;
         }
       },
@@ -80,8 +80,8 @@ export function secretFileSources(paths: readonly string[]): TokenSource[] {
   return paths.map((path): TokenSource => ({
     id: `secret:file:${path}`,
     kind: "secret",
-    async lookup(): Promise<SourceLookup> {
-      const read = await readSecretFile(path, "The secret file");
+    async lookup(ctx): Promise<SourceLookup> {
+      const read = await readSecretFile(path, "The secret file", ctx.session?.stats);
       if (read.kind === "missing") {
         return { outcome: "not-found", detail: `${path} does not exist` };
       }

@@ -15,7 +15,7 @@ import type { TokenSource } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { tokenFileSource } from "@hf-notebook/auth";
+ * import { tokenFileSource } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();
@@ -35,8 +35,8 @@ export function tokenFileSource(options: { env?: import("../_env.ts").EnvLike } 
   return {
     id,
     kind: "file",
-    async lookup() {
-      const read = await readSecretFile(path, "The token file");
+    async lookup(ctx) {
+      const read = await readSecretFile(path, "The token file", ctx.session?.stats);
       if (read.kind === "missing") {
         return {
           outcome: "not-found",

@@ -8,6 +8,37 @@
 
 import type { EnvLike } from "../_env.ts";
 
+/** Machine-readable kinds of warning a resolution can carry. */
+export type TokenWarningCode =
+  /** A legacy variable name (e.g. `HF_API_KEY`) held the token; `HF_TOKEN` is recommended. */
+  | "legacy-env-alias"
+  /** The winning source shadows a different token in a later source (e.g. env vs token file). */
+  | "shadowed-token"
+  /** The token does not start with `hf_`. */
+  | "not-hf-prefix"
+  /** The file holding the token is readable by other users. */
+  | "world-readable"
+  /** Colab was detected; its secret vault cannot answer a Deno kernel. */
+  | "colab-bridge"
+  /** A browser login could not be renewed: `invalid_grant` (expired or revoked): log in again. */
+  | "browser-login-expired"
+  /** A browser login's renewal failed for now (network, 5xx); retried in 5 minutes. */
+  | "browser-login-refresh-failed"
+  /** Anything else worth saying. */
+  | "other";
+
+/** A warning attached to a resolution (never contains the token). */
+export interface TokenWarning {
+  /** Machine-readable kind. */
+  code: TokenWarningCode;
+  /** Where it applies (a source id). */
+  source: string;
+  /** What is wrong. */
+  message: string;
+  /** What to do about it. */
+  fix?: string;
+}
+
 /** How one source's look-up ended. */
 export type AttemptOutcome =
   /** The source held a token (the first `found` wins). */
@@ -43,6 +74,19 @@ export interface SourceContext {
   fetch: typeof fetch;
   /** Cancels remote look-ups. */
   signal?: AbortSignal;
+  /**
+   * What the sources may remember for the session. The resolver passes its session cache
+   * here (sources never import it: they sit below resolution); without it nothing is cached.
+   */
+  session?: SourceSession;
+}
+
+/** The part of the session cache the sources use, handed to them in {@linkcode SourceContext}. */
+export interface SourceSession {
+  /** Remote secret-store look-ups that found nothing (or failed), keyed `store:name`. */
+  negative: Map<string, { outcome: "not-found" | "error"; detail: string }>;
+  /** Counters that prove cached calls do no I/O: every secret file read adds one. */
+  stats: { fileReads: number };
 }
 
 /** A raw hit from a source, before hygiene. */
@@ -66,7 +110,7 @@ export interface SourceLookup {
   /** Why not found / what failed, for people. */
   detail?: string;
   /** Warnings attached to a hit (legacy name, world-readable file, duplicate key, …). */
-  warnings?: import("../resolve/resolution.ts").TokenWarning[];
+  warnings?: TokenWarning[];
 }
 
 /** One place a token can come from. The resolver walks an ordered list of these. */

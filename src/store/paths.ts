@@ -33,7 +33,7 @@ function expandHome(path: string, env?: EnvLike): string {
  *
  * @example Usage
  * ```ts
- * import { tokenPaths } from "@hf-notebook/auth";
+ * import { tokenPaths } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(tokenPaths({ env: { HOME: "/home/ada" } }).tokenPath, "/home/ada/.cache/huggingface/token");
@@ -60,7 +60,7 @@ export function tokenPaths(options: { env?: EnvLike } = {}): TokenPaths {
  *
  * @example Usage
  * ```ts
- * import { displayPath } from "@hf-notebook/auth";
+ * import { displayPath } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * assert.equal(displayPath("/home/ada/.cache/huggingface/token", { HOME: "/home/ada" }), "~/.cache/huggingface/token");

@@ -9,9 +9,9 @@
  */
 
 import type { EnvLike } from "../_env.ts";
+import { tokensForgotten } from "../_forgotten_tokens.ts";
 import { maskToken } from "../_mask.ts";
 import { TokenStorageError } from "../errors.ts";
-import { sessionState } from "../resolve/session_cache.ts";
 import { normalizeToken } from "../sources/normalize_token.ts";
 import { readSecretFile } from "../sources/_read_secret_file.ts";
 import { atomicWrite, withFileLock } from "./_atomic_write.ts";
@@ -109,7 +109,8 @@ export async function readActive(path: string): Promise<string | undefined> {
  *
  * @example Usage
  * ```ts
- * import { saveToken, tokenPaths } from "@hf-notebook/auth";
+ * import { saveToken } from "@hf-notebook/auth";
+ * import { tokenPaths } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();
@@ -156,7 +157,8 @@ export async function saveToken(
  *
  * @example Usage
  * ```ts
- * import { forgetToken, saveToken, tokenPaths } from "@hf-notebook/auth";
+ * import { forgetToken, saveToken } from "@hf-notebook/auth";
+ * import { tokenPaths } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();
@@ -217,10 +219,8 @@ export async function forgetToken(
     } else if (active) {
       await removeActive();
     }
-    const session = sessionState();
-    if (session.resolution && forgotten.includes(session.resolution.token)) {
-      session.resolution = undefined;
-    }
+    // The session cache (a layer above) listens and drops a resolution holding one of them.
+    tokensForgotten(forgotten);
     return { name: options.name, changed, active: false };
   });
 }
@@ -230,7 +230,8 @@ export async function forgetToken(
  *
  * @example Usage
  * ```ts
- * import { saveToken, switchToken, tokenPaths } from "@hf-notebook/auth";
+ * import { saveToken, switchToken } from "@hf-notebook/auth";
+ * import { tokenPaths } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const home = await Deno.makeTempDir();
@@ -289,7 +290,7 @@ export interface StoredTokenInfo {
  *
  * @example Usage
  * ```ts
- * import { describeBrowserLogin } from "@hf-notebook/auth";
+ * import { describeBrowserLogin } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * assert.equal(

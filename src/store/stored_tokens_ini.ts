@@ -24,7 +24,7 @@ import { TokenStorageError } from "../errors.ts";
  *
  * @example Usage
  * ```ts
- * import { parseStoredTokensFile, type StoredTokenSection } from "@hf-notebook/auth";
+ * import { parseStoredTokensFile, type StoredTokenSection } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const text = "[a]\nhf_token = hf_sandbox_a\nrefresh_token = rt\nexpires_at = 1752192000\n\n";
@@ -49,7 +49,7 @@ export interface StoredTokenSection {
  *
  * @example Usage
  * ```ts
- * import { parseStoredTokensFile, type StoredTokensFile } from "@hf-notebook/auth";
+ * import { parseStoredTokensFile, type StoredTokensFile } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const file: StoredTokensFile = parseStoredTokensFile("[a]\nhf_token = hf_sandbox_a\n\n", "stored_tokens");
@@ -68,7 +68,7 @@ export interface StoredTokensFile {
  *
  * @example Usage
  * ```ts
- * import { parseStoredTokensFile } from "@hf-notebook/auth";
+ * import { parseStoredTokensFile } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const text = "# mine\n[work]\nhf_token = hf_sandbox_write_bob\nnote = kept\n\n";
@@ -145,7 +145,7 @@ export function parseStoredTokensFile(text: string, path: string): StoredTokensF
  *
  * @example Usage
  * ```ts
- * import { parseStoredTokens } from "@hf-notebook/auth";
+ * import { parseStoredTokens } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const text = "[work]\nhf_token = hf_sandbox_write_bob\n\n";
@@ -189,7 +189,7 @@ function sectionText(name: string, fields: StoredTokenFields): string {
  *
  * @example Usage
  * ```ts
- * import { serializeStoredTokens, type StoredTokenFields } from "@hf-notebook/auth";
+ * import { serializeStoredTokens, type StoredTokenFields } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const tokens = new Map<string, string | StoredTokenFields>([
@@ -219,7 +219,7 @@ export function serializeStoredTokens(
  *
  * @example Usage
  * ```ts
- * import { parseStoredTokensFile, setStoredSection } from "@hf-notebook/auth";
+ * import { parseStoredTokensFile, setStoredSection } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
  * const text = "[a]\nhf_token = hf_sandbox_a\nnote = mine\n\n[c]\nhf_token = hf_sandbox_c\n\n";

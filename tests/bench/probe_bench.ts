@@ -5,12 +5,18 @@
  * - slowest probe: each probe alone (`only: [id]`), the slowest of them,
  * - sequential: the suite with `concurrency: 1`.
  *
- * Targets: concurrent ≤ 1.25 × slowest probe, and concurrent ≥ 4 × faster than
- * sequential. Exits non-zero when a target is missed.
+ * Targets: concurrent ≤ 1.25 × the least time allowed, and concurrent ≥ 4 × faster
+ * than sequential. The least time allowed is the slowest probe alone, or, when the
+ * suite makes more requests than `concurrency` lets fly at once, ⌈requests / 6⌉ ×
+ * latency (the documented bound: never more than 6 requests in flight). Since the
+ * session keeps the token's validation and the model searches (issue 12), a warm
+ * suite is ~12 one-request rows: two rounds of 6, so the slowest probe alone (one
+ * request) is no longer the floor. Exits non-zero when a target is missed.
  *
  * Run: `deno run -A tests/bench/probe_bench.ts` (a script, not a timed test).
  */
-import { DEFAULT_SUITE, probe, type ProbeOptions } from "../../mod.ts";
+import { probe, type ProbeOptions } from "../../mod.ts";
+import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_SUITE } from "../../src/probes/mod.ts";
 import { PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
 
 const RUNS = 3;
@@ -46,6 +52,9 @@ for (const latency of [200, 50]) {
   await probe(base);
   hub.setLatency(latency);
 
+  const before = hub.requests.length;
+  await wall(base);
+  const requests = hub.requests.length - before;
   const concurrent = await median(() => wall(base));
   const sequential = await median(() => wall({ ...base, concurrency: 1 }));
   let slowest = 0;
@@ -57,7 +66,9 @@ for (const latency of [200, 50]) {
       slowestId = p.id;
     }
   }
-  const vsSlowest = concurrent / slowest;
+  const rounds = Math.ceil(requests / DEFAULT_PROBE_CONCURRENCY);
+  const floor = Math.max(slowest, rounds * latency);
+  const vsSlowest = concurrent / floor;
   const speedup = sequential / concurrent;
   const ok1 = vsSlowest <= 1.25;
   const ok2 = speedup >= 4;
@@ -65,7 +76,9 @@ for (const latency of [200, 50]) {
   rows.push([
     `${latency} ms`,
     `${concurrent.toFixed(0)} ms`,
-    `${slowest.toFixed(0)} ms (${slowestId})`,
+    `${floor.toFixed(0)} ms (slowest ${slowestId} ${
+      slowest.toFixed(0)
+    } ms; ${requests} req → ${rounds} rounds)`,
     `${sequential.toFixed(0)} ms`,
     `${vsSlowest.toFixed(2)}× ${ok1 ? "✔" : "✖"} (≤ 1.25)`,
     `${speedup.toFixed(1)}× ${ok2 ? "✔" : "✖"} (≥ 4)`,
@@ -75,9 +88,9 @@ for (const latency of [200, 50]) {
 const header = [
   "latency/request",
   "concurrent (6)",
-  "slowest single probe",
+  "least allowed",
   "sequential (1)",
-  "concurrent/slowest",
+  "concurrent/least",
   "sequential/concurrent",
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -8,13 +8,21 @@
  * 2. cached calls: getToken() and whoami() after the first call make 0 requests
  *    and 0 file operations (session stats, a counting fetch, and wrapped
  *    Deno file APIs in a subprocess), and their time per call (`deno bench`);
- * 3. probe table vs slowest probe vs sequential at 200/50 ms latency
+ * 2b. one whoami-v2 per token per session: login() + three probe() calls, counted
+ *    at the sandbox (and one model search per searched task);
+ * 3. probe table vs the least time allowed (slowest probe, or ⌈requests/6⌉ rounds) vs
+ *    sequential at 200/50 ms latency
  *    (tests/bench/probe_bench.ts, by the probe helper);
- * 4. memory: RSS added by import + login + probe in one process.
+ * 4. memory: RSS added by import + login + probe in one process;
+ * 5. first run: `deno task demo --script` and `deno task hf whoami` (sandbox) with an empty
+ *    DENO_DIR (downloads from the npm registry) vs the same command again, warm (target: cold
+ *    within 1.5 s of warm), and what the cold run put in the cache (no test/tooling package).
  *
  * Exits non-zero when a target is missed. Budget: well under 5 minutes.
  */
 import { fileURLToPath } from "node:url";
+import { PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
+import { cachedNpmPackages, newcomerEnv, treeBytes } from "../_npm_cache.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CONFIG = `${ROOT}deno.json`;
@@ -35,11 +43,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function run(args: string[], env: Record<string, string> = {}) {
+async function run(args: string[], env: Record<string, string> = {}, clearEnv = false) {
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: ROOT,
     env,
+    clearEnv,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -119,7 +128,8 @@ try {
   await Deno.writeTextFile(
     ioScript,
     `
-import { getToken, sessionState, whoami } from "${ROOT}mod.ts";
+import { getToken, whoami } from "${ROOT}mod.ts";
+import { sessionState } from "${ROOT}src/resolve/mod.ts";
 import { PERSONAS, startSandbox } from "${ROOT}src/sandbox/mod.ts";
 await using hub = startSandbox({ quiet: true });
 const home = await Deno.makeTempDir();
@@ -176,6 +186,42 @@ await Deno.remove(home, { recursive: true });
       `${m.usWho.toFixed(2)} µs/call.`,
   );
 
+  // ---- 2b. one whoami-v2 per token per session, one model search per task ------------------
+  const sessionScript = `${tmp}/session.ts`;
+  await Deno.writeTextFile(
+    sessionScript,
+    `
+import { DEFAULT_SUITE, login, probe } from "${ROOT}mod.ts";
+import { PERSONAS, startSandbox } from "${ROOT}src/sandbox/mod.ts";
+await using hub = startSandbox({ quiet: true });
+const token = PERSONAS.read.token;
+const net = { hubUrl: hub.url, inferenceUrl: hub.inferenceUrl, env: {} };
+await login({ token, ...net });
+for (let i = 0; i < 3; i++) await probe({ token, ...net, display: false });
+const paths = hub.requests.map((r) => r.path);
+console.log(JSON.stringify({
+  whoami: paths.filter((p) => p.startsWith("/api/whoami-v2")).length,
+  searches: paths.filter((p) => /^\\/api\\/models\\?/.test(p) && p.includes("pipeline_tag=")).length,
+  tasks: DEFAULT_SUITE.filter((p) => p.pick).length,
+}));
+`,
+  );
+  const session = await run(["run", "-A", "--no-check", "--config", CONFIG, sessionScript]);
+  if (!session.ok) throw new Error(`session script failed:\n${session.stderr}`);
+  const sess = JSON.parse(session.stdout.trim().split("\n").at(-1)!);
+  rows.push({
+    what: "whoami-v2 requests per session: login() + three probe() calls (counted at the sandbox)",
+    target: "1",
+    measured: String(sess.whoami),
+    met: sess.whoami === 1,
+  });
+  rows.push({
+    what: "model searches per session: the same login() + three probe() calls",
+    target: `1 per searched task (${sess.tasks})`,
+    measured: String(sess.searches),
+    met: sess.searches === sess.tasks,
+  });
+
   // deno bench cases (time per call).
   const bench = await run(["bench", "-A", "--no-check", "--json", "tests/bench/session_bench.ts"]);
   if (!bench.ok) throw new Error(`deno bench failed:\n${bench.stderr}`);
@@ -206,7 +252,8 @@ await Deno.remove(home, { recursive: true });
   for (const line of probeOut.split("\n").filter((l) => /^\d+ ms\s/.test(l))) {
     const cells = line.split("│").map((c) => c.trim());
     rows.push({
-      what: `probe() at ${cells[0]}/request: concurrent vs slowest single probe`,
+      what: `probe() at ${cells[0]}/request: concurrent vs least allowed (slowest probe, or ` +
+        `⌈requests/6⌉ rounds)`,
       target: "≤ 1.25×",
       measured: `${cells[1]} vs ${cells[2]}: ${cells[4].replace(/ [✔✖].*/, "")}`,
       met: cells[4].includes("✔"),
@@ -255,6 +302,57 @@ console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, 
     }, probe ${med("probeMb").toFixed(1)})`,
     met: med("totalMb") <= 150,
   });
+
+  // ---- 5. first run: empty DENO_DIR vs warm ---------------------------------------------------
+  const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 5);
+  const TOOLING =
+    /^(playwright(-core)?|@jupyterlab\/.*|@jupyter\/.*|@lumino\/.*|react(-is)?|yjs|ajv)@/;
+  await using hub = startSandbox({ quiet: true });
+  // Issue 15 sets the target for the demo; the CLI's figure is reported beside it.
+  const firstRuns: [string, string[], Record<string, string>, boolean][] = [
+    ["deno task demo --script", ["task", "demo", "--script"], {}, true],
+    ["deno task hf whoami (sandbox)", ["task", "hf", "whoami"], {
+      ...hub.env,
+      HF_TOKEN: PERSONAS.read.token,
+    }, false],
+  ];
+  for (const [label, args, env, hasTarget] of firstRuns) {
+    const cold: number[] = [];
+    const warm: number[] = [];
+    let fetched = new Set<string>();
+    let bytes = 0;
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const home = await Deno.makeTempDir({ dir: tmp, prefix: "home-" });
+      const denoDir = await Deno.makeTempDir({ dir: tmp, prefix: "deno-dir-" });
+      const once = async () => {
+        const t0 = performance.now();
+        const r = await run(args, { ...newcomerEnv(home, denoDir), ...env }, true);
+        if (!r.ok) throw new Error(`${label} failed:\n${r.stdout}\n${r.stderr}`);
+        return performance.now() - t0;
+      };
+      cold.push(await once());
+      fetched = await cachedNpmPackages(denoDir);
+      bytes = await treeBytes(denoDir);
+      warm.push(await once());
+      await Deno.remove(denoDir, { recursive: true });
+    }
+    const delta = median(cold) - median(warm);
+    rows.push({
+      what: `${label}: cold (empty DENO_DIR) vs warm, median of ${COLD_RUNS}`,
+      target: hasTarget ? "cold ≤ warm + 1.5 s" : "reported (target set for the demo)",
+      measured: `${(median(cold) / 1000).toFixed(2)} s vs ${(median(warm) / 1000).toFixed(2)} s ` +
+        `(+${(delta / 1000).toFixed(2)} s)`,
+      met: !hasTarget || delta <= 1500,
+    });
+    const tooling = [...fetched].filter((p) => TOOLING.test(p));
+    rows.push({
+      what: `${label}: what the cold run cached`,
+      target: "no test/tooling package",
+      measured: `${fetched.size} npm packages, ${(bytes / 2 ** 20).toFixed(0)} MB in DENO_DIR` +
+        (tooling.length ? `, including ${tooling.join(", ")}` : ""),
+      met: tooling.length === 0,
+    });
+  }
 } finally {
   await Deno.remove(tmp, { recursive: true });
 }

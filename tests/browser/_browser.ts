@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "../_deps/playwright_core.ts";
 import { jupyterAvailable, realPartTest } from "../_jupyter.ts";
 
 /** Path of the Chromium binary (`CHROMIUM_PATH` overrides Debian's `/usr/bin/chromium`). */

@@ -17,17 +17,17 @@
 import {
   clearToken,
   DeviceCodeError,
-  diagnoseFailure,
   getToken,
   type ProbeFailureCode,
   type ProbeFailureFacts,
   type ProbeRow,
   ProbeTable,
-  renderLoginHtml,
   sources,
   whoami,
 } from "../../mod.ts";
+import { renderLoginHtml } from "../../src/display/mod.ts";
 import { pollDeviceToken, requestDeviceCode } from "../../src/_oauth_device.ts";
+import { diagnoseFailure } from "../../src/diagnose.ts";
 import { escapeHtml } from "../../src/display/_html.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
 import { probe } from "../../src/probes/probe.ts";
@@ -191,7 +191,7 @@ function diagnosisFacts(hubUrl: string): [ProbeFailureCode, string, ProbeFailure
           "together. Supported task: conversational.",
       ),
     }],
-    ["rate-limited", "Feature extraction", {
+    ["provider-rate-limited", "Feature extraction", {
       area: "inference",
       target: "sentence-transformers/all-MiniLM-L6-v2",
       response: { status: 429, retryAfter: "7", contentType: json, body: '{"error":"Too Many"}' },
@@ -338,6 +338,15 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
   });
   const dry = await probe({ ...net, token: read, dryRun: true, display: false });
   states.push({ id: "probe-dry-run", group: table, title: "dry run", html: dry.toHtml() });
+  // The model search failing: inference rows say they use their pinned model, and why.
+  hub.setFault({ match: { path: /^\/api\/models\?.*pipeline_tag=/ }, fault: "502", times: 5 });
+  const pinned = await probe({ ...net, token: read, only: ["inference"], display: false });
+  states.push({
+    id: "probe-pinned-fallback",
+    group: table,
+    title: "model search failed: pinned models, with the reason",
+    html: pinned.toHtml(),
+  });
   const pendingRows = fg.rows.map((r): ProbeRow => ({
     id: r.id,
     capability: r.capability,

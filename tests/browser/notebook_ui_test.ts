@@ -22,8 +22,8 @@
  */
 import { SANDBOX_SECRET_PATTERNS, spoolOutput } from "../_leak_scanner.ts";
 import assert from "node:assert/strict";
-import type { Locator, Page } from "playwright-core";
-import { DEFAULT_SUITE } from "../../mod.ts";
+import type { Locator, Page } from "../_deps/playwright_core.ts";
+import { DEFAULT_SUITE } from "../../src/probes/mod.ts";
 import { PERSONAS } from "../../src/sandbox/mod.ts";
 import { startJupyter } from "../_jupyter.ts";
 import { isolatedKernelEnv } from "../_notebook_runner.ts";

@@ -1,0 +1,46 @@
+/**
+ * The recorded answers of the real huggingface.co / router.huggingface.co
+ * (tests/fixtures/real_responses/*.json), typed and loaded.
+ */
+
+import type { ProbeFailureCode } from "../mod.ts";
+import type { ProbeTask } from "../src/probes/types.ts";
+
+/** One recorded answer (see tests/fixtures/real_responses/README.md). */
+export interface RealResponse {
+  id: string;
+  source: { repo?: string; path?: string; commit?: string; issue?: string; kind: string };
+  date: string;
+  request: { method: string; url: string };
+  response: { status: number; statusText?: string; headers: Record<string, string>; body: string };
+  reconstructed?: { headers?: boolean; body?: boolean; status?: boolean; reason: string };
+  expect: {
+    via: "whoami" | "probe";
+    code: ProbeFailureCode | "ok" | "token-invalid" | "rate-limited";
+    tokenFault: boolean;
+    verdict?: string;
+    role?: string;
+    waitSeconds?: number;
+    call?: "modelInfo" | "gatedAccess" | "downloadFile";
+    target?: string;
+    path?: string;
+    task?: ProbeTask;
+    model?: string;
+    provider?: string;
+    whoami?: string;
+  };
+  note?: string;
+}
+
+const DIR = new URL("./fixtures/real_responses/", import.meta.url);
+
+/** Every fixture of the corpus, in file order. */
+export async function loadRealResponses(): Promise<RealResponse[]> {
+  const all: RealResponse[] = [];
+  for await (const entry of Deno.readDir(DIR)) {
+    if (!entry.name.endsWith(".json")) continue;
+    const data = JSON.parse(await Deno.readTextFile(new URL(entry.name, DIR)));
+    all.push(...data.fixtures);
+  }
+  return all.sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,246 @@
+/**
+ * Every recorded-answer fault of the sandbox answers in the shape of the real answer it
+ * reproduces (tests/fixtures/real_responses): status, content type, the error-signal
+ * header names and the JSON body's keys.
+ */
+
+import assert from "node:assert/strict";
+import { startSandbox } from "../src/sandbox/mod.ts";
+import { RECORDED_FAULT_NAMES, RECORDED_FAULTS } from "../src/sandbox/_recorded.ts";
+import { FAULT_NAMES, parseFault } from "../src/sandbox/faults.ts";
+import { loadRealResponses } from "./_real_responses.ts";
+
+const FIXTURES = new Map((await loadRealResponses()).map((f) => [f.id, f]));
+
+/** Headers the diagnosis reads: their presence must match the recording. */
+const SIGNALS = [
+  "x-error-code",
+  "x-error-message",
+  "www-authenticate",
+  "retry-after",
+  "ratelimit",
+  "ratelimit-policy",
+];
+
+/** Deliberate differences from the cited fixture, each with its reason. */
+const DEVIATIONS: Partial<Record<string, { status?: number; reason: string }>> = {
+  "v1-model-not-found": {
+    status: 404,
+    reason: "the /v1 envelope is the recorded one; no model_not_found answer was recorded",
+  },
+};
+
+const HUB_FAULTS = new Set([
+  "gated-login",
+  "gated-awaiting-review",
+  "gated-rejected",
+  "gated-reset",
+  "429-hub",
+]);
+
+function mediaType(value: string | null | undefined): string {
+  return (value ?? "").split(";")[0].trim().toLowerCase();
+}
+
+function keys(value: unknown): string[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [
+    k,
+    ...keys(v).map((inner) => `${k}.${inner}`),
+  ]).sort();
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+Deno.test("every recorded fault is a sandbox fault and cites an existing fixture", () => {
+  for (const name of RECORDED_FAULT_NAMES) {
+    assert.ok((FAULT_NAMES as readonly string[]).includes(name), name);
+    assert.equal(parseFault(name).kind, name);
+    assert.ok(FIXTURES.has(RECORDED_FAULTS[name].fixture), `${name}: unknown fixture`);
+  }
+});
+
+for (const name of RECORDED_FAULT_NAMES) {
+  Deno.test(`sandbox fault ${name} answers like ${RECORDED_FAULTS[name].fixture}`, async () => {
+    const fixture = FIXTURES.get(RECORDED_FAULTS[name].fixture)!;
+    await using hub = startSandbox({ quiet: true });
+    const res = HUB_FAULTS.has(name)
+      ? await fetch(`${hub.url}/api/models/sandbox/gated-model/auth-check`, {
+        headers: { "x-sandbox-fault": name, authorization: "Bearer hf_sandbox_read_alice" },
+      })
+      : await fetch(
+        `${hub.inferenceUrl}/hf-inference/models/sandbox/tiny-chat/v1/chat/completions`,
+        {
+          method: "POST",
+          headers: {
+            "x-sandbox-fault": name,
+            authorization: "Bearer hf_sandbox_read_alice",
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ model: "sandbox/tiny-chat", messages: [] }),
+        },
+      );
+    const text = await res.text();
+    const deviation = DEVIATIONS[name];
+    assert.equal(res.status, deviation?.status ?? fixture.response.status, `${name}: status`);
+    assert.equal(
+      mediaType(res.headers.get("content-type")),
+      mediaType(fixture.response.headers["content-type"]),
+      `${name}: content type`,
+    );
+    for (const header of SIGNALS) {
+      assert.equal(
+        res.headers.has(header),
+        header in fixture.response.headers,
+        `${name}: header ${header} ${res.headers.has(header) ? "extra" : "missing"}`,
+      );
+    }
+    const want = parse(fixture.response.body);
+    const got = parse(text);
+    if (want === undefined) {
+      assert.equal(got, undefined, `${name}: the recording is not JSON`);
+      assert.equal(text === "", fixture.response.body === "", `${name}: empty body`);
+    } else {
+      assert.deepEqual(keys(got), keys(want), `${name}: body keys`);
+    }
+    if (res.headers.has("x-error-message") && got && typeof got === "object") {
+      // The Hub repeats its sentence in the body.
+      assert.equal((got as { error?: string }).error, res.headers.get("x-error-message"));
+    }
+  });
+}
+
+/** Compares an answer of the sandbox's normal routes with a recording: status, type, signals, keys. */
+async function assertShape(res: Response, fixtureId: string, label: string): Promise<void> {
+  const fixture = FIXTURES.get(fixtureId)!;
+  const text = await res.text();
+  assert.equal(res.status, fixture.response.status, `${label}: status`);
+  assert.equal(
+    mediaType(res.headers.get("content-type")),
+    mediaType(fixture.response.headers["content-type"]),
+    `${label}: content type`,
+  );
+  for (const header of SIGNALS) {
+    assert.equal(
+      res.headers.has(header),
+      header in fixture.response.headers,
+      `${label}: ${header}`,
+    );
+  }
+  const want = parse(fixture.response.body);
+  if (want !== undefined) assert.deepEqual(keys(parse(text)), keys(want), `${label}: body keys`);
+}
+
+Deno.test("personas and routes answer in the recorded shapes", async () => {
+  await using hub = startSandbox({ quiet: true });
+  const get = (path: string, token?: string) =>
+    fetch(`${hub.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  // whoami-v2 of a classic token: the recorded user body (orgs and token details vary).
+  const recorded = JSON.parse(FIXTURES.get("whoami-write-token-2025")!.response.body);
+  for (const token of ["hf_sandbox_write_alice", "hf_sandbox_read_alice"]) {
+    const res = await get("/api/whoami-v2", token);
+    const body = await res.json();
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(body).sort(), Object.keys(recorded).sort(), token);
+    assert.deepEqual(Object.keys(body.auth).sort(), Object.keys(recorded.auth).sort());
+    assert.deepEqual(
+      Object.keys(body.auth.accessToken).sort(),
+      Object.keys(recorded.auth.accessToken).sort(),
+    );
+  }
+  await assertShape(
+    await get("/api/whoami-v2", "hf_sandbox_revoked_alice"),
+    "whoami-invalid-token-2025",
+    "revoked",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/private-model"),
+    // the fully recorded anonymous 401 (all headers kept)
+    "hf-inference-401-invalid-username-or-password-2025",
+    "anonymous private",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/private-model", "hf_sandbox_fineGrainedOrg_alice"),
+    "model-info-not-found-authenticated-404",
+    "hidden private",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/gated-model/auth-check", "hf_sandbox_read_alice"),
+    "model-info-gated-403",
+    "gated, terms not accepted",
+  );
+  await assertShape(
+    await get("/api/models/sandbox/gated-model/auth-check"),
+    "auth-check-gated-401-login-2025",
+    "gated, anonymous",
+  );
+  const post = (path: string, body: unknown) =>
+    fetch(`${hub.inferenceUrl}${path}`, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer hf_sandbox_read_alice",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+    });
+  await assertShape(
+    await post("/hf-inference/models/nobody/nothing", { inputs: "x" }),
+    "hf-inference-model-does-not-exist-2025",
+    "hf-inference unknown model",
+  );
+  await assertShape(
+    await post("/together/v1/chat/completions", { model: "nobody/nothing", messages: [] }),
+    "together-400-model-not-supported-by-provider-2026",
+    "provider does not serve it",
+  );
+});
+
+/** The class each recorded fault must be diagnosed as, where it differs from its fixture's. */
+const CODE_DEVIATIONS: Partial<Record<string, string>> = {
+  "gated-reset": "gated-reset", // cites the rejected answer for its shape
+  "v1-model-not-found": "model-not-found", // cites the model_not_supported envelope
+  "429-hub": "rate-limited", // the fixture is a whoami answer (its code is the whoami one)
+};
+
+Deno.test("every recorded fault is diagnosed by probe() as its fixture is", async () => {
+  const { probe } = await import("../mod.ts");
+  const { DEFAULT_SUITE } = await import("../src/probes/mod.ts");
+  await using hub = startSandbox({ quiet: true });
+  const net = { hubUrl: hub.url, inferenceUrl: hub.inferenceUrl, env: {}, display: false as const };
+  const gatedSuite = DEFAULT_SUITE.filter((p) => p.id === "hub.gated").map((p) => ({
+    ...p,
+    target: "sandbox/gated-model",
+  }));
+  for (const name of RECORDED_FAULT_NAMES) {
+    const fixture = FIXTURES.get(RECORDED_FAULTS[name].fixture)!;
+    const want = CODE_DEVIATIONS[name] ?? fixture.expect.code;
+    hub.clearFaults();
+    const onHub = HUB_FAULTS.has(name);
+    hub.setFault({
+      fault: name,
+      match: onHub ? { path: "/api/models/sandbox/gated-model/auth-check" } : { origin: "router" },
+    });
+    const table = await probe({
+      ...net,
+      token: "hf_sandbox_read_alice",
+      refresh: true,
+      ...(onHub ? { suite: gatedSuite } : {
+        suite: [],
+        probes: [{
+          task: "chatCompletion",
+          model: "sandbox/tiny-chat",
+          // the /v1 envelope comes from the router's own routing (provider "auto")
+          provider: name.startsWith("v1-") ? "auto" : "hf-inference",
+        }],
+      }),
+    });
+    const row = table.rows[table.rows.length - 1];
+    assert.equal(row.code, want, `${name}: ${row.code} ${row.reason}`);
+  }
+});

@@ -199,7 +199,7 @@ async function runAsScript(settings: DemoSettings): Promise<number> {
     const options = { env, cwd: home, mountedSecretDirs: [], refresh: true };
     if (!settings.real) {
       console.log(rule("await login()  (browser login → validation card)"));
-      const { answerDeviceLogin } = await import("../tests/_notebook_runner.ts");
+      const { answerDeviceLogin } = await import("../tests/_device_login.ts");
       let approving: Promise<string> | undefined;
       const card = await browserLogin({
         env,

@@ -26,6 +26,7 @@
  * @module
  */
 import { spoolOutput } from "./_leak_scanner.ts";
+import { answerDeviceLogin } from "./_device_login.ts";
 import { basename, dirname } from "../src/sources/_path.ts";
 import { ALL_TOKEN_NAMES } from "../src/sources/env_vars.ts";
 import {
@@ -137,40 +138,6 @@ export interface RunNotebookOptions {
 export function deviceLoginLink(html: string): string | undefined {
   const match = /href="(https?:\/\/[^"]+\/oauth\/device\?user_code=[^"]+)"/.exec(html);
   return match?.[1].replaceAll("&amp;", "&");
-}
-
-/**
- * Answers a browser login like a person on the sandbox's page: opens the link (GET, the page with
- * the Authorize / Deny form), then submits the form (POST `user_code`, `persona`, `action`).
- *
- * @returns The user code answered.
- */
-export async function answerDeviceLogin(
-  link: string,
-  options: { action?: "authorize" | "deny"; persona?: string } = {},
-): Promise<string> {
-  const url = new URL(link);
-  const userCode = url.searchParams.get("user_code") ?? "";
-  const page = await fetch(url);
-  const html = await page.text();
-  if (!page.ok || !/id="authorize"/.test(html)) {
-    throw new Error(`the verification page ${url.pathname} has no Authorize form (${page.status})`);
-  }
-  const form = new URLSearchParams({
-    user_code: userCode,
-    action: options.action ?? "authorize",
-    ...(options.persona ? { persona: options.persona } : {}),
-  });
-  const res = await fetch(new URL("/oauth/device", url), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: form,
-  });
-  const answer = await res.text();
-  if (!res.ok || !/data-result="(authorized|denied)"/.test(answer)) {
-    throw new Error(`submitting the verification form failed (${res.status})`);
-  }
-  return userCode;
 }
 
 /** The source of a cell as one string. */

@@ -120,6 +120,46 @@ Deno.test("browserLogin: link and code shown, approval in the sandbox, token sav
   clearToken();
 });
 
+Deno.test("browserLogin in a kernel that stays up: a day before expiry the session renews it, no prompt", async () => {
+  await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
+  await using tmp = await tempHome();
+  const env = bareEnv(sandbox.env, tmp.home);
+  clearToken();
+  const card = await browserLogin({
+    env,
+    display: "terminal",
+    live: false,
+    write: () => {},
+    onCode: ({ userCode }) => assert.ok(sandbox.approveDevice(userCode)),
+  });
+  assert.equal(card.verdict, "valid");
+  const first = await resolveToken();
+  assert.equal(first.source, "oauth:device");
+  const expiresAt = Date.parse(first.browserLogin!.expiresAt!);
+  assert.equal(first.recheckAt, expiresAt - 24 * 3600_000);
+  learnSecret(first.token);
+  const refreshes = () =>
+    sandbox.requests.filter((r) => r.path === "/oauth/token" && r.grantType === "refresh_token");
+
+  // Before the recheck: the session's resolution, no file read, no request.
+  const reads = sessionState().stats.fileReads;
+  const soon = await resolveToken({ env, now: () => Date.now() + 3600_000 });
+  assert.equal(soon, first);
+  assert.equal(sessionState().stats.fileReads, reads);
+  assert.equal(refreshes().length, 0);
+
+  // 30 days on: resolved again from the token file, renewed once, both files updated.
+  const later = await resolveToken({ env, ...NO_SOURCES, now: () => expiresAt - 3600_000 });
+  assert.equal(refreshes().length, 1);
+  assert.match(later.source, /^file:/);
+  assert.equal(later.browserLogin?.refresh, "refreshed");
+  assert.notEqual(later.token, first.token);
+  learnSecret(later.token);
+  const { tokenPath } = tokenPaths({ env });
+  assert.equal(await Deno.readTextFile(tokenPath), later.token);
+  clearToken();
+});
+
 Deno.test("browserLogin: persist: false writes nothing; a denial is a DeviceCodeError with the next step", async () => {
   await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
   await using tmp = await tempHome();

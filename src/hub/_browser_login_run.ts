@@ -19,6 +19,7 @@ import {
   verificationLink,
 } from "../display/login_card.ts";
 import { DeviceCodeError } from "../errors.ts";
+import { REFRESH_MARGIN_MS } from "../resolve/browser_login_refresh.ts";
 import { type BrowserLoginInfo, Resolution } from "../resolve/resolution.ts";
 import { envFlag, envNonEmpty } from "../_env.ts";
 import { ALL_TOKEN_NAMES } from "../sources/env_vars.ts";
@@ -381,6 +382,11 @@ export async function runDeviceLogin(
           attempts: resolution.attempts,
           platform: resolution.platform,
           browserLogin: loginInfo,
+          // A kernel that stays up: a day before expiry the session resolves again, from the
+          // token file just written, and that resolution renews the login (no prompt).
+          ...(expiresAt !== undefined && tokens.refreshToken
+            ? { recheckAt: expiresAt * 1000 - REFRESH_MARGIN_MS }
+            : {}),
         });
         const shadowing = ALL_TOKEN_NAMES.filter((n) => envNonEmpty(options.env, n) !== undefined);
         if (shadowing.length > 0) {

@@ -12,6 +12,10 @@ type UqrModule = { encode(text: string, options?: { border?: number }): { data: 
 const UQR = ["uqr", "npm:uqr@^0.1.3"] as const;
 let uqr: Promise<UqrModule> | undefined;
 
+// `deno publish` warns "unable to analyze dynamic import" about the two `import()` calls below,
+// on purpose and harmlessly, exactly as for `_clients.ts` (see the note there): published, the
+// bare `mapped` specifier resolves through the importing project's import map when it has one,
+// and the pinned `npm:` specifier resolves at runtime without any.
 function load(): Promise<UqrModule> {
   const [mapped, pinned] = UQR;
   uqr ??= (import(mapped) as Promise<UqrModule>).catch(() => import(pinned) as Promise<UqrModule>);

@@ -9,6 +9,11 @@
  *   `HF_TOKEN` & co., `.env.local` / `.env`, the token file written by
  *   `hf auth login`, then a secure prompt (a masked password box in the kernel,
  *   hidden input in a terminal, a clear error where nobody can answer).
+ * - **Or log in through the browser**: `browserLogin()` (and `login()` when
+ *   no token is found) runs the OAuth device-code flow of `hf auth login`
+ *   (link, code, QR code), saves the login where huggingface_hub does and
+ *   renews it when it nears expiry. With `HF_OIDC_RESOURCE` set (Trusted
+ *   Publishers, in CI) the token comes from an OIDC token exchange.
  * - **Keep it for the session**: resolved once per kernel; later calls do no I/O.
  * - **Show what it is and can do**: `login()` / `whoami()` return a validation
  *   card, `probe()` a capability table, `sources()` the sources table; each
@@ -20,13 +25,13 @@
  *
  * | Import | What it holds |
  * | --- | --- |
- * | `@hf-notebook/auth/sources` | source constructors (Kaggle, mounted secrets, env, dotenv, token file), token hygiene, platform detection, the prompt, the Colab bridge cell |
+ * | `@hf-notebook/auth/sources` | source constructors (Kaggle, mounted secrets, env, dotenv, token file), the OIDC token exchange, token hygiene, platform detection, the prompt, the Colab bridge cell |
  * | `@hf-notebook/auth/resolve` | the ordered source list, platform fixes, the session cache |
  * | `@hf-notebook/auth/store` | where the token files live, the `stored_tokens` INI codec |
- * | `@hf-notebook/auth/hub` | Hub endpoints and the guarded fetch that keeps the token on them |
+ * | `@hf-notebook/auth/hub` | Hub endpoints and the guarded fetch that keeps the token on them, the browser login's source id and OAuth client id |
  * | `@hf-notebook/auth/diagnose` | the pure diagnosis of a validation and of a failed probe |
  * | `@hf-notebook/auth/probes` | the default probe suite, probe defaults and row counts |
- * | `@hf-notebook/auth/display` | the pure HTML and text renderers and their stylesheet |
+ * | `@hf-notebook/auth/display` | the pure HTML and text renderers (cards, tables, the browser login) and their stylesheet |
  * | `@hf-notebook/auth/sandbox` | a local fake Hub for tests and demos |
  * | `@hf-notebook/auth/cli` | the `hf`-style command line |
  *
@@ -50,8 +55,10 @@ export type { EnvLike } from "./src/_env.ts";
 
 // Errors: typed classes whose messages say what happened, where, and what to do.
 export {
+  DeviceCodeError,
   HfAuthError,
   InvalidTokenError,
+  OidcError,
   SecretAccessError,
   SecretNotFoundError,
   TokenNotFoundError,
@@ -64,7 +71,12 @@ export { clearToken, getToken, resolveToken, setToken } from "./src/resolve/reso
 export type { ResolveOptions } from "./src/resolve/resolve_token.ts";
 export type { SourceListOptions } from "./src/resolve/source_list.ts";
 export { Resolution } from "./src/resolve/resolution.ts";
-export type { Platform, TokenWarning, TokenWarningCode } from "./src/resolve/resolution.ts";
+export type {
+  BrowserLoginInfo,
+  Platform,
+  TokenWarning,
+  TokenWarningCode,
+} from "./src/resolve/resolution.ts";
 export type {
   Attempt,
   AttemptOutcome,
@@ -82,14 +94,21 @@ export type { SecretsOptions } from "./src/resolve/secrets.ts";
 
 // Keeping tokens on disk (opt-in), in huggingface_hub's files.
 export { forgetToken, listStoredTokens, saveToken, switchToken } from "./src/store/save_token.ts";
-export type { StoredTokenInfo, StoreOptions, StoreResult } from "./src/store/save_token.ts";
+export type {
+  SaveTokenOptions,
+  StoredTokenInfo,
+  StoreOptions,
+  StoreResult,
+} from "./src/store/save_token.ts";
 
 // What the token is: whoami() and login() return the validation card.
 export { whoami } from "./src/hub/whoami.ts";
 export type { WhoamiOptions } from "./src/hub/whoami.ts";
 export { login } from "./src/hub/login.ts";
 export type { LoginOptions } from "./src/hub/login.ts";
-// (issue 11) browserLogin: export { browserLogin } from "./src/hub/browser_login.ts"; goes here.
+// Logging in through the browser (OAuth device code, as `hf auth login`) also returns the card.
+export { browserLogin } from "./src/hub/browser_login.ts";
+export type { BrowserLoginOptions } from "./src/hub/browser_login.ts";
 export { Validation } from "./src/hub/validation.ts";
 export type { NetworkOptions } from "./src/hub/endpoints.ts";
 export type {

@@ -2,9 +2,11 @@
  * `deno task demo`: the quickstart notebook, run for you.
  *
  * Starts the sandbox Hub (a loopback fake of huggingface.co; its tokens are fake), executes
- * `notebooks/01_quickstart.ipynb` top to bottom in a real Deno Jupyter kernel, answers the
- * notebook's password prompt with a sandbox token, prints the validation card and the probe
- * table as plain text, and writes the executed notebook and an HTML report to `out/demo/`.
+ * `notebooks/01_quickstart.ipynb` top to bottom in a real Deno Jupyter kernel, approves the
+ * notebook's browser login on the sandbox's verification page (an HTTP POST of its form, as a
+ * person clicking Authorize), answers the password box with a sandbox token, prints the
+ * validation card and the probe table as plain text, and writes the executed notebook and an HTML
+ * report to `out/demo/`.
  *
  * Without Jupyter it runs the same steps as a script (plain-text tables) and says how to install
  * Jupyter. With `--real` (and `HF_TOKEN` set) it runs against huggingface.co with your token.
@@ -20,6 +22,7 @@
  */
 import { parseArgs } from "node:util";
 import { envNonEmpty } from "./_env.ts";
+import { browserLogin } from "./hub/browser_login.ts";
 import { login } from "./hub/login.ts";
 import { probe } from "./probes/probe.ts";
 import { resolveToken } from "./resolve/resolve_token.ts";
@@ -33,8 +36,9 @@ const OUT_DIR = `${ROOT}/out/demo`;
 
 const USAGE = `Usage: deno task demo [--persona <name>] [--script] [--real]
 
-Runs notebooks/01_quickstart.ipynb in a Deno Jupyter kernel against the sandbox Hub, answers its
-password prompt with a fake sandbox token, and prints the validation card and the probe table.
+Runs notebooks/01_quickstart.ipynb in a Deno Jupyter kernel against the sandbox Hub, approves its
+browser login on the sandbox's page, answers its password box with a fake sandbox token, and
+prints the validation card and the probe table.
 
   --persona <name>  sandbox persona whose token answers the prompt (default: read), one of:
                     ${Object.keys(PERSONAS).join(", ")}
@@ -132,6 +136,13 @@ async function runInKernel(settings: DemoSettings): Promise<number> {
     executeNotebookFile(NOTEBOOK, {
       outDir: OUT_DIR,
       env: settings.hubEnv,
+      deviceLogins: {
+        onApproved: (code) =>
+          console.log(
+            `The notebook showed a browser login (code ${code}): approved it on the sandbox's ` +
+              `page, as a person clicking Authorize would.`,
+          ),
+      },
       answer: (request) => {
         if (settings.real) {
           throw new Error("the notebook asked for a token although HF_TOKEN is set (--real)");
@@ -150,8 +161,8 @@ async function runInKernel(settings: DemoSettings): Promise<number> {
     if (!tag) continue;
     const title = {
       setup: "setup",
-      token: "await getToken()",
-      login: "await login()  (validation card)",
+      token: 'await getToken({ method: "token" })  (password box)',
+      login: "await login()  (browser login → validation card)",
       probe: "await probe()  (probe table)",
       sources: "await sources()",
     }[tag]!;
@@ -186,7 +197,24 @@ async function runAsScript(settings: DemoSettings): Promise<number> {
       ? { ...Deno.env.toObject(), HFNA_REAL_HUB: "1" }
       : { ...settings.hubEnv, HOME: home, HF_HOME: `${home}/hf` };
     const options = { env, cwd: home, mountedSecretDirs: [], refresh: true };
-    console.log(rule("await getToken()"));
+    if (!settings.real) {
+      console.log(rule("await login()  (browser login → validation card)"));
+      const { answerDeviceLogin } = await import("../tests/_device_login.ts");
+      let approving: Promise<string> | undefined;
+      const card = await browserLogin({
+        env,
+        display: "terminal",
+        live: false,
+        write: (text) => console.log(text.trimEnd()),
+        onCode: ({ verificationUri }) => {
+          approving = answerDeviceLogin(verificationUri);
+        },
+      });
+      await approving;
+      console.log("(approved on the sandbox's page, as a person clicking Authorize would)");
+      console.log(card.toString());
+    }
+    console.log(rule('await getToken({ method: "token" })'));
     const resolution = settings.real
       ? await resolveToken({ ...options, prompt: false })
       : await resolveToken({ ...options, token: PERSONAS[settings.persona].token });
@@ -257,7 +285,8 @@ export async function main(args: string[]): Promise<number> {
     return useKernel ? await runInKernel(settings) : await runAsScript(settings);
   }
 
-  await using sandbox = startSandbox({ quiet: true });
+  // Polls every second, so the headless approval of the browser login is quick.
+  await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
   console.log(
     `Sandbox Hub: ${sandbox.url} (router ${sandbox.inferenceUrl}); its tokens are fake, ` +
       `nothing leaves this machine.`,

@@ -65,5 +65,11 @@ export type {
 export { predictProbe } from "./probes/predict.ts";
 export type { ProbeNeed } from "./probes/predict.ts";
 export type { ProbePrediction } from "./probes/types.ts";
-export type { Platform, Resolution, TokenWarning, TokenWarningCode } from "./resolve/resolution.ts";
+export type {
+  BrowserLoginInfo,
+  Platform,
+  Resolution,
+  TokenWarning,
+  TokenWarningCode,
+} from "./resolve/resolution.ts";
 export type { Attempt, AttemptOutcome } from "./sources/types.ts";

@@ -165,6 +165,77 @@ export class TokenStorageError extends HfAuthError {
 }
 
 /**
+ * A browser login (OAuth device code, RFC 8628) failed: the person denied it,
+ * the code expired, the Hub answered something unusable or could not be
+ * reached. `code` is the OAuth `error` value when the Hub sent one
+ * (`access_denied`, `expired_token`, …), else one of `bad-response`,
+ * `server`, `network`, `unreachable`, `cancelled`, `offline` (`HF_HUB_OFFLINE`).
+ *
+ * @example Usage
+ * ```ts
+ * import { DeviceCodeError, HfAuthError } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new DeviceCodeError("access_denied", "The login was denied in the browser.");
+ * assert(e instanceof HfAuthError);
+ * assert.deepEqual(e.code, "access_denied");
+ * ```
+ */
+export class DeviceCodeError extends HfAuthError {
+  /** The OAuth `error` code, or this module's own reason (see the class description). */
+  readonly code: string;
+  /**
+   * Creates the error.
+   *
+   * @param code The OAuth `error` code or this module's reason.
+   * @param message What happened and what to do.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * `HF_OIDC_RESOURCE` is set (Trusted Publishers, in CI) but no Hugging Face
+ * token could be obtained through the OIDC exchange. As huggingface_hub does,
+ * this is an error, never a silent fall-through to another token. `code`:
+ * `no-id-token` (not in GitHub Actions and no `HF_OIDC_ID_TOKEN`),
+ * `github-permissions` (`ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN` missing),
+ * `github-refused`, `exchange-refused` (the Hub's OAuth `error`, e.g.
+ * `invalid_grant`, `invalid_target`), `server` (5xx), `network`, `bad-response`.
+ *
+ * @example Usage
+ * ```ts
+ * import { HfAuthError, OidcError } from "@hf-notebook/auth";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new OidcError("no-id-token", "HF_OIDC_RESOURCE is set but no OIDC id token is available.");
+ * assert(e instanceof HfAuthError);
+ * assert.equal(e.code, "no-id-token");
+ * ```
+ */
+export class OidcError extends HfAuthError {
+  /** Why (see the class description). */
+  readonly code: string;
+  /** The OAuth `error` the Hub sent, if any (`invalid_grant`, `invalid_target`, …). */
+  readonly oauthError?: string;
+  /**
+   * Creates the error.
+   *
+   * @param code Why.
+   * @param message What happened and what to do (never a token).
+   * @param options Standard error options plus the Hub's OAuth `error`.
+   */
+  constructor(code: string, message: string, options?: ErrorOptions & { oauthError?: string }) {
+    super(message, options);
+    this.code = code;
+    if (options?.oauthError) this.oauthError = options.oauthError;
+  }
+}
+
+/**
  * A probe names a task the probe API does not know. Thrown by `probe()` before
  * any request is made; `valid` lists the accepted names (the Hub's task ids
  * such as `text-classification` and the client's method names such as

@@ -78,6 +78,8 @@ export interface ExecuteOptions {
    * belongs to this cell. Set false only to observe the raw ordering.
    */
   flush?: boolean;
+  /** Called with each output as it arrives (e.g. to act on a live display while the cell runs). */
+  onOutput?: (output: CellOutput) => void;
 }
 
 /** An `input_request` the kernel sent while running a cell. */
@@ -698,7 +700,11 @@ async function execute(
   const record = (msg: KernelMessage.IMessage) => {
     const type = msg.header.msg_type;
     if (!OUTPUT_TYPES.has(type)) return;
-    outputs.push({ type: type as CellOutput["type"], content: msg.content });
+    const output = { type: type as CellOutput["type"], content: msg.content };
+    outputs.push(output);
+    try {
+      options.onOutput?.(output);
+    } catch { /* an observer's problem is not the cell's */ }
     if (type === "error" && !error) {
       const c = msg.content as KernelMessage.IErrorMsg["content"];
       error = { ename: c.ename, evalue: c.evalue, traceback: c.traceback };

@@ -29,7 +29,7 @@ export interface LeakFinding {
   /** Which secret (masked: never the secret itself). */
   secret: string;
   /** How it appeared. */
-  kind: "raw" | "base64" | "url-encoded" | "fragment";
+  kind: "raw" | "base64" | "url-encoded" | "fragment" | "pattern";
   /** Which rendering of the value showed it (`text`, `json`, `inspect`, `toString`, `toHtml`). */
   view: string;
   /** Some context around the hit, with the secret masked. */
@@ -86,6 +86,16 @@ export function renderings(value: unknown): { view: string; text: string }[] {
   return out;
 }
 
+/**
+ * Shapes of the secrets the sandbox's OAuth server issues (src/sandbox/_oauth.ts): access and
+ * refresh tokens are random per run, so besides the learned values (see `learnSecret`) any full
+ * token of these shapes in an output is a leak. Their masked forms (`hf_oa…xyz`) never match.
+ */
+export const SANDBOX_SECRET_PATTERNS: readonly RegExp[] = [
+  /hf_oauth_sandbox_[A-Za-z]+_\d+_[A-Za-z0-9]{8}/,
+  /hf_oauthrefresh_sandbox_[A-Za-z]+_[A-Za-z0-9]{16}/,
+];
+
 /** Scans outputs for secrets and records what it finds. */
 export class LeakScanner {
   #secrets = new Set<string>();
@@ -135,6 +145,16 @@ export class LeakScanner {
           );
           found.push({ label, secret: mask(secret), kind: hit.kind, view, context });
         }
+      }
+    }
+    for (const { view, text } of renderings(value)) {
+      for (const pattern of SANDBOX_SECRET_PATTERNS) {
+        const hit = pattern.exec(text);
+        if (!hit) continue;
+        const start = Math.max(0, hit.index - 40);
+        const context = text.slice(start, hit.index + hit[0].length + 40).split(hit[0])
+          .join(mask(hit[0]));
+        found.push({ label, secret: mask(hit[0]), kind: "pattern", view, context });
       }
     }
     this.findings.push(...found);
@@ -213,4 +233,38 @@ export function spoolOutputSync(label: string, value: unknown): void {
     `${SPOOL_DIR}${safe}.${Deno.pid}.${++spoolCounter}.txt`,
     `# ${label}\n${body}`,
   );
+}
+
+/** Where learned secrets go (outside the spool: they are what is searched for, not outputs). */
+export const SECRETS_DIR: string = new URL("../out/leak-secrets/", import.meta.url).pathname;
+
+/**
+ * Teaches the run-wide leak scan a secret that only exists at run time (an OAuth access or
+ * refresh token, a device code): `tests/zz_leak_scan_test.ts` looks for it in every output.
+ *
+ * @param secrets The secrets (at least 8 characters each).
+ */
+export function learnSecret(...secrets: (string | undefined)[]): void {
+  const known = secrets.filter((s): s is string => typeof s === "string" && s.length >= 8);
+  if (known.length === 0) return;
+  Deno.mkdirSync(SECRETS_DIR, { recursive: true });
+  Deno.writeTextFileSync(
+    `${SECRETS_DIR}${Deno.pid}.${++spoolCounter}.txt`,
+    known.join("\n") + "\n",
+  );
+}
+
+/** Every secret taught with {@linkcode learnSecret} in this run (any process). */
+export async function learnedSecrets(): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(SECRETS_DIR)) {
+      if (!entry.isFile) continue;
+      const text = await Deno.readTextFile(`${SECRETS_DIR}${entry.name}`);
+      out.push(...text.split("\n").filter((line) => line.length >= 8));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return out;
 }

@@ -26,6 +26,7 @@
  * @module
  */
 import { spoolOutput } from "./_leak_scanner.ts";
+import { answerDeviceLogin } from "./_device_login.ts";
 import { basename, dirname } from "../src/sources/_path.ts";
 import { ALL_TOKEN_NAMES } from "../src/sources/env_vars.ts";
 import {
@@ -121,6 +122,22 @@ export interface RunNotebookOptions {
   cellTimeoutMs?: number;
   /** Called after each code cell. */
   onCell?: (cell: CellRun) => void | Promise<void>;
+  /**
+   * Approve (or deny) every browser login a cell shows, headless, through the sandbox's
+   * verification page: the link is read from the live output and the page's form is posted, as
+   * a person clicking Authorize would. Default: not answered (the cell waits until the code expires).
+   */
+  deviceLogins?: {
+    action?: "authorize" | "deny";
+    persona?: string;
+    onApproved?: (userCode: string) => void;
+  };
+}
+
+/** The verification link of a browser-login card, if `html` shows one. */
+export function deviceLoginLink(html: string): string | undefined {
+  const match = /href="(https?:\/\/[^"]+\/oauth\/device\?user_code=[^"]+)"/.exec(html);
+  return match?.[1].replaceAll("&amp;", "&");
 }
 
 /** The source of a cell as one string. */
@@ -222,9 +239,23 @@ export async function runNotebook(
     const source = cellSource(cell);
     if (source.trim() === "") continue;
     const t0 = performance.now();
+    const answered = new Set<string>();
+    const answering: Promise<unknown>[] = [];
+    const logins = options.deviceLogins;
     const result = await kernel.execute(source, {
       allowStdin: true,
       timeoutMs: options.cellTimeoutMs ?? 120_000,
+      onOutput: logins
+        ? (output) => {
+          const html = output.content?.data?.["text/html"];
+          const link = typeof html === "string" ? deviceLoginLink(html) : undefined;
+          if (!link || answered.has(link)) return;
+          answered.add(link);
+          answering.push(
+            answerDeviceLogin(link, logins).then((code) => logins.onApproved?.(code)),
+          );
+        }
+        : undefined,
       onInput: (request) => {
         inputRequests.push({ cell: index, request });
         if (!options.answer) {
@@ -233,6 +264,7 @@ export async function runNotebook(
         return options.answer(request, index);
       },
     });
+    await Promise.all(answering);
     const reply = result.raw.find((m) => m.header.msg_type === "execute_reply");
     const count = (reply?.content as { execution_count?: number } | undefined)?.execution_count;
     const executionCount = typeof count === "number" ? count : null;

@@ -1,12 +1,15 @@
 /**
  * The command line in a real pseudo-terminal (tmux): the hidden token prompt of
- * `login` (no echo, Backspace, Enter), colours on a terminal, NO_COLOR, and
- * Ctrl-C at the prompt (exit 130, terminal modes restored).
+ * `login --paste` (no echo, Backspace, Enter), colours on a terminal, NO_COLOR,
+ * Ctrl-C at the prompt (exit 130, terminal modes restored), and the browser
+ * login: the "browser or paste" menu (a number or the arrow keys), URL, code and
+ * QR code, approval in the sandbox, Ctrl-C while waiting (exit 130).
  */
 import { currentDenoDir } from "./_jupyter.ts";
 import assert from "node:assert/strict";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { ptyTest, startPty } from "./_pty.ts";
+import { decodeTextQr } from "./_qr_decode.ts";
 
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const CLI = `${REPO}/src/cli.ts`;
@@ -66,7 +69,10 @@ function assertNoPiece(screen: string, when: string): void {
 ptyTest("login: hidden prompt, no echo, Backspace, Enter; coloured card", async () => {
   await using hub = startSandbox({ quiet: true });
   await using home = await tempHome(hub.env);
-  await using term = await startPty(hfCommand(["login"]), { env: home.env, cwd: home.dir });
+  await using term = await startPty(hfCommand(["login", "--paste"]), {
+    env: home.env,
+    cwd: home.dir,
+  });
   await waitForPrompt(term);
   // A wrong last character, erased with Backspace, then the rest.
   await term.type(TOKEN.slice(0, 13) + "X");
@@ -94,7 +100,7 @@ ptyTest("login: hidden prompt, no echo, Backspace, Enter; coloured card", async 
 ptyTest("login with NO_COLOR=1 on a terminal: no colour escapes", async () => {
   await using hub = startSandbox({ quiet: true });
   await using home = await tempHome(hub.env);
-  await using term = await startPty(hfCommand(["login"], true), {
+  await using term = await startPty(hfCommand(["login", "--paste"], true), {
     env: { ...home.env, NO_COLOR: "1" },
     cwd: home.dir,
   });
@@ -111,7 +117,7 @@ ptyTest("login with NO_COLOR=1 on a terminal: no colour escapes", async () => {
 ptyTest("Ctrl-C at the prompt exits 130 and restores echo and icanon", async () => {
   await using hub = startSandbox({ quiet: true });
   await using home = await tempHome(hub.env);
-  await using term = await startPty(hfCommand(["login", "--persist"]), {
+  await using term = await startPty(hfCommand(["login", "--paste", "--persist"]), {
     env: home.env,
     cwd: home.dir,
   });
@@ -128,3 +134,78 @@ ptyTest("Ctrl-C at the prompt exits 130 and restores echo and icanon", async () 
   assert.equal(hub.requests.length, 0, "nothing was sent");
   await assert.rejects(Deno.stat(`${home.dir}/hf/token`), Deno.errors.NotFound);
 });
+
+const MENU = "How would you like to log in?";
+
+ptyTest(
+  "login: the menu's 1 starts the browser login: URL, code and QR code, approved → card, saved",
+  async () => {
+    await using hub = startSandbox({ quiet: true, oauth: { interval: 1 } });
+    await using home = await tempHome(hub.env);
+    await using term = await startPty(hfCommand(["login"]), {
+      env: home.env,
+      cwd: home.dir,
+      rows: 60,
+    });
+    await term.waitFor(MENU);
+    await term.type("1");
+    await term.waitFor(/Waiting for approval… \d+:\d\d left/);
+    const codes = hub.pendingDeviceCodes();
+    assert.equal(codes.length, 1);
+    const waiting = await term.screen({ history: true });
+    assert.ok(waiting.includes(`Open ${hub.url}/oauth/device?user_code=${codes[0]}`), waiting);
+    assert.match(waiting, new RegExp(`shows the code ${codes[0]}`));
+    assert.match(waiting, /Or scan with a phone:\n(?: {2}[█▀▄ ]+\n){10,}/);
+    const qrLines = waiting.split("Or scan with a phone:\n")[1].split("\n")
+      .filter((l) => /^ {2}[█▀▄ ]+$/.test(l)).map((l) => l.slice(2));
+    assert.equal(
+      await decodeTextQr(qrLines),
+      `${hub.url}/oauth/device?user_code=${codes[0]}`,
+      "the QR code on the terminal is the link",
+    );
+    assert.ok(hub.approveDevice(codes[0]));
+    await term.waitFor(/Hugging Face token · VALID/);
+    assert.equal(await term.exitCode(), 0);
+    const screen = await term.screen({ history: true });
+    assert.match(screen, /oauth-sandbox-alice/);
+    const token = await Deno.readTextFile(`${home.dir}/hf/token`);
+    assert.ok(!screen.includes(token), "token on the screen");
+    assert.match(await Deno.readTextFile(`${home.dir}/hf/stored_tokens`), /refresh_token = /);
+    const stty = await term.sttyState();
+    assert.ok(stty.echo && stty.icanon, stty.raw);
+  },
+);
+
+ptyTest(
+  "login: arrow keys pick 'paste'; Ctrl-C while the browser login waits exits 130, terminal restored",
+  async () => {
+    await using hub = startSandbox({ quiet: true, oauth: { interval: 1 } });
+    await using home = await tempHome(hub.env);
+    {
+      await using term = await startPty(hfCommand(["login"]), { env: home.env, cwd: home.dir });
+      await term.waitFor(MENU);
+      await term.press("Down");
+      await term.waitFor("› 2. Paste an access token");
+      await term.press("Enter");
+      await waitForPrompt(term);
+      await term.type(TOKEN);
+      await term.press("Enter");
+      await term.waitFor(/Hugging Face token · VALID/);
+      assert.equal(await term.exitCode(), 0);
+    }
+    await using term = await startPty(hfCommand(["login", "--browser"]), {
+      env: home.env,
+      cwd: home.dir,
+    });
+    await term.waitFor(/Waiting for approval… \d+:\d\d left/);
+    await term.press("C-c");
+    assert.equal(await term.exitCode(), 130);
+    const screen = await term.screen({ history: true });
+    assert.match(screen, /Browser login cancelled/);
+    assert.match(screen, /error: The browser login was cancelled; nothing was saved/);
+    const stty = await term.sttyState();
+    assert.equal(stty.echo, true, stty.raw);
+    assert.equal(stty.icanon, true, stty.raw);
+    await assert.rejects(Deno.stat(`${home.dir}/hf/token`), Deno.errors.NotFound);
+  },
+);

@@ -53,6 +53,7 @@ async function run(
     stdinIsTty?: boolean;
     stdoutIsTty?: boolean;
     prompt?: () => Promise<PromptOutcome>;
+    choose?: (question: string, choices: readonly string[]) => Promise<number | undefined>;
     cwd?: string;
     fetch?: typeof fetch;
   } = {},
@@ -67,6 +68,7 @@ async function run(
     stdinIsTty: io.stdinIsTty ?? false,
     stdoutIsTty: io.stdoutIsTty ?? false,
     ...(io.prompt ? { prompt: io.prompt } : {}),
+    ...(io.choose ? { choose: io.choose } : {}),
     ...(io.fetch ? { fetch: io.fetch } : {}),
   });
   SEEN.push({ what: `main ${args.join(" ")}`, text: stdout + stderr });
@@ -403,31 +405,55 @@ Deno.test("login --persist refuses a token that failed validation unless --force
   assert.match((await readMaybe(stored))!, /\[anyway\]/);
 });
 
-Deno.test("login: hidden prompt only when stdin is a terminal; Ctrl-C → 130", async () => {
+Deno.test("login without a token: the menu on a terminal (paste → hidden prompt), Ctrl-C → 130", async () => {
   await using hub = startSandbox({ quiet: true });
   await using h = await home(hub);
   let asked = 0;
+  const menus: string[][] = [];
+  const paste = (question: string, choices: readonly string[]) => {
+    menus.push([question, ...choices]);
+    return Promise.resolve(1);
+  };
   const answer = (value: string) => () => {
     asked++;
     return Promise.resolve({ kind: "answered", value, via: "terminal" } as PromptOutcome);
   };
   const ok = await run(["login"], h.env, {
     stdinIsTty: true,
+    choose: paste,
     prompt: answer(` ${PERSONAS.read.token}\n`),
   });
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /Source\s+prompt:terminal/);
   assert.equal(asked, 1);
+  assert.deepEqual(menus, [[
+    "How would you like to log in?",
+    "Log in with your browser",
+    "Paste an access token",
+  ]]);
 
-  const noTty = await run(["login"], h.env, {
-    stdinIsTty: false,
+  // --paste skips the menu; --browser and --paste together are a usage error.
+  const direct = await run(["login", "--paste"], h.env, {
+    stdinIsTty: true,
+    choose: () => Promise.reject(new Error("no menu with --paste")),
     prompt: answer(PERSONAS.read.token),
   });
-  assert.equal(noTty.code, 1);
-  assert.equal(asked, 1, "no prompt without a terminal");
+  assert.equal(direct.code, 0, direct.stderr);
+  assert.equal(asked, 2);
+  const both = await run(["login", "--paste", "--browser"], h.env);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--browser and --paste exclude each other/);
+
+  const menuCancelled = await run(["login"], h.env, {
+    stdinIsTty: true,
+    choose: () => Promise.resolve(undefined),
+  });
+  assert.equal(menuCancelled.code, 130);
+  assertOneLineError(menuCancelled.stderr);
 
   const cancelled = await run(["login"], h.env, {
     stdinIsTty: true,
+    choose: paste,
     prompt: () =>
       Promise.resolve({
         kind: "dismissed",
@@ -439,11 +465,54 @@ Deno.test("login: hidden prompt only when stdin is a terminal; Ctrl-C → 130", 
   assertOneLineError(cancelled.stderr);
   const empty = await run(["login"], h.env, {
     stdinIsTty: true,
+    choose: paste,
     prompt: () =>
       Promise.resolve({ kind: "dismissed", via: "terminal", reason: "an empty line was entered" }),
   });
   assert.equal(empty.code, 1);
   assert.match(empty.stderr, /No Hugging Face token was entered \(an empty line was entered\)/);
+});
+
+Deno.test("login without a terminal: the browser flow prints the URL and code, saves, exits 0; denial exits 1", async () => {
+  await using hub = startSandbox({ quiet: true, oauth: { interval: 1 } });
+  await using h = await home(hub);
+  const approver = setInterval(() => {
+    for (const code of hub.pendingDeviceCodes()) hub.approveDevice(code);
+  }, 20);
+  let ok: Run;
+  try {
+    ok = await run(["login"], h.env, {
+      stdinIsTty: false,
+      prompt: () => Promise.reject(new Error("no prompt without a terminal")),
+    });
+  } finally {
+    clearInterval(approver);
+  }
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(
+    ok.stdout,
+    new RegExp(`Open ${hub.url.replaceAll(".", "\\.")}/oauth/device\\?user_code=`),
+  );
+  assert.match(ok.stdout, /Check that it shows the code [A-Z0-9]{4}-[A-Z0-9]{4}/);
+  assert.match(ok.stdout, /Hugging Face token · VALID/);
+  assert.match(ok.stdout, /oauth-sandbox-alice/);
+  const token = await Deno.readTextFile(`${h.hfHome}/token`);
+  assert.ok(!ok.stdout.includes(token) && !ok.stderr.includes(token), "token printed");
+
+  const denier = setInterval(() => {
+    for (const code of hub.pendingDeviceCodes()) hub.denyDevice(code);
+  }, 20);
+  let denied: Run;
+  try {
+    denied = await run(["login", "--browser"], h.env);
+  } finally {
+    clearInterval(denier);
+  }
+  assert.equal(denied.code, 1);
+  assert.match(denied.stdout, /The login was denied in the browser/);
+  assert.match(denied.stderr, /^error: browser login failed \(access_denied\)\./);
+  const refused = await run(["login", "--browser", "--persist"], h.env);
+  assert.equal(refused.code, 2);
 });
 
 async function storeTwo(h: Home): Promise<void> {

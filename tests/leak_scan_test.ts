@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import {
   clearToken,
+  maskToken,
   probe,
   type ProbeFunction,
   resolveToken,
@@ -198,4 +199,14 @@ Deno.test("secret stores on other origins never receive the Hugging Face token",
     assert.ok(!s.body.includes(TOKEN), `${s.origin} got the token in the body`);
   }
   clearToken();
+});
+
+Deno.test("leak scanner: sandbox OAuth access and refresh tokens are caught by shape, their masks are not", async () => {
+  await using hub = startSandbox({ quiet: true });
+  const issued = hub.issueOAuthToken();
+  const scanner = new LeakScanner();
+  assert.equal(scanner.scan("access", `token=${issued.access_token}`).length, 1);
+  assert.equal(scanner.scan("refresh", { r: issued.refresh_token }).length >= 1, true);
+  assert.deepEqual(scanner.scan("masked", maskToken(issued.access_token)), []);
+  assert.deepEqual(scanner.scan("masked-refresh", maskToken(issued.refresh_token)), []);
 });

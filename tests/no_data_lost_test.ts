@@ -125,10 +125,14 @@ Deno.test("20 concurrent saveToken calls with different names in one process: al
   const stored = parseStoredTokens(await Deno.readTextFile(`${h.hf}/stored_tokens`), "x");
   assert.deepEqual([...stored.keys()].sort(), [...names].sort());
   for (const name of names) assert.equal(stored.get(name), tokenFor(name));
-  // The active token is one of them, whole; no lock or temp file is left behind.
+  // The active token is one of them, whole; no temp file is left behind (the shared lock file stays).
   const active = await Deno.readTextFile(`${h.hf}/token`);
   assert.ok(names.some((n) => tokenFor(n) === active), active);
-  assert.deepEqual(Object.keys(await snapshot(h.hf)).sort(), ["stored_tokens", "token"]);
+  assert.deepEqual(Object.keys(await snapshot(h.hf)).sort(), [
+    "stored_tokens",
+    "stored_tokens.lock",
+    "token",
+  ]);
 });
 
 Deno.test("4 processes saving 5 names each at the same time: all 20 survive", async () => {
@@ -147,7 +151,11 @@ Deno.test("4 processes saving 5 names each at the same time: all 20 survive", as
   const stored = parseStoredTokens(await Deno.readTextFile(`${h.hf}/stored_tokens`), "x");
   for (const name of expected) assert.equal(stored.get(name), tokenFor(name));
   assert.equal(listed.filter((t) => t.active).length, 1, "exactly one active");
-  assert.deepEqual(Object.keys(await snapshot(h.hf)).sort(), ["stored_tokens", "token"]);
+  assert.deepEqual(Object.keys(await snapshot(h.hf)).sort(), [
+    "stored_tokens",
+    "stored_tokens.lock",
+    "token",
+  ]);
 });
 
 Deno.test("crash before rename (hook throws): old files intact, no temp file, a clear error", async () => {
@@ -192,12 +200,13 @@ Deno.test("crash before rename (process SIGKILLed in the hook): old files intact
   await proc.stderr.cancel();
   assert.equal(status.signal, "SIGKILL");
 
-  // What the crash left: the old files untouched, plus the dead writer's temp file and lock.
+  // What the crash left: the old files untouched (the lock file included: it is never
+  // deleted), plus the dead writer's temp file.
   const after = await snapshot(h.hf);
   for (const [name, content] of Object.entries(before)) assert.equal(after[name], content, name);
+  assert.ok("stored_tokens.lock" in before, "the lock file exists from the first save");
   const leftovers = Object.keys(after).filter((n) => !(n in before)).sort();
-  assert.deepEqual(leftovers.length, 2, `${leftovers}`);
-  assert.ok(leftovers.includes("stored_tokens.lock"));
+  assert.deepEqual(leftovers.length, 1, `${leftovers}`);
   assert.ok(leftovers.some((n) => `${h.hf}/${n}` === temp), "the temp file the child wrote");
 
   // The stale temp file is never read: resolution and listing see only the old tokens.
@@ -214,10 +223,11 @@ Deno.test("crash before rename (process SIGKILLed in the hook): old files intact
   });
   assert.equal(r.token, tokenFor("a"));
 
-  // The dead holder's lock does not block the next save (its pid no longer runs).
+  // The dead holder's flock was released by the kernel: the next save does not wait, and
+  // the lock file is still there, untouched (never deleted, never stolen).
   await saveToken(tokenFor("c"), { name: "c", env: h.env, activate: false });
   assert.deepEqual((await listStoredTokens({ env: h.env })).map((t) => t.name), ["a", "b", "c"]);
-  assert.ok(!(await snapshot(h.hf))["stored_tokens.lock"], "lock released");
+  assert.equal((await snapshot(h.hf))["stored_tokens.lock"], before["stored_tokens.lock"]);
 });
 
 const READONLY_SEED = async (hf: string) => {

@@ -102,30 +102,49 @@ async function assertHtmlReport(path: string | undefined): Promise<string> {
   return html;
 }
 
-kernelTest("notebook 01_quickstart: prompt → card → probe table → sources", async () => {
-  const { run, htmlPath } = await executeNotebookFile(`${NOTEBOOKS}/01_quickstart.ipynb`, {
-    outDir: OUT,
-    answer: answerWith(PERSONAS.read.token),
-  });
-  assertCleanRun("01_quickstart", run);
-  assert.equal(run.inputRequests.length, 1, "exactly one prompt");
-  assert.ok(run.cells.some((c) => c.tags.includes("token") && c.result.inputRequests.length === 1));
-  assert.match(textOf(run, "setup"), /Started the sandbox Hub in this kernel/);
-  assert.match(textOf(run, "login"), /Hugging Face token · VALID/);
-  assert.match(textOf(run, "login"), /sandbox-alice/);
-  assert.match(textOf(run, "probe"), /Token probes/);
-  assert.match(textOf(run, "probe"), /not your token/);
-  assert.match(textOf(run, "sources"), /prompt:jupyter/);
-  assert.match(htmlOf(run, "probe"), /<details class="hfna-row-ok"/);
+kernelTest(
+  "notebook 01_quickstart: browser login → card, password box → probe table → sources",
+  async () => {
+    const approved: string[] = [];
+    const { run, htmlPath } = await executeNotebookFile(`${NOTEBOOKS}/01_quickstart.ipynb`, {
+      outDir: OUT,
+      answer: answerWith(PERSONAS.read.token),
+      // Approves the browser login on the sandbox's verification page, as a reader clicking
+      // Authorize would (GET the page, POST its form).
+      deviceLogins: { onApproved: (code) => approved.push(code) },
+    });
+    assertCleanRun("01_quickstart", run);
+    assert.equal(approved.length, 1, "exactly one browser login");
+    assert.equal(run.inputRequests.length, 1, "exactly one prompt (the alternative)");
+    assert.ok(
+      run.cells.some((c) => c.tags.includes("token") && c.result.inputRequests.length === 1),
+    );
+    assert.match(textOf(run, "setup"), /Started the sandbox Hub in this kernel/);
+    const login = run.cells.find((c) => c.tags.includes("login"))!;
+    const live = login.result.outputs.filter((o) =>
+      String(o.content?.transient?.display_id ?? "").startsWith("hfna-login-")
+    );
+    assert.equal(live[0]?.type, "display_data", "the login shows one live output");
+    assert.ok(live.slice(1).every((o) => o.type === "update_display_data"));
+    assert.match(live[0].content.data["text/html"], new RegExp(`user_code=${approved[0]}`));
+    assert.ok(live.some((o) => /Hugging Face token · VALID/.test(o.content.data["text/plain"])));
+    assert.match(textOf(run, "login"), /Hugging Face token · VALID/);
+    assert.match(textOf(run, "login"), /sandbox-alice/);
+    assert.match(textOf(run, "login"), /Browser login saved as "oauth-sandbox-alice"/);
+    assert.match(textOf(run, "probe"), /Token probes/);
+    assert.match(textOf(run, "probe"), /not your token/);
+    assert.match(textOf(run, "sources"), /prompt:jupyter/);
+    assert.match(htmlOf(run, "probe"), /<details class="hfna-row-ok"/);
 
-  const html = await assertHtmlReport(htmlPath);
-  assert.match(html, /class="hfna[^"]*"/, "card/table classes");
-  assert.match(html, /<table[^>]*class="hfna/, "probe table");
-  assert.match(html, /Hugging Face token/);
-  assert.match(html, /Authentication \(whoami\)/);
-  assert.match(html, /Chat completion/);
-  assert.match(html, /hf_sa…ice/);
-});
+    const html = await assertHtmlReport(htmlPath);
+    assert.match(html, /class="hfna[^"]*"/, "card/table classes");
+    assert.match(html, /<table[^>]*class="hfna/, "probe table");
+    assert.match(html, /Hugging Face token/);
+    assert.match(html, /Authentication \(whoami\)/);
+    assert.match(html, /Chat completion/);
+    assert.match(html, /hf_sa…ice/);
+  },
+);
 
 kernelTest("notebook 02_token_sources: every source, demonstrated in temp dirs", async () => {
   const { run, htmlPath } = await executeNotebookFile(`${NOTEBOOKS}/02_token_sources.ipynb`, {
@@ -232,8 +251,12 @@ kernelTest(
     const { code, stdout, stderr } = await runDemo([], { HF_TOKEN: PERSONAS.write.token });
     assert.equal(code, 0, `${stdout}\n${stderr}`);
     assert.match(stdout, /password box; answered with the fake sandbox token of persona "read"/);
+    assert.match(
+      stdout,
+      /showed a browser login \(code [A-Z0-9-]+\): approved it on the sandbox's page/,
+    );
     assert.match(stdout, /Hugging Face token · VALID/);
-    assert.match(stdout, /Source {6}prompt:jupyter/);
+    assert.match(stdout, /Source {6}oauth:device/);
     assert.match(stdout, /Token probes — hf_sa…ice \(from prompt:jupyter\)/);
     assert.match(stdout, /✔ Chat completion /);
     assert.match(stdout, /Token sources/);
@@ -257,6 +280,9 @@ Deno.test("deno task demo without Jupyter runs the steps as a script and says ho
     });
     assert.equal(code, 0, `${stdout}\n${stderr}`);
     assert.match(stdout, /Jupyter is not available: running the quickstart's steps as a script/);
+    assert.match(stdout, /Open http:\/\/127\.0\.0\.1:\d+\/oauth\/device\?user_code=/);
+    assert.match(stdout, /approved on the sandbox's page/);
+    assert.match(stdout, /Source {6}oauth:device/);
     assert.match(stdout, /Hugging Face token · VALID/);
     assert.match(stdout, /Make calls to Inference Providers/);
     assert.match(stdout, /Token probes/);

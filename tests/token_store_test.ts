@@ -132,7 +132,9 @@ Deno.test("saveToken writes huggingface_hub's exact files, atomically, 0600 file
   assert.equal((await Deno.stat(storedTokensPath)).mode! & 0o777, 0o600);
   assert.equal((await Deno.stat(`${t.home}/hf`)).mode! & 0o777, 0o700);
   const leftovers = [...Deno.readDirSync(`${t.home}/hf`)].map((e) => e.name).sort();
-  assert.deepEqual(leftovers, ["stored_tokens", "token"], "no temp or lock files left");
+  // No temp file is left; the lock file stays (huggingface_hub's filelock shares it, mode 0664).
+  assert.deepEqual(leftovers, ["stored_tokens", "stored_tokens.lock", "token"]);
+  assert.equal((await Deno.stat(`${storedTokensPath}.lock`)).mode! & 0o777, 0o664);
 });
 
 Deno.test("saveToken keeps every other stored token and refuses to rewrite a malformed file", async () => {

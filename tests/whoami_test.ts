@@ -204,6 +204,17 @@ const FAULT_EXPECTATIONS: Record<string, Expect & { options?: Partial<WhoamiOpti
     codes: ["connection-reset"],
     reason: /connection to 127\.0\.0\.1:\d+ was reset/,
   },
+  "503": { verdict: "server-error", codes: ["server-error"], reason: /answered 503/ },
+  // The OAuth token endpoint's error answers (400 {"error": …}), applied to whoami-v2.
+  ...Object.fromEntries(
+    ["slow_down", "authorization_pending", "expired_token", "access_denied", "invalid_grant"].map((
+      f,
+    ) => [f, {
+      verdict: "server-error" as const,
+      codes: ["server-error"],
+      reason: new RegExp(`answered 400 \\(not an answer whoami-v2 gives\\).*${f}`),
+    }]),
+  ),
   // Recorded answers of other endpoints, sent in place of whoami-v2: 401/403 refuse the token,
   // the Hub's 429s give their wait, anything else is reported with its status and sentence.
   ...Object.fromEntries(

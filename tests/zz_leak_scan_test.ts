@@ -28,7 +28,7 @@ import {
 import { normalizeToken } from "../src/sources/mod.ts";
 import { sessionState } from "../src/resolve/mod.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
-import { LeakScanner, SPOOL_DIR } from "./_leak_scanner.ts";
+import { LeakScanner, learnedSecrets, SPOOL_DIR } from "./_leak_scanner.ts";
 
 const READ = PERSONAS.read.token;
 const WRITE = PERSONAS.write.token;
@@ -186,7 +186,8 @@ Deno.test("leak scan: every public object, in every state, shows tokens masked o
 });
 
 Deno.test("leak scan: every output spooled by other tests is free of unmasked tokens", async () => {
-  const scanner = new LeakScanner();
+  // Persona tokens, plus the OAuth tokens and device codes other tests learned at run time.
+  const scanner = new LeakScanner(await learnedSecrets());
   const files: string[] = [];
   try {
     for await (const entry of Deno.readDir(SPOOL_DIR)) {

@@ -15,7 +15,7 @@ const GLOBAL = `Global options:
   -h, --help            Show help`;
 
 const EXIT = `Exit codes: 0 ok · 1 token not found / not valid (or a probe failed with --strict) ·
-2 usage error · 130 prompt cancelled (Ctrl-C)`;
+2 usage error · 130 prompt or login cancelled (Ctrl-C)`;
 
 /** The tool's help. */
 export const TOOL_HELP = `hf — find, check and probe your Hugging Face token
@@ -26,14 +26,15 @@ Usage: deno task hf <command> [options]
 Commands:
   whoami    Who the token belongs to and what it may do (the validation card)
   probe     Try what the token can actually do (Hub reads, inference calls), with fixes
-  login     Find or ask for a token, check it, optionally save it (--persist)
+  login     Check the token, or log in (browser or pasted token) and save it
   logout    Forget stored tokens (the active one, --name NAME, or --all)
   sources   Every place a token can come from: which one wins, which are shadowed
   switch    Make a stored named token the active one
 
 The token is looked up in secret stores, HF_TOKEN & co., .env.local/.env, then the
 token file written by \`hf auth login\`; when none has one and stdin is a terminal,
-it is asked for with hidden input. It is only ever shown masked (hf_Ab…xyz).
+it is asked for with hidden input (\`login\` offers a browser login first). It is only
+ever shown masked (hf_Ab…xyz).
 
 ${GLOBAL}
 
@@ -80,19 +81,28 @@ inference.text-generation, inference.text-classification, inference.token-classi
 inference.feature-extraction, legacy.gpt2, legacy.dialogpt, hub.write.
 
 Exits 1 when the Hub refuses the token, or with --strict when a probe failed.`,
-  login: `Usage: deno task hf login [--persist] [--name NAME] [--force]
+  login: `Usage: deno task hf login [--browser | --paste] [--persist] [--name NAME] [--force]
 
-Resolves the token (hidden prompt when no source has one and stdin is a terminal),
-checks it with the Hub and prints the card.
+Checks the token the sources already have and prints the card. When none has one,
+logs in: on a terminal it asks "browser or paste a token"; without a terminal it
+uses the browser, printing the URL and the code (as \`hf auth login\` does).
+
+The browser login (OAuth device code, the client \`hf auth login\` uses) opens a page
+on the Hub where you approve a short code; the token and its refresh token are
+saved in stored_tokens (as oauth-USERNAME, or NAME) and become the active token.
+Undo with \`deno task hf logout --name oauth-USERNAME\`.
 
 Options:
+  --browser             Log in through the browser now (no question asked)
+  --paste               Paste a token (hidden input) instead of the browser
   --persist             Save it like \`hf auth login\`: in stored_tokens under NAME and as
                         the active token file (mode 0600)
   --name NAME           Name to save it under (default: the token's name on the Hub,
                         else "default")
   --force               Save even if the Hub did not accept it
 
-Without --force, a token that failed validation is never saved (exit 1).`,
+Without --force, a token that failed validation is never saved (exit 1).
+A browser login exits 1 when it is denied or the code expires, 130 on Ctrl-C.`,
   logout: `Usage: deno task hf logout [--name NAME | --all]
 
 Forgets stored tokens, touching nothing else:

@@ -27,6 +27,11 @@ export interface CliIO {
   prompt?: (message: string) => Promise<PromptOutcome>;
   /** fetch used for every request (default `globalThis.fetch`). */
   fetch?: typeof fetch;
+  /**
+   * Asks to pick one of `choices` on the terminal; `undefined` = cancelled
+   * (default: a menu with arrow keys or a number, on stderr).
+   */
+  choose?: (question: string, choices: readonly string[]) => Promise<number | undefined>;
 }
 
 /** {@linkcode CliIO} with every default filled in. */
@@ -67,6 +72,10 @@ export function resolveIO(io: CliIO = {}): ResolvedIO {
       return await promptForToken({ message, kernel: false, tty: true });
     }),
     fetch: io.fetch,
+    choose: io.choose ?? (async (question, choices) => {
+      const { chooseOne } = await import("./_choose.ts");
+      return await chooseOne(question, choices);
+    }),
   };
 }
 

@@ -1,17 +1,22 @@
 /**
- * `hf login`: resolve (hidden prompt on a terminal), validate, print the card,
- * and with `--persist` save the token like `hf auth login` — never a token the
- * Hub refused, unless `--force`.
+ * `hf login`: check the token the sources have and print the card (with
+ * `--persist`, save it like `hf auth login` — never a token the Hub refused,
+ * unless `--force`). When no source has one: on a terminal, ask "browser or
+ * paste a token"; without one, log in through the browser and print the URL
+ * and the code, as `hf auth login` does. `--browser` / `--paste` decide up front.
  *
  * @module
  */
 
+import { DeviceCodeError, TokenNotFoundError } from "../errors.ts";
+import type { Resolution } from "../resolve/resolution.ts";
+import { resolveToken } from "../resolve/resolve_token.ts";
 import { displayPath } from "../store/paths.ts";
 import { saveToken } from "../store/save_token.ts";
 import { validateTokenName } from "../store/stored_tokens_ini.ts";
 import { UsageError } from "./_args.ts";
 import { type Context, errorLine, type ExitCode } from "./_context.ts";
-import { findToken, tokenVariablesSet } from "./_token.ts";
+import { findToken, PromptCancelledError, tokenVariablesSet } from "./_token.ts";
 import { printValidation, validate, validationHint, verdictExit } from "./_whoami.ts";
 
 function usableName(name: string | undefined): string | undefined {
@@ -24,10 +29,45 @@ function usableName(name: string | undefined): string | undefined {
   }
 }
 
+/** The menu of `hf login` on a terminal (as huggingface_hub's `_prompt_login_method`). */
+export const LOGIN_CHOICES = ["Log in with your browser", "Paste an access token"] as const;
+
+/** A browser login from the command line: the card, or exit 1 (denied, expired) / 130 (Ctrl-C). */
+async function runBrowserLogin(ctx: Context, name: string | undefined): Promise<ExitCode> {
+  const { runDeviceLogin } = await import("../hub/_browser_login_run.ts");
+  try {
+    const { resolution, validation } = await runDeviceLogin({
+      env: ctx.env,
+      hubUrl: ctx.hubUrl,
+      inferenceUrl: ctx.inferenceUrl,
+      fetch: ctx.io.fetch,
+      display: "terminal",
+      write: (text) => ctx.io.stdout(ctx.out.clean(text)),
+      live: ctx.io.stdoutIsTty,
+      qr: ctx.io.stdoutIsTty,
+      name,
+      persist: true,
+    });
+    ctx.out.addSecret(resolution.token);
+    printValidation(ctx, validation, false);
+    return verdictExit(ctx, validation);
+  } catch (error) {
+    if (!(error instanceof DeviceCodeError)) throw error;
+    if (error.code === "cancelled") {
+      errorLine(ctx, "The browser login was cancelled; nothing was saved.");
+      return 130;
+    }
+    errorLine(ctx, `browser login failed (${error.code}).`, "run `deno task hf login` again.");
+    return 1;
+  }
+}
+
 /** Runs `hf login`. */
 export async function runLogin(ctx: Context): Promise<ExitCode> {
   const persist = ctx.values.persist === true;
   const force = ctx.values.force === true;
+  const browser = ctx.values.browser === true;
+  const paste = ctx.values.paste === true;
   const given = ctx.values.name as string | undefined;
   if (given !== undefined && usableName(given) === undefined) {
     throw new UsageError(
@@ -35,14 +75,43 @@ export async function runLogin(ctx: Context): Promise<ExitCode> {
       "use a non-empty name without brackets, line breaks or surrounding spaces.",
     );
   }
-  if (!persist && (given !== undefined || force)) {
+  if (browser && paste) {
+    throw new UsageError("--browser and --paste exclude each other.", "pick one of them.");
+  }
+  if (browser && (persist || force)) {
+    throw new UsageError(
+      `--${persist ? "persist" : "force"} does not apply to --browser.`,
+      "a browser login is always saved, and only once the Hub accepted it; leave the option out.",
+    );
+  }
+  if (!browser && !persist && (given !== undefined || force)) {
     throw new UsageError(
       `--${given !== undefined ? "name" : "force"} only makes sense with --persist.`,
       "add --persist to save the token, or leave the option out.",
     );
   }
+  if (browser) return await runBrowserLogin(ctx, given);
 
-  const resolution = await findToken(ctx);
+  let resolution: Resolution | undefined;
+  if (!paste) {
+    try {
+      resolution = await resolveToken({
+        env: ctx.env,
+        cwd: ctx.io.cwd,
+        fetch: ctx.io.fetch,
+        prompt: false,
+        refresh: true,
+      });
+      ctx.out.addSecret(resolution.token);
+    } catch (error) {
+      if (!(error instanceof TokenNotFoundError)) throw error;
+      if (!ctx.io.stdinIsTty) return await runBrowserLogin(ctx, given);
+      const choice = await ctx.io.choose("How would you like to log in?", LOGIN_CHOICES);
+      if (choice === undefined) throw new PromptCancelledError();
+      if (choice === 0) return await runBrowserLogin(ctx, given);
+    }
+  }
+  resolution ??= await findToken(ctx);
   const validation = await validate(ctx, resolution);
   printValidation(ctx, validation, false);
   if (!persist) return verdictExit(ctx, validation);

@@ -5,13 +5,24 @@
  */
 
 import { displayPath, tokenPaths } from "../store/paths.ts";
-import { listStoredTokens, type StoredTokenInfo, switchToken } from "../store/save_token.ts";
+import {
+  describeBrowserLogin,
+  listStoredTokens,
+  type StoredTokenInfo,
+  switchToken,
+} from "../store/save_token.ts";
 import { UsageError } from "./_args.ts";
 import { type Context, errorLine, type ExitCode } from "./_context.ts";
 import { tokenVariablesSet } from "./_token.ts";
 
 function names(list: StoredTokenInfo[]): string {
-  return list.map((t) => `${t.name}${t.active ? " (active)" : ""}`).join(", ");
+  return list.map((t) => {
+    const notes = [
+      ...(t.active ? ["active"] : []),
+      ...(t.browserLogin ? [describeBrowserLogin(t.browserLogin)] : []),
+    ];
+    return `${t.name}${notes.length ? ` (${notes.join("; ")})` : ""}`;
+  }).join(", ");
 }
 
 /** Runs `hf switch`. */
@@ -41,9 +52,10 @@ export async function runSwitch(ctx: Context): Promise<ExitCode> {
     return 1;
   }
   const result = await switchToken(name, { env });
+  const login = stored.find((t) => t.name === name)?.browserLogin;
   ctx.out.out(
     `${ctx.paint.green("✔")} "${name}" (${result.masked}) is now the active token ` +
-      `(${displayPath(result.changed[0], env)}).`,
+      `(${displayPath(result.changed[0], env)})${login ? `: ${describeBrowserLogin(login)}` : ""}.`,
   );
   const vars = tokenVariablesSet(env);
   if (vars.length) {

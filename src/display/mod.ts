@@ -43,9 +43,18 @@ export {
   renderProbeTableText,
 } from "./probe_table.ts";
 export type { TextRenderOptions } from "./probe_table.ts";
+export {
+  formatCountdown,
+  renderLoginHtml,
+  renderLoginText,
+  renderLoginWaitingLine,
+  verificationLink,
+} from "./login_card.ts";
+export type { LoginCardData, LoginCardState, LoginTextOptions } from "./login_card.ts";
 // The data the renderers take (defined by the layers that produce it).
 export type { TokenWarning, TokenWarningCode } from "../sources/types.ts";
 export type { Platform } from "../sources/platform.ts";
+export type { BrowserLoginInfo } from "../resolve/resolution.ts";
 export type {
   Diagnostic,
   Failure,

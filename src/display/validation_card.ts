@@ -60,7 +60,29 @@ function roleLabel(data: ValidationData): string | undefined {
   if (t.role === "fineGrained") return "fine-grained";
   if (t.role) return t.role;
   if (t.authType?.startsWith("app_token")) return "app (OAuth)";
+  if (data.source?.startsWith("oidc:")) return "Trusted Publisher (OIDC, short-lived)";
+  if (data.browserLogin || t.authType === "oauth") return "browser login (OAuth)";
   return undefined;
+}
+
+/** "yes, automatically" / "no: …" for a browser login; `undefined` for other tokens. */
+function renewsLabel(data: ValidationData): string | undefined {
+  const login = data.browserLogin;
+  if (!login) return undefined;
+  switch (login.refresh) {
+    case "refreshed":
+      return "yes, automatically (renewed just now)";
+    case "adopted":
+      return "yes, automatically (renewed by another process)";
+    case "revoked":
+      return "no: the Hub refused to renew it (log in again)";
+    case "failed":
+      return "yes, automatically (the last try failed; retried in 5 minutes)";
+    default:
+      return login.renews
+        ? "yes, automatically when less than a day is left"
+        : "no (no refresh token stored)";
+  }
 }
 
 function day(isoDate: string | undefined): string | undefined {
@@ -71,10 +93,11 @@ function day(isoDate: string | undefined): string | undefined {
 
 function expiryLabel(data: ValidationData): string | undefined {
   const t = data.token;
-  if (!t) return undefined;
-  if (!t.expiresAt) return data.verdict === "valid" && t.role ? "never" : undefined;
-  const days = daysUntil(t.expiresAt, data.checkedAt);
-  const when = day(t.expiresAt);
+  const expiresAt = t?.expiresAt ?? data.browserLogin?.expiresAt;
+  if (!t && !expiresAt) return undefined;
+  if (!expiresAt) return data.verdict === "valid" && t?.role ? "never" : undefined;
+  const days = daysUntil(expiresAt, data.checkedAt);
+  const when = day(expiresAt);
   if (days === undefined) return when;
   if (days < 0) return `${when} (expired ${-days} day${days === -1 ? "" : "s"} ago)`;
   if (days === 0) return `${when} (today)`;
@@ -258,12 +281,13 @@ export function renderValidationHtml(data: ValidationData): string {
 
   const scope = t?.appScope;
   const tokenRows = [
-    kvRow("Name", t?.displayName),
+    kvRow("Name", t?.displayName ?? data.browserLogin?.name),
     kvRow("Role", roleLabel(data)),
     kvRow("Token", html`<code style="${INLINE.code}">${data.masked}</code>`),
     kvRow("Source", data.source),
     kvRow("Created", day(t?.createdAt)),
     kvRow("Expires", expiryLabel(data)),
+    kvRow("Renews", renewsLabel(data)),
     scope
       ? kvRow("App scope", `${scope.role ?? "?"} on ${scope.entities.join(", ") || "no entities"}`)
       : "",
@@ -385,10 +409,11 @@ export function renderValidationText(
     ["Orgs", orgsLabel(data)],
     ["Token", data.masked],
     ["Source", data.source],
-    ["Name", data.token?.displayName],
+    ["Name", data.token?.displayName ?? data.browserLogin?.name],
     ["Role", roleLabel(data)],
     ["Created", day(data.token?.createdAt)],
     ["Expires", expiryLabel(data)],
+    ["Renews", renewsLabel(data)],
     [
       "App scope",
       data.token?.appScope

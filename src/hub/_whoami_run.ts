@@ -459,6 +459,7 @@ function buildData(
   const base = {
     ...outcome,
     source: resolution.source,
+    browserLogin: resolution.browserLogin,
     masked: resolution.masked,
     platform: resolution.platform,
     warnings: [...resolution.warnings],

@@ -93,6 +93,23 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
   const detail = f.detail ? ` (${f.detail})` : "";
   const src = where(data.source);
   const shadow = data.warnings.find((w) => w.code === "shadowed-token");
+  const login = data.browserLogin;
+  if ((f.code === "token-invalid" || f.code === "token-expired") && login) {
+    // A browser login is not fixed by creating a token: it is fixed by logging in again.
+    return {
+      code: "browser-login-expired",
+      severity: "error",
+      message: `Your browser login expired or was revoked: log in again. The Hub at ${host} ` +
+        `rejected the OAuth token "${login.name}" from ${src} (401)` +
+        (login.refresh === "revoked"
+          ? "; renewing it failed too (invalid_grant)."
+          : login.renews
+          ? "."
+          : "; it has no refresh token, so it cannot renew itself."),
+      fix: "Run `await login()` in the notebook, or `deno task hf login` / `hf auth login` in a " +
+        "terminal.",
+    };
+  }
   switch (f.code) {
     case "token-invalid":
       return {
@@ -257,6 +274,14 @@ function warningDiagnostic(w: TokenWarning): Diagnostic {
         severity: "warning",
         message: w.message,
         fix: w.fix ?? "Run chmod 600 on the file so only you can read it.",
+      };
+    case "browser-login-expired":
+    case "browser-login-refresh-failed":
+      return {
+        code: w.code,
+        severity: w.code === "browser-login-expired" ? "error" : "warning",
+        message: w.message,
+        fix: w.fix ?? "Run `await login()` in the notebook, or `hf auth login` in a terminal.",
       };
     default:
       return {

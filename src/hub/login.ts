@@ -7,6 +7,8 @@
  */
 
 import { redact } from "../_mask.ts";
+import { TokenNotFoundError } from "../errors.ts";
+import { inJupyterKernel, stdinIsTerminal } from "../sources/platform.ts";
 import { sessionState } from "../resolve/session_cache.ts";
 import { explicitResolution } from "../resolve/_explicit_resolution.ts";
 import type { Diagnostic } from "./types.ts";
@@ -17,13 +19,20 @@ import { whoami, type WhoamiOptions } from "./whoami.ts";
 export interface LoginOptions extends WhoamiOptions {
   /**
    * Also save the token (in huggingface_hub's `stored_tokens` and as the
-   * active token file) when the Hub accepts it. Default: `false`.
+   * active token file) when the Hub accepts it. Default: `false` for a token
+   * found or typed in; a browser login is saved unless this is `false`.
    */
   persist?: boolean;
   /** Name to save the token under (with `persist`). Default: `"default"`. */
   name?: string;
   /** Save even if the Hub did not accept the token (with `persist`). Default: `false`. */
   force?: boolean;
+  /**
+   * How to log in when no source has a token: `"browser"` (default when
+   * someone can answer: a Deno kernel or a terminal) runs {@linkcode browserLogin},
+   * saved unless `persist: false`; `"token"` shows the password box instead.
+   */
+  method?: "browser" | "token";
 }
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
@@ -37,10 +46,14 @@ function withDiagnostic(v: Validation, d: Diagnostic): Validation {
 }
 
 /**
- * Resolves the token (prompting in the notebook or terminal if no source has
- * one), checks it with the Hub and returns the {@linkcode Validation}: leave it
- * as the last expression of a cell to see the card. A token passed as `token`
- * that the Hub accepts becomes the session's token.
+ * Resolves the token, checks it with the Hub and returns the
+ * {@linkcode Validation}: leave it as the last expression of a cell to see the
+ * card. When no source has a token and someone can answer (a Deno kernel or a
+ * terminal), it logs in through the browser (`browserLogin()`, the OAuth
+ * device code as `hf auth login`; saved unless `persist: false`); with
+ * `method: "token"` it shows the password box (hidden input in a terminal)
+ * instead. A token passed as `token` that the Hub accepts becomes the
+ * session's token.
  *
  * With `persist: true` the token is saved (see `saveToken`) only if the Hub
  * accepted it; otherwise nothing is written and the card says so (an error
@@ -76,6 +89,7 @@ function withDiagnostic(v: Validation, d: Diagnostic): Validation {
  * @returns The validation, with a `token-saved` / `not-saved` / `save-failed`
  *   diagnostic when `persist` was asked.
  * @throws {TokenNotFoundError} when no token was found and none was typed in.
+ * @throws {DeviceCodeError} when the browser login was denied, expired, cancelled or failed.
  */
 export async function login(options: LoginOptions = {}): Promise<Validation> {
   let resolution = options.resolution;
@@ -84,8 +98,28 @@ export async function login(options: LoginOptions = {}): Promise<Validation> {
   }
   if (!resolution) {
     const { resolveToken } = await import("../resolve/resolve_token.ts");
-    const { resolution: _r, persist: _p, name: _n, force: _f, timeoutMs: _t, ...rest } = options;
-    resolution = await resolveToken(rest);
+    const {
+      resolution: _r,
+      persist: _p,
+      name: _n,
+      force: _f,
+      timeoutMs: _t,
+      method,
+      ...rest
+    } = options;
+    const browser = method !== "token" && (rest.prompt ?? true) &&
+      (method === "browser" || inJupyterKernel() || stdinIsTerminal());
+    if (browser) {
+      try {
+        resolution = await resolveToken({ ...rest, prompt: false });
+      } catch (error) {
+        if (!(error instanceof TokenNotFoundError)) throw error;
+        const { browserLogin } = await import("./browser_login.ts");
+        return await browserLogin({ ...options, persist: options.persist ?? true });
+      }
+    } else {
+      resolution = await resolveToken(rest);
+    }
   }
   let validation = await whoami({ ...options, token: undefined, resolution });
 

@@ -33,4 +33,7 @@ export {
 } from "./endpoints.ts";
 export type { Endpoints, NetworkOptions } from "./endpoints.ts";
 export { DEFAULT_WHOAMI_TIMEOUT_MS } from "./whoami.ts";
+// The browser login (browserLogin() in the main entry point): its source id and OAuth client.
+export { BROWSER_LOGIN_SOURCE } from "./browser_login.ts";
+export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV } from "../_oauth_client.ts";
 export type { EnvLike } from "../_env.ts";

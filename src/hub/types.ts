@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Platform, TokenWarning } from "../resolve/resolution.ts";
+import type { BrowserLoginInfo, Platform, TokenWarning } from "../resolve/resolution.ts";
 
 /** Overall verdict on a token. */
 export type Verdict =
@@ -87,6 +87,12 @@ export interface ValidationData {
   token?: TokenFacts;
   /** Where the token came from (`env:HF_TOKEN`, …). */
   source?: string;
+  /**
+   * Set when the token is a browser login (an OAuth token stored with a
+   * refresh token by `hf auth login` ≥ 1.20 or `browserLogin()`): its
+   * `stored_tokens` name, expiry, whether it renews itself, what the renewal did.
+   */
+  browserLogin?: BrowserLoginInfo;
   /** The masked token. */
   masked: string;
   /** Platform detected at resolution. */

@@ -8,7 +8,7 @@
 
 import { Displayable } from "../display/displayable.ts";
 import { renderValidationHtml, renderValidationText } from "../display/validation_card.ts";
-import type { Platform, TokenWarning } from "../resolve/resolution.ts";
+import type { BrowserLoginInfo, Platform, TokenWarning } from "../resolve/resolution.ts";
 import type {
   Diagnostic,
   Failure,
@@ -52,6 +52,8 @@ export class Validation extends Displayable implements ValidationData {
   readonly token?: TokenFacts;
   /** Where the token came from. */
   readonly source?: string;
+  /** Browser login (OAuth) facts: name, expiry, renewal. */
+  readonly browserLogin?: BrowserLoginInfo;
   /** The masked token (`hf_Ab…xyz`). */
   readonly masked: string;
   /** Platform detected at resolution. */
@@ -81,6 +83,7 @@ export class Validation extends Displayable implements ValidationData {
     this.identity = data.identity;
     this.token = data.token;
     this.source = data.source;
+    if (data.browserLogin) this.browserLogin = data.browserLogin;
     this.masked = data.masked;
     this.platform = data.platform;
     this.diagnostics = data.diagnostics;
@@ -122,6 +125,7 @@ export class Validation extends Displayable implements ValidationData {
     if (this.identity) out.identity = this.identity;
     if (this.token) out.token = this.token;
     if (this.source !== undefined) out.source = this.source;
+    if (this.browserLogin) out.browserLogin = this.browserLogin;
     if (this.platform !== undefined) out.platform = this.platform;
     if (this.status !== undefined) out.status = this.status;
     if (this.failure) out.failure = this.failure;

@@ -64,7 +64,7 @@ export type {
   ValidationData,
   Verdict,
 } from "../hub/types.ts";
-export type { Resolution } from "../resolve/resolution.ts";
+export type { BrowserLoginInfo, Resolution } from "../resolve/resolution.ts";
 export type { Attempt, AttemptOutcome, TokenWarning, TokenWarningCode } from "../sources/types.ts";
 export type { Platform } from "../sources/platform.ts";
 export type { EnvLike } from "../_env.ts";

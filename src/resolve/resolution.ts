@@ -10,6 +10,35 @@ import { maskToken } from "../_mask.ts";
 import type { Platform } from "../sources/platform.ts";
 import type { Attempt, TokenWarning } from "../sources/types.ts";
 
+/**
+ * A browser login (an OAuth token from `hf auth login` ≥ 1.20 or
+ * `browserLogin()`), as a resolution reports it: its `stored_tokens` name,
+ * expiry, whether it renews itself and what the renewal did.
+ *
+ * @example Usage
+ * ```ts
+ * import type { BrowserLoginInfo } from "@hf-notebook/auth";
+ *
+ * const info: BrowserLoginInfo = { name: "oauth-sandbox-alice", renews: true, refresh: "not-due" };
+ * console.log(info.name);
+ * ```
+ */
+export interface BrowserLoginInfo {
+  /** Its name in `stored_tokens` (`oauth-{username}`). */
+  name: string;
+  /** When the access token expires (ISO 8601), if known. */
+  expiresAt?: string;
+  /** Whether it renews itself (a refresh token is stored). */
+  renews: boolean;
+  /**
+   * What the renewal did at resolution: `not-due` (more than a day left),
+   * `refreshed` (renewed now), `adopted` (another process had renewed it),
+   * `revoked` (`invalid_grant`: log in again), `failed` (transient: retried in
+   * 5 minutes), `no-refresh-token` (expires but cannot renew itself).
+   */
+  refresh: "not-due" | "refreshed" | "adopted" | "revoked" | "failed" | "no-refresh-token";
+}
+
 // The warning shapes belong to the sources (which attach them to hits) and the platform
 // names to platform detection; re-exported here, where resolutions carry them.
 export type { TokenWarning, TokenWarningCode } from "../sources/types.ts";
@@ -59,6 +88,10 @@ export class Resolution {
   readonly platform: Platform;
   /** Masked form of the token (`hf_Ab…xyz`). */
   readonly masked: string;
+  /** Set when the token is a browser login (OAuth): name, expiry, renewal. */
+  readonly browserLogin?: BrowserLoginInfo;
+  /** When a short-lived token (browser login, OIDC) must be looked at again (ms since the epoch). */
+  readonly recheckAt?: number;
 
   /**
    * Creates a resolution. Normally made by `resolveToken`.
@@ -71,6 +104,8 @@ export class Resolution {
     attempts: readonly Attempt[];
     warnings?: readonly TokenWarning[];
     platform?: Platform;
+    browserLogin?: BrowserLoginInfo;
+    recheckAt?: number;
   }) {
     this.#token = init.token;
     this.source = init.source;
@@ -78,6 +113,8 @@ export class Resolution {
     this.warnings = init.warnings ?? [];
     this.platform = init.platform ?? "terminal";
     this.masked = maskToken(init.token);
+    if (init.browserLogin) this.browserLogin = init.browserLogin;
+    if (init.recheckAt !== undefined) this.recheckAt = init.recheckAt;
   }
 
   /** The token itself. Pass it to clients; never print it. */
@@ -92,6 +129,7 @@ export class Resolution {
     platform: Platform;
     attempts: readonly Attempt[];
     warnings: readonly TokenWarning[];
+    browserLogin?: BrowserLoginInfo;
   } {
     return {
       source: this.source,
@@ -99,6 +137,7 @@ export class Resolution {
       platform: this.platform,
       attempts: this.attempts,
       warnings: this.warnings,
+      ...(this.browserLogin ? { browserLogin: this.browserLogin } : {}),
     };
   }
 

@@ -14,6 +14,7 @@ import { normalizeToken } from "../sources/normalize_token.ts";
 import { detectPlatform, isColab } from "../sources/platform.ts";
 import { promptForToken } from "../sources/prompt.ts";
 import type { Attempt, SourceContext, TokenSource } from "../sources/types.ts";
+import { browserLoginHook } from "./_browser_hook.ts";
 import { explicitResolution } from "./_explicit_resolution.ts";
 import { platformFix } from "./platform_fix.ts";
 import {
@@ -24,6 +25,9 @@ import {
 } from "./resolution.ts";
 import { resetSession, sessionState } from "./session_cache.ts";
 import { buildSourceList, sourceContext, type SourceListOptions } from "./source_list.ts";
+import { tokenFileSource } from "../sources/token_file.ts";
+import { renewBrowserLogin } from "./browser_login_refresh.ts";
+import { oidcResolution } from "./_oidc_resolution.ts";
 
 /** Options of {@linkcode resolveToken} and {@linkcode getToken}. */
 export interface ResolveOptions extends SourceListOptions {
@@ -43,6 +47,16 @@ export interface ResolveOptions extends SourceListOptions {
   signal?: AbortSignal;
   /** Override the platform detection (tests, or to force a fix message). */
   platform?: Platform;
+  /**
+   * How to ask when no source has a token: `"token"` (default) shows the
+   * password box (hidden input in a terminal); `"browser"` runs a browser
+   * login (OAuth device code, saved like `hf auth login`; see `browserLogin`).
+   */
+  method?: "token" | "browser";
+  /** Hub base URL for a browser login's renewal and the OIDC exchange (default `HF_ENDPOINT`). */
+  hubUrl?: string;
+  /** Clock, ms since the epoch, for renewal decisions (tests). Default `Date.now`. */
+  now?: () => number;
 }
 
 interface Found {
@@ -125,6 +139,17 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
 
   if (options.token !== undefined) return explicitResolution(options.token, env);
 
+  // Trusted Publishers first (as huggingface_hub): a failure is an error, not a fall-through.
+  const oidc = await oidcResolution({
+    env,
+    hubUrl: options.hubUrl,
+    fetch: options.fetch,
+    signal: options.signal,
+    now: options.now,
+    platform,
+  });
+  if (oidc) return oidc;
+
   const ctx = sourceContext(options);
   const sources = buildSourceList(options);
   const invalid: InvalidTokenError[] = [];
@@ -148,6 +173,29 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
         message: `${bad.message} It was skipped; ${found.source} is used instead.`,
       });
     }
+    if (found.source === tokenFileSource({ env: options.env }).id) {
+      // A browser login in the token file renews itself (as huggingface_hub's get_token()).
+      const decision = await renewBrowserLogin(found.token, {
+        env: options.env,
+        fetch: options.fetch,
+        signal: options.signal,
+        hubUrl: options.hubUrl,
+        now: options.now,
+        source: found.source,
+      });
+      if (decision.warning) warnings.push(decision.warning);
+      return new Resolution({
+        token: decision.resolvedToken,
+        source: found.source,
+        attempts,
+        warnings,
+        platform,
+        ...(decision.login ? { browserLogin: decision.login } : {}),
+        ...(decision.login && Number.isFinite(decision.recheckAt)
+          ? { recheckAt: decision.recheckAt }
+          : {}),
+      });
+    }
     return new Resolution({
       token: found.token,
       source: found.source,
@@ -164,6 +212,17 @@ async function resolveFresh(options: ResolveOptions): Promise<Resolution> {
     );
   }
 
+  if ((options.prompt ?? true) && options.method === "browser") {
+    const hook = browserLoginHook();
+    if (!hook) {
+      throw new TokenNotFoundError(
+        `No Hugging Face token found, and getToken({ method: "browser" }) needs the browser ` +
+          `login, which is not loaded: import getToken from mod.ts (not src/resolve/), or call ` +
+          `browserLogin() first. Sources tried:\n${describeAttempts(attempts)}`,
+      );
+    }
+    return await hook(options);
+  }
   if (options.prompt ?? true) {
     const outcome = await promptForToken({ message: options.promptMessage });
     if (outcome.kind === "answered") {
@@ -225,7 +284,9 @@ export function resolveToken(options: ResolveOptions = {}): Promise<Resolution> 
       return resolution;
     });
   }
-  if (!options.refresh && state.resolution) return Promise.resolve(state.resolution);
+  const due = state.resolution?.recheckAt !== undefined &&
+    (options.now ?? Date.now)() >= state.resolution.recheckAt;
+  if (!options.refresh && state.resolution && !due) return Promise.resolve(state.resolution);
   if (!options.refresh && state.pending) return state.pending;
   const pending = resolveFresh(options).then(
     (resolution) => {

@@ -93,6 +93,29 @@ function inspectState(
 }
 
 /**
+ * A private, non-enumerable slot on the session state for one part of the
+ * module (it holds tokens: `JSON.stringify(sessionState())` and
+ * `console.log` must not show it). Created with `init` on first use;
+ * `resetSession()` drops it.
+ *
+ * @param key The slot's name.
+ * @param init Makes the initial value.
+ * @returns The slot's value.
+ */
+export function privateSlot<T>(key: string, init: () => T): T {
+  const state = sessionState() as unknown as Record<string, T>;
+  if (!Object.hasOwn(state, key)) {
+    Object.defineProperty(state, key, {
+      value: init(),
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  }
+  return state[key];
+}
+
+/**
  * Forgets everything the session cached (token, pending prompt, negative
  * look-ups, validations). Used by `clearToken()`.
  *
@@ -112,5 +135,9 @@ export function resetSession(): void {
   state.pending = undefined;
   state.negative.clear();
   state.validations.clear();
+  // The browser-login renewal decision (resolve/browser_login_refresh.ts) and OIDC token cache.
+  const extra = state as unknown as Record<string, unknown>;
+  delete extra.browserLoginRefresh;
+  delete extra.oidcToken;
   state.modelPicks?.clear();
 }

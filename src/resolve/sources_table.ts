@@ -20,6 +20,10 @@ import { shadowedTokenWarning, type TokenWarning } from "./resolution.ts";
 import type { ResolveOptions } from "./resolve_token.ts";
 import { sessionState } from "./session_cache.ts";
 import { buildSourceList, sourceContext } from "./source_list.ts";
+import { envNonEmpty } from "../_env.ts";
+import { tokenFileSource } from "../sources/token_file.ts";
+import { tokenPaths } from "../store/paths.ts";
+import { browserLoginInfo, describeBrowserLogin, readStoredFile } from "../store/save_token.ts";
 
 /**
  * The sources table: a displayable (HTML in Jupyter, text in terminals, JSON for programs).
@@ -82,6 +86,25 @@ export async function sources(options: ResolveOptions = {}): Promise<SourcesTabl
   const session = sessionState().resolution;
   const rows: SourceRow[] = [];
   const tokens: { source: string; token: string }[] = [];
+  const oidcResource = envNonEmpty(env, "HF_OIDC_RESOURCE")?.trim();
+  if (oidcResource) {
+    // Trusted Publishers come first; sources() does not run the exchange (a network call).
+    const oidcId = `oidc:${oidcResource}`;
+    const inSession = session?.source === oidcId;
+    rows.push({
+      source: oidcId,
+      status: inSession ? "found" : "not-found",
+      masked: inSession ? session.masked : undefined,
+      active: false,
+      shadowed: false,
+      detail: inSession
+        ? "short-lived token from the OIDC exchange (Trusted Publishers), renewed before it expires"
+        : "HF_OIDC_RESOURCE is set: resolution exchanges the CI's OIDC id token first " +
+          "(a failure is an error)",
+    });
+    if (inSession) tokens.push({ source: oidcId, token: session.token });
+  }
+  const tokenFileId = tokenFileSource({ env: options.env }).id;
   if (session && session.source.startsWith("explicit")) {
     rows.push({
       source: session.source,
@@ -98,13 +121,23 @@ export async function sources(options: ResolveOptions = {}): Promise<SourcesTabl
     if (hit.outcome === "found" && hit.value !== undefined) {
       try {
         const { token } = normalizeToken(hit.value, id);
+        let login: string | undefined;
+        if (id === tokenFileId) {
+          // A browser login (hf auth login >= 1.20): say so, with its expiry and renewal.
+          const file = await readStoredFile(tokenPaths({ env: options.env }).storedTokensPath)
+            .catch(() => undefined);
+          const section = file?.sections.find((s) => s.fields.hf_token === token);
+          const info = section ? browserLoginInfo(section.fields) : undefined;
+          if (section && info) login = `${describeBrowserLogin(info)} ("${section.name}")`;
+        }
         rows.push({
           source: id,
           status: "found",
           masked: maskToken(token),
           active: false,
           shadowed: false,
-          detail: hit.warnings?.map((w) => w.message).join(" ") || undefined,
+          detail: [login, hit.warnings?.map((w) => w.message).join(" ")].filter(Boolean)
+            .join(" · ") || undefined,
         });
         tokens.push({ source: id, token });
       } catch (error) {
@@ -129,7 +162,10 @@ export async function sources(options: ResolveOptions = {}): Promise<SourcesTabl
   }
   if (platform === "colab") {
     // Colab's vault answers only its Python kernel: say so, with the bridge, where people look.
-    rows.splice(rows.findIndex((r) => !r.source.startsWith("secret:")), 0, {
+    const at = rows.findIndex((r) =>
+      !r.source.startsWith("secret:") && !r.source.startsWith("oidc:")
+    );
+    rows.splice(at, 0, {
       source: "secret:colab:HF_TOKEN",
       status: "n/a",
       active: false,

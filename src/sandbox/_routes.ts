@@ -9,14 +9,17 @@ import { findModel, MODELS, type ProviderMapping, type SandboxModel } from "./mo
 import { type Persona, tokenScopes, whoamiResponse } from "./personas.ts";
 import { gatedRepo, invalidCredentials, json, modelLoading, repoNotFound } from "./_http.ts";
 import * as out from "./_outputs.ts";
+import type { IssuedToken, OAuthServer } from "./_oauth.ts";
 import { searchModels } from "./_model_search.ts";
 
 /** Who is calling. */
 export interface Caller {
   /** `none`: no Authorization header; `unknown`: a token no persona owns (or a rejected one). */
   auth: "none" | "persona" | "unknown";
-  /** The persona, when `auth` is `persona`. */
+  /** The persona, when `auth` is `persona` (for OAuth tokens: the persona whose access rules apply). */
   persona?: Persona;
+  /** For a token the sandbox's OAuth endpoints issued (unexpired). */
+  oauth?: IssuedToken;
 }
 
 /** Per-sandbox mutable state the routes need. */
@@ -25,6 +28,8 @@ export interface RouteContext {
   hubUrl: string;
   /** Inference calls answered so far, per model id (for `loadingFor`). */
   loadingCounts: Map<string, number>;
+  /** The OAuth server (issued tokens, device codes). */
+  oauth?: OAuthServer;
 }
 
 function userOf(caller: Caller): string | undefined {
@@ -149,6 +154,11 @@ export function handleHub(request: Request, url: URL, caller: Caller, ctx: Route
     }
     if (rejected(caller) || !caller.persona) return invalidCredentials();
     const body = whoamiResponse(caller.persona);
+    if (body && caller.oauth && ctx.oauth) {
+      // OAuth tokens carry no auth.accessToken.displayName (huggingface_hub
+      // tests/test_auth.py::test_token_name_fallback_for_oauth_tokens).
+      return json(200, { ...body, auth: ctx.oauth.whoamiAuth(caller.oauth) });
+    }
     return body ? json(200, body) : invalidCredentials();
   }
   if (rejected(caller)) return invalidCredentials();

@@ -35,6 +35,12 @@ export const FAULT_NAMES = [
   "html-error",
   "truncated-json",
   "reset",
+  "503",
+  "slow_down",
+  "authorization_pending",
+  "expired_token",
+  "access_denied",
+  "invalid_grant",
   ...RECORDED_FAULT_NAMES,
 ] as const;
 
@@ -49,6 +55,10 @@ export const FAULT_NAMES = [
  * - `html-error` — a proxy's HTML error page with status 502;
  * - `truncated-json` — status 200 with a cut-off JSON body;
  * - `reset` — the connection is closed without any HTTP response;
+ * - `503` — Service Unavailable JSON (e.g. during a refresh);
+ * - `slow_down`, `authorization_pending`, `expired_token`, `access_denied`,
+ *   `invalid_grant` — the OAuth token endpoint's RFC 6749 §5.2 / RFC 8628 §3.5
+ *   error answer: status 400, `{"error": "<name>", "error_description": "…"}`;
  * - recorded answers of the real Hub and router: `402-credits` (2025 wording), `402-payg`
  *   (2026), `gated-login` (401), `gated-awaiting-review`, `gated-rejected`, `gated-reset`
  *   (403, `X-Error-Code: GatedRepo`), `401-not-visible` ("Invalid username or password."),
@@ -76,7 +86,8 @@ export type Fault =
   | "html-error"
   | "truncated-json"
   | "reset"
-  // the recorded-answer faults (402-credits, gated-awaiting-review, 429-hub, …)
+  // the OAuth token endpoint's faults (503, slow_down, invalid_grant, …) and the
+  // recorded-answer faults (402-credits, gated-awaiting-review, 429-hub, …)
   | Exclude<(typeof FAULT_NAMES)[number], "latency">;
 
 /**
@@ -97,8 +108,8 @@ export interface FaultMatch {
   path?: RegExp | string;
   /** Persona name (see `PERSONAS`), or `"anonymous"` / `"unknown"` for no / an unknown token. */
   persona?: string;
-  /** `hub` (huggingface.co) or `router` (router.huggingface.co). */
-  origin?: "hub" | "router";
+  /** `hub` (huggingface.co), `router` (router.huggingface.co) or `github` (the fake id-token service). */
+  origin?: "hub" | "router" | "github";
 }
 
 /**
@@ -192,7 +203,7 @@ export interface FaultTarget {
   /** Persona name, `anonymous` or `unknown`. */
   persona: string;
   /** Which listener received the request. */
-  origin: "hub" | "router";
+  origin: "hub" | "router" | "github";
 }
 
 /**

@@ -3,13 +3,14 @@
  * and prints how to point clients at it plus the (fake) persona tokens.
  *
  * Options: `--port <n>` (hub), `--router-port <n>`, `--hostname <h>`,
- * `--latency <ms>`.
+ * `--latency <ms>`, `--device-interval <s>` (OAuth polling interval, default 5),
+ * `--device-expires-in <s>` (device code lifetime, default 900).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { FAULT_NAMES, MODELS, PERSONAS, startSandbox } from "./mod.ts";
+import { FAULT_NAMES, MODELS, OAUTH_PERSONAS, PERSONAS, startSandbox } from "./mod.ts";
 
 /**
  * Starts the sandbox and prints the banner; returns once a stop signal arrives
@@ -40,6 +41,8 @@ export async function runSandboxCli(
       "router-port": { type: "string" },
       hostname: { type: "string" },
       latency: { type: "string" },
+      "device-interval": { type: "string" },
+      "device-expires-in": { type: "string" },
     },
   });
   const sandbox = startSandbox({
@@ -48,6 +51,10 @@ export async function runSandboxCli(
     port: values.port ? Number(values.port) : undefined,
     routerPort: values["router-port"] ? Number(values["router-port"]) : undefined,
     latencyMs: values.latency ? Number(values.latency) : undefined,
+    oauth: {
+      ...(values["device-interval"] ? { interval: Number(values["device-interval"]) } : {}),
+      ...(values["device-expires-in"] ? { expiresIn: Number(values["device-expires-in"]) } : {}),
+    },
   });
 
   const pad = (s: string, n: number) => s.padEnd(n);
@@ -65,6 +72,12 @@ export async function runSandboxCli(
   for (const p of personas) {
     print(`  ${pad(p.name, wName)}  ${pad(p.token, wToken)}  ${p.whoamiStatus}  ${p.demonstrates}`);
   }
+  print("");
+  print(`Browser login: ${sandbox.url}/oauth/device (Authorize / Deny page; OAuth personas:`);
+  print(
+    `  ${Object.keys(OAUTH_PERSONAS).join(", ")}); approve headless with POST ` +
+      `${sandbox.url}/__sandbox/oauth/approve {"user_code": "ABCD-EFGH", "persona": "alice"}`,
+  );
   print("");
   print("Models:");
   const wModel = Math.max(...MODELS.map((m) => m.id.length));

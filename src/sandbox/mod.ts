@@ -38,9 +38,28 @@ import { faultMatches, type FaultRule, type FaultTarget, parseFault } from "./fa
 import { personaByToken } from "./personas.ts";
 import { htmlErrorPage, INTERNAL_ERROR, json, RATE_LIMITED } from "./_http.ts";
 import { type Caller, handleHub, handleRouter, type RouteContext } from "./_routes.ts";
+import {
+  type IssuedToken,
+  oauthError,
+  type OAuthPersonaName,
+  OAuthServer,
+  type SandboxOAuthOptions,
+} from "./_oauth.ts";
 import { RECORDED_FAULTS, recordedContext, type RecordedFaultName } from "./_recorded.ts";
 
 export * from "./personas.ts";
+export {
+  DEVICE_CODE_GRANT,
+  GITHUB_ISSUER,
+  ID_TOKEN_TYPE,
+  type IssuedToken,
+  OAUTH_PERSONAS,
+  type OAuthPersona,
+  type OAuthPersonaName,
+  type SandboxOAuthOptions,
+  TOKEN_EXCHANGE_GRANT,
+  TRUSTED_PUBLISHERS,
+} from "./_oauth.ts";
 export * from "./models.ts";
 export * from "./faults.ts";
 
@@ -68,6 +87,14 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Do not print the listening addresses. Default `false`. */
   quiet?: boolean;
+  /**
+   * The sandbox clock, ms since the epoch (default `Date.now`). Device codes,
+   * OAuth tokens and OIDC id tokens expire by it; {@link Sandbox.advanceClock}
+   * moves it on.
+   */
+  now?: () => number;
+  /** OAuth server tunables (device-code interval and lifetime, token lifetimes). */
+  oauth?: SandboxOAuthOptions;
 }
 
 /**
@@ -90,14 +117,19 @@ export interface SandboxRequest {
   at: string;
   /** HTTP method. */
   method: string;
-  /** Which listener: `hub` or `router`. */
-  origin: "hub" | "router";
+  /** Which listener: `hub`, `router`, or `github` (the fake GitHub Actions id-token service). */
+  origin: "hub" | "router" | "github";
   /** Path and query. */
   path: string;
   /** Whether an `Authorization` header was present. */
   authorization: boolean;
-  /** The persona the token belongs to, `"unknown"` for other tokens, `null` without one. */
+  /**
+   * The persona the token belongs to (`oauth:<name>` / `oidc:<name>` for tokens
+   * the OAuth endpoints issued), `"unknown"` for other tokens, `null` without one.
+   */
   persona: string | null;
+  /** For `POST /oauth/token`: the form's (or JSON body's) `grant_type`. */
+  grantType?: string;
   /** The fault applied, if any. */
   fault?: string;
   /** Response status; `0` for `reset`/`hang`, `undefined` while in flight. */
@@ -134,6 +166,89 @@ export interface Sandbox {
   setLatency(ms: number): void;
   /** Forgets recorded requests. */
   clearRequests(): void;
+  /** The sandbox clock, ms since the epoch (see {@link SandboxOptions.now}). */
+  now(): number;
+  /**
+   * Moves the sandbox clock on, e.g. by 30 days so browser-login tokens expire.
+   *
+   * @example Usage
+   * ```ts
+   * import { startSandbox } from "@hf-notebook/auth/sandbox";
+   * import assert from "node:assert/strict";
+   *
+   * await using hub = startSandbox({ quiet: true });
+   * const { access_token } = hub.issueOAuthToken();
+   * const headers = { authorization: `Bearer ${access_token}` };
+   * assert.equal((await (await fetch(`${hub.url}/api/whoami-v2`, { headers })).json()).auth.type, "oauth");
+   * hub.advanceClock(30 * 86_400_000);
+   * const late = await fetch(`${hub.url}/api/whoami-v2`, { headers });
+   * assert.equal(late.status, 401);
+   * await late.body?.cancel();
+   * ```
+   */
+  advanceClock(ms: number): void;
+  /** Changes OAuth tunables (interval, lifetimes) from now on. */
+  setOAuth(options: SandboxOAuthOptions): void;
+  /**
+   * Approves a pending device login as if a person clicked Authorize on
+   * `{hub}/oauth/device` (headless runs). `persona` defaults to `alice`.
+   * Returns `false` for an unknown, expired or already decided code.
+   *
+   * @example Usage
+   * ```ts
+   * import { DEVICE_CODE_GRANT, startSandbox } from "@hf-notebook/auth/sandbox";
+   * import assert from "node:assert/strict";
+   *
+   * await using hub = startSandbox({ quiet: true, oauth: { interval: 1 } });
+   * const form = (o: Record<string, string>) => ({ method: "POST", body: new URLSearchParams(o) });
+   * const device = await (await fetch(`${hub.url}/oauth/device`, form({ client_id: "demo" }))).json();
+   * assert.match(device.user_code, /^[A-Z]{4}-[A-Z]{4}$/);
+   * assert.equal(hub.approveDevice(device.user_code, "pat"), true);
+   * const poll = form({ grant_type: DEVICE_CODE_GRANT, device_code: device.device_code, client_id: "demo" });
+   * const answer = await (await fetch(`${hub.url}/oauth/token`, poll)).json();
+   * assert.equal(answer.token_type, "bearer");
+   * assert.equal(hub.requests.filter((r) => r.path === "/oauth/token").length, 1);
+   * ```
+   */
+  approveDevice(userCode: string, persona?: OAuthPersonaName): boolean;
+  /** Denies a pending device login (the next poll answers `access_denied`). */
+  denyDevice(userCode: string): boolean;
+  /** User codes of device logins still waiting for a decision, oldest first. */
+  pendingDeviceCodes(): string[];
+  /**
+   * Issues a browser-login token pair directly, as if a device login had just
+   * completed: `access_token`, `refresh_token`, `expires_in` (s) and
+   * `expiresAt` (ms, sandbox clock). For tests that seed `stored_tokens`.
+   */
+  issueOAuthToken(
+    persona?: OAuthPersonaName,
+    clientId?: string,
+  ): { access_token: string; refresh_token: string; expires_in: number; expiresAt: number };
+  /** Invalidates every refresh token (the next refresh answers `invalid_grant`). */
+  revokeRefreshTokens(): void;
+  /** What the sandbox knows about an OAuth/OIDC token it issued and that has not expired. */
+  oauthToken(token: string): IssuedToken | undefined;
+  /**
+   * The fake GitHub Actions id-token service on its own origin (not a Hub
+   * origin). `env` holds `GITHUB_ACTIONS`, `ACTIONS_ID_TOKEN_REQUEST_URL` and
+   * `ACTIONS_ID_TOKEN_REQUEST_TOKEN` as a GitHub runner sets them when the job
+   * has `permissions: id-token: write`.
+   */
+  readonly github: {
+    readonly url: string;
+    readonly requestToken: string;
+    readonly env: {
+      GITHUB_ACTIONS: string;
+      ACTIONS_ID_TOKEN_REQUEST_URL: string;
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: string;
+    };
+  };
+  /**
+   * Signs an OIDC id token the sandbox's token exchange accepts (defaults: GitHub
+   * issuer, `repository: "sandbox-alice/ci"`, `aud` = the hub URL, 5 minutes);
+   * override any claim, e.g. `{ aud: "x" }` or `{ exp: 0 }`, to test refusals.
+   */
+  mintIdToken(claims?: Record<string, unknown>): Promise<string>;
   /** Stops both listeners; hanging requests are released. */
   close(): Promise<void>;
   /** Same as {@link Sandbox.close}. */
@@ -154,10 +269,12 @@ function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
   });
 }
 
-function callerOf(request: Request): Caller {
+function callerOf(request: Request, oauth: OAuthServer): Caller {
   const header = request.headers.get("authorization");
   if (!header) return { auth: "none" };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const issued = match ? oauth.tokenInfo(match[1]) : undefined;
+  if (issued) return { auth: "persona", persona: oauth.basePersona(issued), oauth: issued };
   const persona = match ? personaByToken(match[1]) : undefined;
   return persona ? { auth: "persona", persona } : { auth: "unknown" };
 }
@@ -177,7 +294,7 @@ function ruleFromJson(value: unknown): FaultRule {
   if (typeof m.pathRegex === "string") match.path = new RegExp(m.pathRegex);
   else if (typeof m.path === "string") match.path = m.path;
   if (typeof m.persona === "string") match.persona = m.persona;
-  if (m.origin === "hub" || m.origin === "router") match.origin = m.origin;
+  if (m.origin === "hub" || m.origin === "router" || m.origin === "github") match.origin = m.origin;
   return {
     fault: raw.fault,
     match,
@@ -233,7 +350,13 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
   const rules: FaultRule[] = [];
   const requests: SandboxRequest[] = [];
   let latencyMs = options.latencyMs ?? 0;
+  let clockOffset = 0;
+  const baseNow = options.now ?? Date.now;
+  const now = () => baseNow() + clockOffset;
   const context: RouteContext = { hubUrl: "", loadingCounts: new Map() };
+  const oauth = new OAuthServer(now, () => context.hubUrl, options.oauth);
+  context.oauth = oauth;
+  const githubRequestToken = `sandbox-github-request-${crypto.randomUUID()}`;
 
   // `reset`: a port that accepts and immediately closes every connection.
   const resetListener = Deno.listen({ hostname, port: 0 });
@@ -285,6 +408,34 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
       requests.length = 0;
       return json(200, { ok: true });
     }
+    if (what.startsWith("/oauth/") || what === "/clock") {
+      return request.text().then((text) => {
+        const body = text ? JSON.parse(text) : {};
+        if (what === "/clock") {
+          if (request.method === "POST") sandbox.advanceClock(Number(body?.advanceMs) || 0);
+          return json(200, { now: now() });
+        }
+        switch (what) {
+          case "/oauth/approve":
+            return json(200, { ok: sandbox.approveDevice(String(body.user_code), body.persona) });
+          case "/oauth/deny":
+            return json(200, { ok: sandbox.denyDevice(String(body.user_code)) });
+          case "/oauth/pending":
+            return json(200, { user_codes: sandbox.pendingDeviceCodes() });
+          case "/oauth/issue":
+            return json(200, sandbox.issueOAuthToken(body.persona, body.client_id));
+          case "/oauth/revoke":
+            sandbox.revokeRefreshTokens();
+            return json(200, { ok: true });
+          case "/oauth/options":
+            sandbox.setOAuth(body ?? {});
+            return json(200, { ok: true, options: oauth.options });
+          case "/oauth/id-token":
+            return sandbox.mintIdToken(body?.claims ?? {}).then((value) => json(200, { value }));
+        }
+        return json(404, { error: `Unknown sandbox control endpoint ${url.pathname}` });
+      }).catch((e) => json(400, { error: String(e instanceof Error ? e.message : e) }));
+    }
     if (what === "" || what === "/") {
       return json(200, { hubUrl: sandbox.url, inferenceUrl: sandbox.inferenceUrl, latencyMs });
     }
@@ -294,30 +445,77 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
   async function answer(
     request: Request,
     url: URL,
-    origin: "hub" | "router",
+    origin: "hub" | "router" | "github",
     caller: Caller,
   ): Promise<Response> {
+    if (origin === "github") return await oauth.githubIdToken(request, url, githubRequestToken);
+    if (origin === "hub" && url.pathname === "/oauth/token" && request.method === "POST") {
+      return await oauth.token(request);
+    }
+    if (origin === "hub" && url.pathname === "/oauth/device") {
+      // One path, two audiences: the device endpoint (form `client_id`) and the
+      // verification page (GET, or POST with `action`).
+      if (request.method === "POST") {
+        const text = await request.text();
+        const copy = new Request(request.url, {
+          method: "POST",
+          headers: request.headers,
+          body: text,
+        });
+        if (!new URLSearchParams(text).has("action")) return await oauth.deviceAuthorization(copy);
+        return await oauth.verificationPage(copy, url);
+      }
+      if (request.method === "GET" || request.method === "POST") {
+        return await oauth.verificationPage(request, url);
+      }
+    }
     return origin === "hub"
       ? handleHub(request, url, caller, context)
       : await handleRouter(request, url, caller, context);
   }
 
-  function handlerFor(origin: "hub" | "router") {
-    return async (request: Request): Promise<Response> => {
-      const url = new URL(request.url);
+  function handlerFor(origin: "hub" | "router" | "github") {
+    return async (incoming: Request): Promise<Response> => {
+      const url = new URL(incoming.url);
+      // OAuth bodies are read more than once (record + route); a detached copy
+      // avoids Request.clone(), which touches request.signal.
+      let request = incoming;
+      let oauthBody: string | undefined;
+      if (origin === "hub" && url.pathname.startsWith("/oauth/") && incoming.method === "POST") {
+        oauthBody = await incoming.text();
+        request = new Request(incoming.url, {
+          method: "POST",
+          headers: incoming.headers,
+          body: oauthBody,
+        });
+      }
       if (url.pathname === "/__sandbox" || url.pathname.startsWith("/__sandbox/")) {
         return control(request, url);
       }
-      const caller = callerOf(request);
-      const persona = caller.persona?.name ?? (caller.auth === "unknown" ? "unknown" : null);
+      const caller = origin === "github" ? { auth: "none" as const } : callerOf(request, oauth);
+      const persona = caller.oauth
+        ? `${caller.oauth.kind === "oidc" ? "oidc" : "oauth"}:${caller.oauth.persona.name}`
+        : caller.persona?.name ?? (caller.auth === "unknown" ? "unknown" : null);
       const record: SandboxRequest = {
         at: new Date().toISOString(),
         method: request.method,
         origin,
         path: url.pathname + url.search,
-        authorization: caller.auth !== "none",
+        authorization: request.headers.has("authorization"),
         persona,
       };
+      if (oauthBody !== undefined && url.pathname === "/oauth/token") {
+        const text = oauthBody;
+        let grant: unknown = new URLSearchParams(text).get("grant_type");
+        if ((request.headers.get("content-type") ?? "").includes("json")) {
+          try {
+            grant = JSON.parse(text)?.grant_type;
+          } catch {
+            grant = undefined;
+          }
+        }
+        if (typeof grant === "string") record.grantType = grant;
+      }
       requests.push(record);
       // Only close() releases waits: listening to request.signal makes Deno.serve warn
       // about its legacy abort-after-response behaviour.
@@ -377,6 +575,16 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
           case "html-error":
             response = htmlErrorPage();
             break;
+          case "503":
+            response = json(503, { error: "Service Unavailable" });
+            break;
+          case "slow_down":
+          case "authorization_pending":
+          case "expired_token":
+          case "access_denied":
+          case "invalid_grant":
+            response = oauthError(fault.kind, `Sandbox fault: ${fault.kind}`);
+            break;
           default: {
             // A recorded answer of the real Hub / router (see _recorded.ts).
             const recorded = RECORDED_FAULTS[fault.kind as RecordedFaultName];
@@ -417,8 +625,16 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
     onError,
   }, handlerFor("router"));
 
+  const githubServer = Deno.serve({
+    hostname,
+    port: 0,
+    onListen: () => {},
+    onError,
+  }, handlerFor("github"));
+
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   const url = `http://${host}:${hubServer.addr.port}`;
+  const githubUrl = `http://${host}:${githubServer.addr.port}`;
   const inferenceUrl = `http://${host}:${routerServer.addr.port}`;
   context.hubUrl = url;
   if (!options.quiet) {
@@ -446,11 +662,54 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
     clearRequests() {
       requests.length = 0;
     },
+    now,
+    advanceClock(ms) {
+      clockOffset += ms;
+    },
+    setOAuth(changes) {
+      Object.assign(oauth.options, changes);
+    },
+    approveDevice(userCode, persona) {
+      return oauth.approve(userCode, persona);
+    },
+    denyDevice(userCode) {
+      return oauth.deny(userCode);
+    },
+    pendingDeviceCodes() {
+      return oauth.pendingUserCodes();
+    },
+    issueOAuthToken(persona, clientId) {
+      return oauth.issue(persona, clientId);
+    },
+    revokeRefreshTokens() {
+      oauth.revokeRefreshTokens();
+    },
+    oauthToken(token) {
+      return oauth.tokenInfo(token);
+    },
+    github: {
+      url: githubUrl,
+      requestToken: githubRequestToken,
+      env: {
+        GITHUB_ACTIONS: "true",
+        ACTIONS_ID_TOKEN_REQUEST_URL:
+          `${githubUrl}/_apis/distributedtask/hubs/Actions/plans/sandbox/jobs/sandbox/idtoken?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubRequestToken,
+      },
+    },
+    mintIdToken(claims = {}) {
+      return oauth.mintIdToken(claims);
+    },
     close() {
       closed ??= (async () => {
         closing.abort();
         resetListener.close();
-        await Promise.all([hubServer.shutdown(), routerServer.shutdown(), resetLoop]);
+        await Promise.all([
+          hubServer.shutdown(),
+          routerServer.shutdown(),
+          githubServer.shutdown(),
+          resetLoop,
+        ]);
       })();
       return closed;
     },

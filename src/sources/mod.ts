@@ -45,6 +45,8 @@ export { credentialsDirectoryStore, mountedSecretStore, runSecretsStore } from "
 export { envSources, LEGACY_ENV_NAMES, TOKEN_ENV_NAMES } from "./env_vars.ts";
 export { DOTENV_FILES, dotenvSources } from "./dotenv_files.ts";
 export { tokenFileSource } from "./token_file.ts";
+export { ID_TOKEN_TYPE, oidcExchange, TOKEN_EXCHANGE_GRANT_TYPE } from "./oidc.ts";
+export type { OidcOptions, OidcToken } from "./oidc.ts";
 export { MAX_TOKEN_LENGTH, normalizeToken } from "./normalize_token.ts";
 export type { NormalizedToken } from "./normalize_token.ts";
 export { COLAB_BRIDGE_CELL, colabExplanation } from "./colab.ts";

@@ -20,6 +20,10 @@ export type TokenWarningCode =
   | "world-readable"
   /** Colab was detected; its secret vault cannot answer a Deno kernel. */
   | "colab-bridge"
+  /** A browser login could not be renewed: `invalid_grant` (expired or revoked): log in again. */
+  | "browser-login-expired"
+  /** A browser login's renewal failed for now (network, 5xx); retried in 5 minutes. */
+  | "browser-login-refresh-failed"
   /** Anything else worth saying. */
   | "other";
 

@@ -2,7 +2,8 @@
  * Atomic, private file writes: the data goes to a temporary file in the same
  * directory (mode 0600), is flushed, and replaces the target with one
  * `rename`. A crash at any point leaves either the old file or the new one,
- * never a half-written file. New directories are created with mode 0700.
+ * never a half-written file. The directory is created with mode 0700, or set
+ * to 0700 if it exists (as huggingface_hub does on every write).
  *
  * @module
  */
@@ -36,8 +37,12 @@ function storageError(path: string, action: string, error: unknown): TokenStorag
   );
 }
 
-/** Creates `dir` (and parents) with `mode` if it does not exist. Existing directories are left alone. */
-export async function ensurePrivateDir(dir: string, mode = 0o700): Promise<void> {
+/**
+ * Creates `dir` (and parents) with `mode` if it does not exist. With
+ * `tighten`, an existing directory is set to `mode` too (best effort, as
+ * huggingface_hub's `_write_secret` does on every write: `path.parent.chmod(0o700)`).
+ */
+export async function ensurePrivateDir(dir: string, mode = 0o700, tighten = false): Promise<void> {
   try {
     const info = await Deno.stat(dir);
     if (!info.isDirectory) {
@@ -45,6 +50,9 @@ export async function ensurePrivateDir(dir: string, mode = 0o700): Promise<void>
         dir,
         `${dir} exists but is not a directory. Nothing was changed.`,
       );
+    }
+    if (tighten && Deno.build.os !== "windows" && ((info.mode ?? 0) & 0o777) !== mode) {
+      await Deno.chmod(dir, mode).catch(() => {}); // not the owner: leave it, as Python does
     }
     return;
   } catch (error) {
@@ -75,7 +83,8 @@ export async function atomicWrite(
 ): Promise<void> {
   const mode = options.mode ?? 0o600;
   const dir = dirname(path);
-  await ensurePrivateDir(dir, options.dirMode ?? 0o700);
+  const dirMode = options.dirMode ?? 0o700;
+  await ensurePrivateDir(dir, dirMode);
   const temp = join(dir, `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
     const file = await Deno.open(temp, { write: true, createNew: true, mode });
@@ -93,81 +102,84 @@ export async function atomicWrite(
     if (error instanceof TokenStorageError) throw error;
     throw storageError(path, "write", error);
   }
+  // After the write, as huggingface_hub's _write_secret does (path.parent.chmod(0o700)):
+  // an existing 0755 directory ends 0700. A directory that refused the write is left alone.
+  await ensurePrivateDir(dir, dirMode, true);
 }
 
-function lockHost(): string {
-  try {
-    return Deno.hostname();
-  } catch {
-    return "?";
-  }
-}
-
-/**
- * True when the lock names a process on this machine that no longer exists
- * (its holder was killed mid-write, e.g. a kernel restart): the lock can be
- * taken over at once instead of after `staleMs`. Only decided on Linux
- * (`/proc`); anywhere else the age rule applies.
- */
-async function holderIsDead(lock: string): Promise<boolean> {
-  if (Deno.build.os !== "linux") return false;
-  const text = await Deno.readTextFile(lock).catch(() => "");
-  const match = /^(\d+) (\S+)\n$/.exec(text);
-  if (!match || match[2] !== lockHost() || Number(match[1]) === Deno.pid) return false;
-  try {
-    await Deno.stat(`/proc/${match[1]}`);
-    return false;
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound;
-  }
+/** Options of {@linkcode withFileLock}. */
+export interface FileLockOptions {
+  /** Give up after this long (default 30 s, huggingface_hub's refresh timeout). */
+  timeoutMs?: number;
 }
 
 /**
- * Runs `fn` while holding `<path>.lock` (an exclusive create), so concurrent
- * writers (in this process or others) read-modify-write one at a time. The
- * lock holds the holder's pid and host; a lock whose holder no longer runs
- * (Linux), or older than `staleMs`, is taken over (its holder died).
+ * Runs `fn` while holding an exclusive advisory lock (`flock(2)` through
+ * `Deno.FsFile.lock(true)`) on `<path>.lock`: the same lock huggingface_hub
+ * takes (`WeakFileLock(HF_STORED_TOKENS_PATH + ".lock")`, python-filelock's
+ * `UnixFileLock` = `fcntl.flock(fd, LOCK_EX)`), so a Python refresh and a
+ * write here never interleave. The lock file is created with mode 0664 when
+ * missing (as filelock does with `mode=0o664`) and never deleted; the kernel
+ * releases the lock of a holder that dies, so there is no stale-lock logic.
+ *
+ * @param path The file the lock protects (`stored_tokens`).
+ * @param fn Runs under the lock.
+ * @param options Timeout.
+ * @returns What `fn` returns.
  */
 export async function withFileLock<T>(
   path: string,
   fn: () => Promise<T>,
-  { timeoutMs = 10_000, staleMs = 30_000 } = {},
+  options: FileLockOptions = {},
 ): Promise<T> {
-  const lock = `${path}.lock`;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const lockPath = `${path}.lock`;
   await ensurePrivateDir(dirname(path));
-  const started = Date.now();
-  for (let delay = 5;; delay = Math.min(delay * 2, 100)) {
+  let file: Deno.FsFile;
+  let created = false;
+  try {
     try {
-      const file = await Deno.open(lock, { write: true, createNew: true, mode: 0o600 });
-      try {
-        await file.write(new TextEncoder().encode(`${Deno.pid} ${lockHost()}\n`));
-      } finally {
-        file.close();
-      }
-      break;
+      file = await Deno.open(lockPath, { read: true, write: true, createNew: true, mode: 0o664 });
+      created = true;
     } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw storageError(lock, "lock", error);
-      const info = await Deno.stat(lock).catch(() => undefined);
-      if (
-        (info?.mtime && Date.now() - info.mtime.getTime() > staleMs) ||
-        await holderIsDead(lock)
-      ) {
-        await Deno.remove(lock).catch(() => {});
-        continue;
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new TokenStorageError(
-          lock,
-          `${lock} has been held for over ${timeoutMs / 1000} s by another writer. If no other ` +
-            `login is running, delete that file and try again. Nothing was changed.`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      file = await Deno.open(lockPath, { read: true, write: true });
     }
+    if (created) await Deno.chmod(lockPath, 0o664).catch(() => {}); // umask narrows it
+  } catch (error) {
+    throw storageError(lockPath, "lock", error);
   }
+  const locking = file.lock(true);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const outcome = await Promise.race([
+      locking.then(() => "locked" as const),
+      new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
+      }),
+    ]);
+    if (outcome === "timeout") {
+      // The blocked flock() finishes when the holder lets go: then close (= unlock) at once.
+      locking.then(() => file.close(), () => file.close());
+      throw new TokenStorageError(
+        lockPath,
+        `${lockPath} has been locked for over ${timeoutMs / 1000} s by another process (an ` +
+          `\`hf\` command, a Python kernel or another notebook refreshing or saving a token). ` +
+          `Nothing was changed. Wait for it to finish and try again; the lock is released when ` +
+          `that process ends.`,
+      );
+    }
+  } catch (error) {
+    clearTimeout(timer);
+    if (error instanceof TokenStorageError) throw error;
+    file.close();
+    throw storageError(lockPath, "lock", error);
+  }
+  clearTimeout(timer);
   try {
     return await fn();
   } finally {
-    await Deno.remove(lock).catch(() => {});
+    // Closing the descriptor releases the flock; the file stays (it is shared).
+    file.close();
   }
 }

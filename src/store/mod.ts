@@ -20,5 +20,18 @@
 
 export { displayPath, tokenPaths } from "./paths.ts";
 export type { TokenPaths } from "./paths.ts";
-export { parseStoredTokens, serializeStoredTokens } from "./stored_tokens_ini.ts";
+export {
+  parseStoredTokens,
+  parseStoredTokensFile,
+  serializeStoredTokens,
+  setStoredSection,
+} from "./stored_tokens_ini.ts";
+export type {
+  StoredTokenFields,
+  StoredTokenSection,
+  StoredTokensFile,
+} from "./stored_tokens_ini.ts";
+// How a browser login is described in listStoredTokens() rows and by `hf switch`.
+export { describeBrowserLogin } from "./save_token.ts";
+export type { SaveTokenOptions, StoredTokenInfo, StoreOptions } from "./save_token.ts";
 export type { EnvLike } from "../_env.ts";

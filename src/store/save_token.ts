@@ -18,9 +18,11 @@ import { atomicWrite, withFileLock } from "./_atomic_write.ts";
 import { tokenPaths } from "./paths.ts";
 import {
   looksLikeToken,
-  parseStoredTokens,
-  serializeStoredTokens,
+  parseStoredTokensFile,
+  setStoredSection,
   showTokenName,
+  type StoredTokenFields,
+  type StoredTokensFile,
   validateTokenName,
 } from "./stored_tokens_ini.ts";
 
@@ -30,6 +32,38 @@ export interface StoreOptions {
   env?: EnvLike;
   /** Test hook passed to the atomic writer (runs before each rename). */
   beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+/** What {@linkcode saveToken} stores besides the token. */
+export interface SaveTokenOptions {
+  /** The name (section) to store it under. Default `"default"`. */
+  name?: string;
+  /** Whether the token file should hold it afterwards. Default `true`. */
+  activate?: boolean;
+  /** A browser login's OAuth refresh token (stored as `refresh_token`). */
+  refreshToken?: string;
+  /** When the access token expires, unix seconds (stored as `expires_at`). */
+  expiresAt?: number;
+}
+
+function sectionFields(token: string, options: SaveTokenOptions): StoredTokenFields {
+  const fields: StoredTokenFields = { hf_token: token };
+  if (options.refreshToken !== undefined) {
+    const rt = options.refreshToken.trim();
+    if (!rt || /[\r\n]/.test(rt)) {
+      throw new TypeError("saveToken(): refreshToken must be a non-empty single-line string.");
+    }
+    fields.refresh_token = rt;
+  }
+  if (options.expiresAt !== undefined) {
+    if (!Number.isFinite(options.expiresAt) || options.expiresAt <= 0) {
+      throw new TypeError(
+        "saveToken(): expiresAt must be a positive number of seconds since 1970 (unix time).",
+      );
+    }
+    fields.expires_at = String(Math.floor(options.expiresAt));
+  }
+  return fields;
 }
 
 /** What a persistence call changed. */
@@ -44,14 +78,21 @@ export interface StoreResult {
   active: boolean;
 }
 
-async function readStored(path: string): Promise<Map<string, string>> {
+/** Reads and parses `stored_tokens` (an empty file when missing). */
+export async function readStoredFile(path: string): Promise<StoredTokensFile> {
   const read = await readSecretFile(path, "The stored tokens file");
-  if (read.kind === "missing") return new Map();
+  if (read.kind === "missing") return { text: "", sections: [] };
   if (read.kind === "error") throw new TokenStorageError(path, read.message);
-  return parseStoredTokens(read.text, path);
+  return parseStoredTokensFile(read.text, path);
 }
 
-async function readActive(path: string): Promise<string | undefined> {
+async function readStored(path: string): Promise<Map<string, string>> {
+  const file = await readStoredFile(path);
+  return new Map(file.sections.map((s) => [s.name, s.fields.hf_token]));
+}
+
+/** Reads the active token file (trimmed), `undefined` when missing or empty. */
+export async function readActive(path: string): Promise<string | undefined> {
   const read = await readSecretFile(path, "The token file");
   if (read.kind === "missing") return undefined;
   if (read.kind === "error") throw new TokenStorageError(path, read.message);
@@ -60,7 +101,11 @@ async function readActive(path: string): Promise<string | undefined> {
 
 /**
  * Saves a token under a name (in `stored_tokens`) and, unless
- * `activate: false`, makes it the active token (the token file).
+ * `activate: false`, makes it the active token (the token file). The name's
+ * section is replaced whole (as huggingface_hub's `_save_token`): a browser
+ * login passes `refreshToken` and `expiresAt`; saving a plain token under that
+ * name drops them. Every other section stays byte for byte. Runs under the
+ * `stored_tokens.lock` flock huggingface_hub also takes.
  *
  * @example Usage
  * ```ts
@@ -77,21 +122,22 @@ async function readActive(path: string): Promise<string | undefined> {
  * ```
  *
  * @param token The token (cleaned like any other source).
- * @param options `name` (default `"default"`), `activate` (default true), environment.
+ * @param options `name` (default `"default"`), `activate` (default true),
+ *   `refreshToken` and `expiresAt` (unix seconds) for a browser login, environment.
  * @returns What changed.
  */
 export async function saveToken(
   token: string,
-  options: StoreOptions & { name?: string; activate?: boolean } = {},
+  options: StoreOptions & SaveTokenOptions = {},
 ): Promise<StoreResult> {
   const name = options.name ?? "default";
   validateTokenName(name);
   const clean = normalizeToken(token, "saveToken()").token;
+  const fields = sectionFields(clean, options);
   const { tokenPath, storedTokensPath } = tokenPaths(options);
   return await withFileLock(storedTokensPath, async () => {
-    const stored = await readStored(storedTokensPath);
-    stored.set(name, clean);
-    await atomicWrite(storedTokensPath, serializeStoredTokens(stored), options);
+    const file = await readStoredFile(storedTokensPath);
+    await atomicWrite(storedTokensPath, setStoredSection(file, name, fields), options);
     const changed = [storedTokensPath];
     if (options.activate ?? true) {
       await atomicWrite(tokenPath, clean, options);
@@ -147,6 +193,7 @@ export async function forgetToken(
     if (options.all) {
       const stored = await readStored(storedTokensPath).catch(() => new Map<string, string>());
       forgotten.push(...stored.values());
+      // The lock file stays: huggingface_hub may be holding it (it is never deleted).
       if (active) await removeActive();
       await Deno.remove(storedTokensPath).then(() => changed.push(storedTokensPath), (error) => {
         if (!(error instanceof Deno.errors.NotFound)) {
@@ -154,10 +201,10 @@ export async function forgetToken(
         }
       });
     } else if (options.name !== undefined) {
-      const stored = await readStored(storedTokensPath);
-      const token = stored.get(options.name);
+      const file = await readStoredFile(storedTokensPath);
+      const token = file.sections.find((s) => s.name === options.name)?.fields.hf_token;
       if (token === undefined) {
-        const names = [...stored.keys()];
+        const names = file.sections.map((s) => s.name);
         throw new TokenStorageError(
           storedTokensPath,
           `No stored token is named ${showTokenName(options.name)}. Stored names: ${
@@ -165,9 +212,8 @@ export async function forgetToken(
           }. Nothing was changed.`,
         );
       }
-      stored.delete(options.name);
       forgotten.push(token);
-      await atomicWrite(storedTokensPath, serializeStoredTokens(stored), options);
+      await atomicWrite(storedTokensPath, setStoredSection(file, options.name, undefined), options);
       changed.push(storedTokensPath);
       if (active === token) await removeActive();
     } else if (active) {
@@ -229,6 +275,48 @@ export interface StoredTokenInfo {
   masked: string;
   /** Whether it is the active token file's token. */
   active: boolean;
+  /**
+   * For a browser login (a section with `refresh_token` or `expires_at`, as
+   * `hf auth login` ≥ 1.20 writes it): when the access token expires (ISO
+   * 8601, absent if unknown) and whether it renews itself (a refresh token is
+   * stored).
+   */
+  browserLogin?: { expiresAt?: string; renews: boolean };
+}
+
+/**
+ * One line about a browser login for lists and messages, e.g. `browser login,
+ * expires 2026-01-01, renews itself`.
+ *
+ * @example Usage
+ * ```ts
+ * import { describeBrowserLogin } from "@hf-notebook/auth/store";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   describeBrowserLogin({ expiresAt: "2026-01-01T00:00:00.000Z", renews: true }),
+ *   "browser login, expires 2026-01-01, renews itself",
+ * );
+ * ```
+ *
+ * @param login The `browserLogin` of a {@linkcode StoredTokenInfo} or a resolution.
+ * @returns The description.
+ */
+export function describeBrowserLogin(login: { expiresAt?: string; renews: boolean }): string {
+  const expires = login.expiresAt ? `, expires ${login.expiresAt.slice(0, 10)}` : "";
+  return `browser login${expires}, ${login.renews ? "renews itself" : "does not renew itself"}`;
+}
+
+/** Reads a section's browser-login metadata (`undefined` for a plain token). */
+export function browserLoginInfo(
+  fields: Record<string, string>,
+): { expiresAt?: string; renews: boolean } | undefined {
+  if (fields.refresh_token === undefined && fields.expires_at === undefined) return undefined;
+  const seconds = /^\d+$/.test(fields.expires_at ?? "") ? Number(fields.expires_at) : undefined;
+  return {
+    ...(seconds !== undefined ? { expiresAt: new Date(seconds * 1000).toISOString() } : {}),
+    renews: Boolean(fields.refresh_token),
+  };
 }
 
 /**
@@ -252,11 +340,15 @@ export interface StoredTokenInfo {
  */
 export async function listStoredTokens(options: StoreOptions = {}): Promise<StoredTokenInfo[]> {
   const { tokenPath, storedTokensPath } = tokenPaths(options);
-  const stored = await readStored(storedTokensPath);
+  const file = await readStoredFile(storedTokensPath);
   const active = await readActive(tokenPath);
-  return [...stored].map(([name, token]) => ({
-    name,
-    masked: maskToken(token),
-    active: token === active,
-  }));
+  return file.sections.map((s) => {
+    const login = browserLoginInfo(s.fields);
+    return {
+      name: s.name,
+      masked: maskToken(s.fields.hf_token),
+      active: s.fields.hf_token === active,
+      ...(login ? { browserLogin: login } : {}),
+    };
+  });
 }

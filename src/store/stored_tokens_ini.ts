@@ -1,7 +1,16 @@
 /**
- * The `stored_tokens` INI file, in exactly the format Python's configparser
- * writes for huggingface_hub: sections sorted by name, each with one
- * `hf_token = …` line and a blank line after it. The parser is strict: a file
+ * The `stored_tokens` INI file huggingface_hub shares with this module.
+ *
+ * huggingface_hub (≥ 1.20, `utils/_auth.py`) reads it with
+ * `configparser.ConfigParser(interpolation=None)` and writes it sorted by
+ * name, each section `[name]` with `hf_token = …` and, for a browser login,
+ * `refresh_token = …` and `expires_at = <unix seconds>`, then a blank line.
+ *
+ * This module never re-serialises the whole file: a change replaces, inserts
+ * or removes the text of exactly one section and keeps every other byte
+ * (unknown keys, comments, spacing, order) as it was. On a file configparser
+ * wrote, the result is byte for byte what huggingface_hub's
+ * `_save_token`/`_logout_from_token` would write. The parser is strict: a file
  * it cannot fully understand is reported, never rewritten (so nothing is lost).
  *
  * @module
@@ -10,7 +19,129 @@
 import { TokenStorageError } from "../errors.ts";
 
 /**
- * Parses `stored_tokens`.
+ * One `[name]` section of `stored_tokens`, with its keys (lower-cased, as
+ * configparser does) and where its text starts and ends.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseStoredTokensFile, type StoredTokenSection } from "@hf-notebook/auth/store";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "[a]\nhf_token = hf_sandbox_a\nrefresh_token = rt\nexpires_at = 1752192000\n\n";
+ * const section: StoredTokenSection = parseStoredTokensFile(text, "stored_tokens").sections[0];
+ * assert.deepEqual(section.fields, { hf_token: "hf_sandbox_a", refresh_token: "rt", expires_at: "1752192000" });
+ * assert.deepEqual([section.start, section.end], [0, text.length]);
+ * ```
+ */
+export interface StoredTokenSection {
+  /** The section name (the token's name). */
+  name: string;
+  /** Every key of the section, lower-cased, with its value. */
+  fields: Record<string, string>;
+  /** Offset of the `[name]` line in the file text. */
+  start: number;
+  /** Offset just after the section (the next `[` header, or the end of the file). */
+  end: number;
+}
+
+/**
+ * A parsed `stored_tokens` file: its text and its sections, in file order.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseStoredTokensFile, type StoredTokensFile } from "@hf-notebook/auth/store";
+ * import assert from "node:assert/strict";
+ *
+ * const file: StoredTokensFile = parseStoredTokensFile("[a]\nhf_token = hf_sandbox_a\n\n", "stored_tokens");
+ * assert.deepEqual(file.sections.map((s) => s.name), ["a"]);
+ * ```
+ */
+export interface StoredTokensFile {
+  /** The file's text (empty for a missing file). */
+  text: string;
+  /** Its sections, in file order. */
+  sections: StoredTokenSection[];
+}
+
+/**
+ * Parses `stored_tokens` with every key of every section and their positions.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseStoredTokensFile } from "@hf-notebook/auth/store";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "# mine\n[work]\nhf_token = hf_sandbox_write_bob\nnote = kept\n\n";
+ * const file = parseStoredTokensFile(text, "stored_tokens");
+ * assert.deepEqual(file.sections[0].fields.note, "kept");
+ * assert.deepEqual(file.sections[0].start, 7);
+ * ```
+ *
+ * @param text File content.
+ * @param path Path, for messages.
+ * @returns The sections.
+ * @throws {TokenStorageError} for a line configparser would not read the same way.
+ */
+export function parseStoredTokensFile(text: string, path: string): StoredTokensFile {
+  const sections: StoredTokenSection[] = [];
+  const seen = new Map<string, number>();
+  let current: (StoredTokenSection & { line: number }) | undefined;
+  const fail = (line: number, what: string): never => {
+    throw new TokenStorageError(
+      path,
+      `${path} line ${line}: ${what}. The file was left untouched; fix or remove that line ` +
+        `(or run \`hf auth logout\` / forgetToken({ all: true }) to start over).`,
+    );
+  };
+  const close = (end: number) => {
+    if (!current) return;
+    if (current.fields.hf_token === undefined) {
+      fail(current.line, `section [${current.name}] has no "hf_token = …" entry`);
+    }
+    const { line: _line, ...section } = current;
+    sections.push({ ...section, end });
+  };
+  let offset = 0;
+  let n = 0;
+  for (const raw of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
+    n++;
+    const start = offset;
+    offset += raw.length;
+    let line = raw.replace(/\r?\n$/, "");
+    if (start === 0) line = line.replace(/^\uFEFF/, "");
+    if (/^\s*$/.test(line) || /^\s*[#;]/.test(line)) continue;
+    if (/^\s/.test(line)) {
+      fail(n, "an indented line continues the previous value (a token split across lines?)");
+    }
+    const header = /^\[([^\]]*)\]\s*$/.exec(line);
+    if (header) {
+      close(start);
+      const name = header[1];
+      if (name === "") fail(n, "a section header with an empty name");
+      if (seen.has(name)) {
+        fail(n, `section [${name}] appears twice (first on line ${seen.get(name)})`);
+      }
+      seen.set(name, n);
+      current = { name, fields: {}, start, end: start, line: n };
+      continue;
+    }
+    if (line.startsWith("[")) fail(n, "a section header without its closing bracket");
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    if (!kv) fail(n, "a line that is neither a [section] nor a key = value pair");
+    if (!current) fail(n, "an entry before any [section] header");
+    const key = kv![1].trim().toLowerCase(); // configparser's optionxform
+    if (key in current!.fields) fail(n, `${key} appears twice in section [${current!.name}]`);
+    if (key === "hf_token" && kv![2] === "") {
+      fail(n, `hf_token in section [${current!.name}] is empty`);
+    }
+    current!.fields[key] = kv![2];
+  }
+  close(text.length);
+  return { text, sections };
+}
+
+/**
+ * Parses `stored_tokens` into token by name (the `hf_token` of each section).
  *
  * @example Usage
  * ```ts
@@ -26,76 +157,103 @@ import { TokenStorageError } from "../errors.ts";
  * @returns Token by name, in file order.
  */
 export function parseStoredTokens(text: string, path: string): Map<string, string> {
-  const tokens = new Map<string, string>();
-  const seen = new Map<string, number>();
-  let section: string | undefined;
-  let sectionLine = 0;
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const fail = (line: number, what: string): never => {
-    throw new TokenStorageError(
-      path,
-      `${path} line ${line}: ${what}. The file was left untouched; fix or remove that line ` +
-        `(or run \`hf auth logout\` / forgetToken({ all: true }) to start over).`,
-    );
-  };
-  const closeSection = () => {
-    if (section !== undefined && !tokens.has(section)) {
-      fail(sectionLine, `section [${section}] has no "hf_token = …" entry`);
-    }
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
-    const line = lines[i];
-    if (/^\s*$/.test(line) || /^\s*[#;]/.test(line)) continue;
-    if (/^\s/.test(line)) {
-      fail(n, "an indented line continues the previous value (a token split across lines?)");
-    }
-    const header = /^\[([^\]]*)\]\s*$/.exec(line);
-    if (header) {
-      closeSection();
-      section = header[1];
-      sectionLine = n;
-      if (section === "") fail(n, "a section header with an empty name");
-      if (seen.has(section)) {
-        fail(n, `section [${section}] appears twice (first on line ${seen.get(section)})`);
-      }
-      seen.set(section, n);
-      continue;
-    }
-    if (line.startsWith("[")) fail(n, "a section header without its closing bracket");
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*?)\s*$/.exec(line);
-    if (!kv) fail(n, "a line that is neither a [section] nor a key = value pair");
-    if (section === undefined) fail(n, "an entry before any [section] header");
-    const key = kv![1].trim().toLowerCase();
-    if (key !== "hf_token") continue; // configparser keeps other keys; so do we (by ignoring).
-    if (tokens.has(section!)) fail(n, `hf_token appears twice in section [${section}]`);
-    if (kv![2] === "") fail(n, `hf_token in section [${section}] is empty`);
-    tokens.set(section!, kv![2]);
-  }
-  closeSection();
-  return tokens;
+  return new Map(
+    parseStoredTokensFile(text, path).sections.map((s) => [s.name, s.fields.hf_token]),
+  );
+}
+
+/** The fields of one section, in the order huggingface_hub's `_save_token` writes them. */
+export interface StoredTokenFields {
+  /** The access token. */
+  hf_token: string;
+  /** The OAuth refresh token of a browser login. */
+  refresh_token?: string;
+  /** When the access token expires (unix seconds, as a decimal string). */
+  expires_at?: string;
+  /** Any other key (written after the three above, in insertion order). */
+  [key: string]: string | undefined;
+}
+
+function sectionText(name: string, fields: StoredTokenFields): string {
+  const ordered = ["hf_token", "refresh_token", "expires_at"];
+  const keys = [...ordered, ...Object.keys(fields).filter((k) => !ordered.includes(k))];
+  const lines = keys.filter((k) => fields[k] !== undefined).map((k) => `${k} = ${fields[k]}\n`);
+  return `[${name}]\n${lines.join("")}\n`;
 }
 
 /**
- * Serialises named tokens exactly as huggingface_hub's `_save_stored_tokens`
- * (configparser) does.
+ * Serialises named tokens exactly as huggingface_hub's
+ * `_save_stored_tokens_full` (configparser) does: sorted by name, fields
+ * `hf_token`, `refresh_token`, `expires_at`. Use {@linkcode setStoredSection}
+ * to change an existing file.
  *
  * @example Usage
  * ```ts
- * import { serializeStoredTokens } from "@hf-notebook/auth/store";
+ * import { serializeStoredTokens, type StoredTokenFields } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
- * const text = serializeStoredTokens(new Map([["b", "hf_sandbox_b"], ["a", "hf_sandbox_a"]]));
- * assert.deepEqual(text, "[a]\nhf_token = hf_sandbox_a\n\n[b]\nhf_token = hf_sandbox_b\n\n");
+ * const tokens = new Map<string, string | StoredTokenFields>([
+ *   ["b", "hf_sandbox_b"],
+ *   ["a", { hf_token: "hf_sandbox_a", expires_at: "1" }],
+ * ]);
+ * assert.deepEqual(serializeStoredTokens(tokens), "[a]\nhf_token = hf_sandbox_a\nexpires_at = 1\n\n[b]\nhf_token = hf_sandbox_b\n\n");
  * ```
  *
- * @param tokens Token by name.
+ * @param tokens Token (or all fields) by name.
  * @returns The file content.
  */
-export function serializeStoredTokens(tokens: ReadonlyMap<string, string>): string {
-  return [...tokens.keys()].sort(pythonSort).map((name) =>
-    `[${name}]\nhf_token = ${tokens.get(name)}\n\n`
-  ).join("");
+export function serializeStoredTokens(
+  tokens: ReadonlyMap<string, string | StoredTokenFields>,
+): string {
+  return [...tokens.keys()].sort(pythonSort).map((name) => {
+    const value = tokens.get(name)!;
+    return sectionText(name, typeof value === "string" ? { hf_token: value } : value);
+  }).join("");
+}
+
+/**
+ * Returns the file text with one section replaced (all its fields: stale
+ * refresh metadata goes, as huggingface_hub's `_save_token` does), inserted
+ * at its sorted place, or removed (`fields` undefined). Every byte outside
+ * that section stays as it was.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseStoredTokensFile, setStoredSection } from "@hf-notebook/auth/store";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "[a]\nhf_token = hf_sandbox_a\nnote = mine\n\n[c]\nhf_token = hf_sandbox_c\n\n";
+ * const file = parseStoredTokensFile(text, "stored_tokens");
+ * const added = setStoredSection(file, "b", { hf_token: "hf_sandbox_b", refresh_token: "rt", expires_at: "9" });
+ * assert.equal(added, "[a]\nhf_token = hf_sandbox_a\nnote = mine\n\n[b]\nhf_token = hf_sandbox_b\nrefresh_token = rt\nexpires_at = 9\n\n[c]\nhf_token = hf_sandbox_c\n\n");
+ * assert.equal(setStoredSection(file, "c", undefined), "[a]\nhf_token = hf_sandbox_a\nnote = mine\n\n");
+ * ```
+ *
+ * @param file The parsed file.
+ * @param name The section to change.
+ * @param fields Its new fields, or `undefined` to remove it.
+ * @returns The new file text.
+ */
+export function setStoredSection(
+  file: StoredTokensFile,
+  name: string,
+  fields: StoredTokenFields | undefined,
+): string {
+  const { text, sections } = file;
+  const existing = sections.find((s) => s.name === name);
+  const replacement = fields ? sectionText(name, fields) : "";
+  if (existing) {
+    let before = text.slice(0, existing.start);
+    const after = text.slice(existing.end);
+    // A section that was the last one and had no final newline: keep the file's end tidy.
+    if (!fields && after === "" && before !== "" && !before.endsWith("\n")) before += "\n";
+    return before + replacement + after;
+  }
+  if (!fields) return text;
+  const next = sections.find((s) => pythonSort(s.name, name) > 0);
+  if (next) return text.slice(0, next.start) + replacement + text.slice(next.start);
+  const glue = text === "" || text.endsWith("\n") ? "" : "\n";
+  return text + glue + replacement;
 }
 
 /** Python's `sorted()` on str compares code points; so does this. */

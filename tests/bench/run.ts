@@ -191,7 +191,8 @@ await Deno.remove(home, { recursive: true });
   await Deno.writeTextFile(
     sessionScript,
     `
-import { DEFAULT_SUITE, login, probe } from "${ROOT}mod.ts";
+import { login, probe } from "${ROOT}mod.ts";
+import { DEFAULT_SUITE } from "${ROOT}src/probes/mod.ts";
 import { PERSONAS, startSandbox } from "${ROOT}src/sandbox/mod.ts";
 await using hub = startSandbox({ quiet: true });
 const token = PERSONAS.read.token;

@@ -16,6 +16,7 @@
  */
 import {
   clearToken,
+  DeviceCodeError,
   getToken,
   type ProbeFailureCode,
   type ProbeFailureFacts,
@@ -24,6 +25,8 @@ import {
   sources,
   whoami,
 } from "../../mod.ts";
+import { renderLoginHtml } from "../../src/display/mod.ts";
+import { pollDeviceToken, requestDeviceCode } from "../../src/_oauth_device.ts";
 import { diagnoseFailure } from "../../src/diagnose.ts";
 import { escapeHtml } from "../../src/display/_html.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
@@ -470,6 +473,82 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
   });
   const none = await sources({ ...isolated, env: {} });
   states.push({ id: "sources-none", group: src, title: "no token anywhere", html: none.toHtml() });
+
+  // --- Browser login card ------------------------------------------------------------------
+  // The real protocol client against injected answers; only the states without a live link or
+  // a QR code (this page allows neither `href` nor `<svg>`): the address off the Hub's origin,
+  // a denial, a cancel. The waiting card with its link and QR code is screenshotted by
+  // tests/browser/notebook_ui_test.ts in the Notebook UI.
+  const loginGroup = "Browser login";
+  const answer = (body: unknown, status = 200) => () =>
+    Promise.resolve(Response.json(body, { status })) as Promise<Response>;
+  const loginHub = "https://huggingface.co";
+  const device = await requestDeviceCode({
+    hubUrl: loginHub,
+    env: {},
+    fetch: answer({
+      device_code: "dc_gallery_0123456789",
+      user_code: "WDJB-MJHT",
+      verification_uri: "https://login.example.net/device?user_code=WDJB-MJHT",
+      expires_in: 900,
+      interval: 0,
+    }),
+  });
+  const waitingCard = {
+    state: "waiting" as const,
+    hubUrl: loginHub,
+    userCode: device.userCode,
+    verificationUri: device.verificationUri,
+    verificationUriComplete: device.verificationUriComplete,
+    secondsLeft: 754,
+    notes: device.notes,
+  };
+  states.push({
+    id: "login-off-origin",
+    group: loginGroup,
+    title: "waiting; the address is not on the Hub, so it is text with a warning",
+    html: renderLoginHtml({ ...waitingCard, status: "no answer yet (HTTP 503); still trying" }),
+  });
+  for (
+    const [id, title, body] of [
+      ["login-denied", "denied in the browser", { error: "access_denied" }],
+      ["login-expired", "the code expired", { error: "expired_token" }],
+    ] as const
+  ) {
+    try {
+      await pollDeviceToken(device, { hubUrl: loginHub, env: {}, fetch: answer(body, 400) });
+      throw new Error("gallery: the poll did not fail");
+    } catch (e) {
+      if (!(e instanceof DeviceCodeError)) throw e;
+      states.push({
+        id,
+        group: loginGroup,
+        title,
+        html: renderLoginHtml({
+          ...waitingCard,
+          state: "failed",
+          failure: { code: e.code, message: e.message },
+        }),
+      });
+    }
+  }
+  const stop = new AbortController();
+  stop.abort();
+  try {
+    await pollDeviceToken(device, { hubUrl: loginHub, env: {}, signal: stop.signal });
+  } catch (e) {
+    if (!(e instanceof DeviceCodeError)) throw e;
+    states.push({
+      id: "login-cancelled",
+      group: loginGroup,
+      title: "cancelled (Ctrl-C, kernel interrupt, signal)",
+      html: renderLoginHtml({
+        ...waitingCard,
+        state: "cancelled",
+        failure: { code: e.code, message: e.message },
+      }),
+    });
+  }
 
   // --- TokenNotFoundError -----------------------------------------------------------------
   clearToken();

@@ -2,8 +2,11 @@
  * The quickstart notebook in the real classic Notebook UI (Jupyter Notebook 6 + Chromium), run
  * cell by cell the way a reader does (click the cell, Shift-Enter):
  *
- * - the token prompt is a password box (`type=password`) in the cell's output area; the test types
- *   a sandbox token into it and presses Enter;
+ * - the browser login: `await login()` shows a live link, the code and a QR code; the test opens
+ *   the link in a second page (the sandbox Hub's verification page), checks the code there and
+ *   clicks Authorize, and the first page's output turns into the validation card;
+ * - the alternative, the token prompt, is a password box (`type=password`) in the cell's output
+ *   area; the test types a sandbox token into it and presses Enter;
  * - the validation card, the probe table and the sources table render as HTML with the expected
  *   rows (account, every capability of the default suite, the missing-permission text);
  * - the page (text, HTML, the notebook model that would be saved) never shows the typed token;
@@ -17,7 +20,7 @@
  * opened); `mod.ts`, `src/` and `deno.json` are symlinked so its `../mod.ts` import resolves. The
  * notebook starts its own sandbox Hub inside the kernel (HF_ENDPOINT is unset, as for a reader).
  */
-import { spoolOutput } from "../_leak_scanner.ts";
+import { SANDBOX_SECRET_PATTERNS, spoolOutput } from "../_leak_scanner.ts";
 import assert from "node:assert/strict";
 import type { Locator, Page } from "../_deps/playwright_core.ts";
 import { DEFAULT_SUITE } from "../../src/probes/mod.ts";
@@ -126,6 +129,9 @@ async function assertNoTokenShown(page: Page, when: string): Promise<void> {
   for (const token of ALL_TOKENS) {
     assert.ok(!surfaces.includes(token), `${when}: the page shows a full token`);
   }
+  for (const pattern of SANDBOX_SECRET_PATTERNS) {
+    assert.ok(!pattern.test(surfaces), `${when}: the page shows an OAuth token`);
+  }
 }
 
 browserTest(
@@ -178,13 +184,14 @@ browserTest(
         assert.ok(i >= 0, `no code cell matches ${re}`);
         return i;
       };
-      const tokenCell = find(/await getToken\(\)/);
+      const tokenCell = find(/await getToken\(/);
       const loginCell = find(/^\s*await login\(\)\s*$/m);
       const probeCell = find(/^\s*await probe\(\)\s*$/m);
       const sourcesCell = find(/^\s*await sources\(\)\s*$/m);
 
-      await t.step("cells before the prompt run (the notebook starts its sandbox)", async () => {
-        for (let i = 0; i < tokenCell; i++) {
+      assert.ok(loginCell < tokenCell, "the browser login comes first");
+      await t.step("cells before the login run (the notebook starts its sandbox)", async () => {
+        for (let i = 0; i < loginCell; i++) {
           if (cells[i].type !== "code") continue;
           const cell = await runCell(page, i);
           assert.equal(await cell.locator(".output_error").count(), 0, `cell ${i} raised`);
@@ -192,6 +199,57 @@ browserTest(
         const setup = await cellAt(page, find(/startSandbox/)).locator(".output_area").innerText();
         assert.match(setup, /Started the sandbox Hub in this kernel/);
       });
+
+      await t.step(
+        "browser login: link and code, authorized in a second page, the output becomes the card",
+        async () => {
+          const cell = await startCell(page, loginCell);
+          const link = cell.locator('.output_html a[href*="/oauth/device?user_code="]');
+          await link.waitFor({ timeout: CELL_TIMEOUT });
+          const href = (await link.getAttribute("href"))!;
+          assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/oauth\/device\?user_code=/);
+          const code = (await cell.locator('[data-hfna="user-code"]').innerText()).trim();
+          assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+          assert.equal(new URL(href).searchParams.get("user_code"), code);
+          assert.equal(await cell.locator(".output_html svg[aria-label^='QR code']").count(), 1);
+          assert.match(
+            await cell.locator(".output_html").innerText(),
+            /Waiting for approval… \d+:\d\d left/,
+          );
+          await cell.locator(".output_html .hfna-login").screenshot({
+            path: `${OUT}/browser-login.png`,
+          });
+          await assertNoTokenShown(page, "while the browser login waits");
+
+          // A person opens the link (target=_blank) and approves on the Hub's page.
+          const second = await context.newPage();
+          try {
+            await second.goto(href, { waitUntil: "load" });
+            assert.match(await second.locator("body").innerText(), new RegExp(code));
+            await second.screenshot({ path: `${OUT}/sandbox-verification-page.png` });
+            await second.locator("#authorize").click();
+            await second.locator('#result[data-result="authorized"]').waitFor({
+              timeout: CELL_TIMEOUT,
+            });
+          } finally {
+            await second.close();
+          }
+
+          const card = cell.locator(".output_html .hfna", { hasText: "sandbox-alice" }).first();
+          await card.waitFor({ timeout: CELL_TIMEOUT });
+          await waitForCell(page, loginCell);
+          const text = await card.innerText();
+          assert.match(text, /valid/);
+          assert.match(text, /oauth-sandbox-alice/);
+          assert.equal(await cell.locator(".output_html a[href*='/oauth/device']").count(), 0);
+          assert.equal(
+            await cell.locator(".output_html .hfna", { hasText: "sandbox-alice" }).count(),
+            1,
+          );
+          assert.equal(await cell.locator(".output_error").count(), 0);
+          await assertNoTokenShown(page, "after the browser login");
+        },
+      );
 
       await t.step("the token prompt is a password box; typing and Enter answer it", async () => {
         const cell = await startCell(page, tokenCell);
@@ -214,8 +272,9 @@ browserTest(
         await assertNoTokenShown(page, "after answering the prompt");
       });
 
-      await t.step("login() renders the validation card", async () => {
-        const cell = await runCell(page, loginCell);
+      await t.step("login({ method: 'token' }) renders the card of the typed token", async () => {
+        const index = await appendCell(page, `await login({ method: "token" })`);
+        const cell = await runCell(page, index);
         const card = cell.locator(".output_html .hfna").first();
         await card.waitFor({ timeout: CELL_TIMEOUT });
         const text = await card.innerText();

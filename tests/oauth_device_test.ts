@@ -16,6 +16,7 @@ import {
 } from "../src/_oauth_device.ts";
 import { DeviceCodeError } from "../src/errors.ts";
 import { renderLoginHtml, renderLoginText } from "../src/display/login_card.ts";
+import { STYLE } from "../src/display/_style.ts";
 
 const HUB = "https://hub.test";
 
@@ -365,8 +366,11 @@ Deno.test("login card: a link and a QR code only for an http(s) page on the Hub'
   assert.match(ok, /<a href="https:\/\/hub\.test\/oauth\/device\?user_code=WDJB-MJHT"/);
   assert.match(ok, /<svg[^>]*aria-label="QR code/);
   assert.match(ok, /1:15 left/);
-  assert.ok(!ok.includes("<style"), "inline styles only");
-  assert.ok(!ok.includes("var("), "no CSS variables (JupyterLab's sanitizer strips them)");
+  const inline = ok.replace(STYLE, "");
+  assert.ok(!inline.includes("<style"), "inline styles only, beside the shared enhancement");
+  assert.ok(!inline.includes("var("), "no CSS variables (JupyterLab's sanitizer strips them)");
+  assert.ok(!inline.includes("overflow-wrap"), "no overflow-wrap (the sanitizer drops it)");
+  assert.ok(!/#ffffff;color:#1f2328|background:#ffffff/.test(inline), "no fixed white card");
 
   for (
     const uri of [

@@ -1,8 +1,9 @@
 /**
  * The browser-login card: the link to open, the code in large type, a QR
  * code for a phone and the time left; or why the login ended and what to do
- * next. Pure functions of data: HTML for Jupyter (inline styles with plain
- * values, so the card survives JupyterLab's sanitizer), text for terminals
+ * next. Pure functions of data: HTML for Jupyter (the shared inline palette of
+ * `_style.ts`, so the card reads on light and dark pages and survives
+ * JupyterLab's sanitizer, like every other card), text for terminals
  * (the QR code drawn with Unicode half blocks).
  *
  * Everything from the server is escaped, and a link (and a QR code) is made
@@ -13,6 +14,7 @@
  */
 
 import { escapeHtml, html, SafeHtml } from "./_html.ts";
+import { badge, hfnaRoot, INLINE, LINE, PALETTE, sx, type Tone, toneIcon } from "./_style.ts";
 
 /** State of a browser login, as the card shows it. */
 export type LoginCardState = "waiting" | "failed" | "cancelled";
@@ -119,10 +121,15 @@ function shownUri(data: LoginCardData): { text: string; link?: string } {
   return { text: complete, link };
 }
 
-const FONT = "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif";
 const MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
 
-/** The QR code as one SVG path (4-module quiet zone), crisp at any size. */
+/** The QR tile's size in CSS px (the SVG, quiet zone included). */
+const QR_PX = 148;
+
+/**
+ * The QR code as one SVG path (4-module quiet zone), crisp at any size. No `style` attribute:
+ * JupyterLab's sanitizer drops `<svg>` whole, and the tile around it keeps the layout.
+ */
 function qrSvg(modules: boolean[][]): SafeHtml {
   const size = modules.length;
   const margin = 4;
@@ -140,19 +147,46 @@ function qrSvg(modules: boolean[][]): SafeHtml {
   }
   return new SafeHtml(
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="QR code of the login link" ` +
-      `viewBox="0 0 ${total} ${total}" width="148" height="148" shape-rendering="crispEdges" ` +
-      `style="display:block;background:#ffffff"><rect width="${total}" height="${total}" ` +
+      `viewBox="0 0 ${total} ${total}" width="${QR_PX}" height="${QR_PX}" ` +
+      `shape-rendering="crispEdges"><rect width="${total}" height="${total}" ` +
       `fill="#ffffff"/><path fill="#000000" d="${escapeHtml(d)}"/></svg>`,
   );
 }
+
+// The QR code sits on its own white tile in every theme (scanners need dark modules on a light
+// quiet zone). The tile has a fixed size, so the card keeps its layout when a sanitizer drops the
+// `<svg>`; the note under the SVG (painted below it, so only seen without it) says why it is gone.
+const QR_TILE = `flex:none;position:relative;z-index:0;width:${QR_PX}px;height:${QR_PX}px;` +
+  `padding:4px;box-sizing:content-box;overflow:hidden;line-height:0;background-color:#ffffff;` +
+  `border:1px solid ${LINE};border-radius:4px`;
+const QR_NOTE = `position:absolute;top:4px;left:4px;width:${QR_PX}px;height:${QR_PX}px;` +
+  "z-index:-1;display:flex;align-items:center;justify-content:center;text-align:center;" +
+  "box-sizing:border-box;padding:10px;font-size:11px;line-height:1.35;color:#1f2328";
+
+/** The link to open: white on the solid info colour, legible on light and dark pages. */
+const LINK = "display:inline-block;max-width:100%;box-sizing:border-box;padding:1px 8px;" +
+  `border-radius:6px;background-color:${PALETTE.info};color:#ffffff;font-weight:600;` +
+  "text-decoration:underline;word-wrap:break-word";
+
+const USER_CODE = `font-family:${MONO};font-size:28px;font-weight:700;letter-spacing:4px;` +
+  "line-height:1.25;margin:6px 0;word-wrap:break-word";
 
 function validQr(qr: boolean[][] | undefined): qr is boolean[][] {
   return Array.isArray(qr) && qr.length > 0 && qr.length <= 177 &&
     qr.every((row) => Array.isArray(row) && row.length === qr.length);
 }
 
+const TONE: Record<LoginCardState, Tone> = { waiting: "info", failed: "error", cancelled: "muted" };
+const BADGE: Record<LoginCardState, string> = {
+  waiting: "waiting",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
 /**
- * The card as HTML (one self-contained fragment, inline styles only).
+ * The card as HTML: one self-contained fragment in the shared look of every card (the palette
+ * of `_style.ts`: inherited text colour, white on solid colours, translucent lines), so it reads
+ * on light and dark pages and keeps its look when JupyterLab's sanitizer strips the `<style>`.
  *
  * @example Usage
  * ```ts
@@ -178,73 +212,73 @@ function validQr(qr: boolean[][] | undefined): qr is boolean[][] {
 export function renderLoginHtml(data: LoginCardData): string {
   const { text, link } = shownUri(data);
   const failed = data.state !== "waiting";
-  const accent = data.state === "failed"
-    ? "#cf222e"
-    : data.state === "cancelled"
-    ? "#6e7781"
-    : "#0969da";
-  const box =
-    `font-family:${FONT};font-size:13px;line-height:1.45;color:#1f2328;background:#ffffff;` +
-    `border:1px solid #d0d7de;border-left:4px solid ${accent};border-radius:6px;max-width:760px;` +
-    `padding:10px 14px;margin:4px 0;box-sizing:border-box;overflow-wrap:anywhere`;
+  const tone = TONE[data.state];
   const title = data.state === "waiting"
     ? "Log in to Hugging Face in your browser"
     : data.state === "cancelled"
     ? "Browser login cancelled"
     : "Browser login failed";
+  const head = html`
+    <div class="hfna-head" style="${INLINE.head}"><span class="hfna-title"
+        style="${INLINE.title}">${title}</span>${badge(BADGE[data.state], tone)}</div>
+  `;
   const warnings: SafeHtml[] = [];
   if (!link && !failed) {
     warnings.push(html`
-      <p
-        style="margin:6px 0;color:#9a6700">⚠ The Hub sent a login address that is not an http(s) page of ${data
+      <div class="hfna-item"
+        style="${INLINE.item}">${toneIcon(
+          "▲",
+          "warn",
+          "warning",
+        )}<span>The Hub sent a login address that is not an http(s) page of ${data
           .hubUrl} (the Hub you use), so it is shown as text, not as a link. Open ${data
-          .hubUrl}/oauth/device yourself and enter the code, or paste a token instead.</p>
+          .hubUrl}/oauth/device yourself and enter the code, or paste a token instead.</span></div>
     `);
   }
   const uriHtml = link
     ? html`
-      <a href="${link}" target="_blank" rel="noopener noreferrer"
-        style="color:#0969da;font-weight:600;text-decoration:underline">${text}</a>
+      <a href="${link}" target="_blank" rel="noopener noreferrer" style="${LINK}">${text}</a>
     `
     : html`
-      <code
-        style="font-family:${MONO};background:#f6f8fa;color:#1f2328;padding:0 4px;border-radius:4px">${text}</code>
+      <code class="hfna-code" style="${INLINE.code}">${text}</code>
     `;
   const code = html`
-    <div
-      style="font-family:${MONO};font-size:28px;font-weight:700;letter-spacing:4px;margin:6px 0;color:#1f2328"
-      data-hfna="user-code">${data.userCode}</div>
+    <div style="${USER_CODE}" data-hfna="user-code">${data.userCode}</div>
   `;
   const qr = link && validQr(data.qr) && !failed
     ? html`
-      <div style="flex:none;padding:4px;background:#ffffff;border:1px solid #d0d7de;border-radius:4px"
-        title="Scan with a phone">${qrSvg(data.qr)}</div>
+      <div style="${QR_TILE}" title="Scan with a phone">${qrSvg(data.qr)}<span
+          style="${QR_NOTE}">The QR code is hidden in an untrusted notebook: use the link.</span></div>
     `
     : null;
   const status = failed
     ? html`
-      <p style="margin:8px 0 2px;color:${accent};font-weight:600">${data.failure?.message ??
-        title}</p>
-      <p style="margin:2px 0;color:#59636e">Next: ${nextStep(data.failure?.code ?? data.state)}</p>
+      <div class="hfna-item"
+        style="${INLINE.item}">${toneIcon(
+          data.state === "failed" ? "✖" : "■",
+          tone,
+          data.state,
+        )}<span style="font-weight:600">${data.failure?.message ?? title}</span></div>
+      <p style="${sx(INLINE.muted, "margin:2px 0")}">Next: ${nextStep(
+        data.failure?.code ?? data.state,
+      )}</p>
     `
     : html`
-      <p style="margin:8px 0 2px;color:#59636e"
+      <p style="${sx(INLINE.muted, "margin:8px 0 2px")}"
         data-hfna="countdown">Waiting for approval… ${formatCountdown(
           data.secondsLeft,
         )} left${data.status ? ` · ${data.status}` : ""}</p>
     `;
   const notes = (failed ? [] : data.notes ?? []).map((n) =>
-    html`<p style="margin:2px 0;color:#59636e;font-size:12px">Note: ${n}</p>`
+    html`<p style="${sx(INLINE.muted, "margin:2px 0;font-size:12px")}">Note: ${n}</p>`
   );
   const body = failed ? html`<div>${status}</div>` : html`
     <div
       style="display:flex;flex-wrap:wrap;gap:12px 18px;align-items:flex-start"><div style="flex:1 1 300px;min-width:0"><p style="margin:0 0 4px">1. Open ${uriHtml}</p><p style="margin:4px 0 0">2. Check that the page shows this code, then click <b>Authorize</b>:</p>${code}${status}</div>${qr}</div>
   `;
-  return html`
-    <div class="hfna-login" style="${box}" role="status"
-      aria-label="${title}"><div style="font-weight:600;font-size:14px;margin:0 0 6px">${title}</div>${warnings}${body}${notes}</div>
-  `
-    .value;
+  return hfnaRoot(html`${head}${warnings}${body}${notes}`, tone, title, {
+    className: "hfna-login",
+  });
 }
 
 function qrText(modules: boolean[][]): string[] {

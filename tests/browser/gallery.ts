@@ -4,7 +4,9 @@
  *
  * States come from the real code paths: `whoami()` and `probe()` against an in-process sandbox
  * (personas and faults), `sources()` over injected environments, `getToken()` failing with
- * `TokenNotFoundError`, and the renderers fed with diagnoses made by `diagnoseFailure()`. Nothing
+ * `TokenNotFoundError`, the device-login client (`requestDeviceCode()`, `pollDeviceToken()`,
+ * `browserLogin()` approved in the sandbox), and the renderers fed with diagnoses made by
+ * `diagnoseFailure()`. Nothing
  * here writes card or table markup by hand; the page only adds headings, section colours (light,
  * dark through JupyterLab's `--jp-*` variables) and a narrow 600 px column.
  *
@@ -15,6 +17,7 @@
  * @module
  */
 import {
+  browserLogin,
   clearToken,
   DeviceCodeError,
   getToken,
@@ -27,6 +30,7 @@ import {
 } from "../../mod.ts";
 import { renderLoginHtml } from "../../src/display/mod.ts";
 import { pollDeviceToken, requestDeviceCode } from "../../src/_oauth_device.ts";
+import { qrModules } from "../../src/_qr.ts";
 import { diagnoseFailure } from "../../src/diagnose.ts";
 import { escapeHtml } from "../../src/display/_html.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../../src/sandbox/mod.ts";
@@ -475,10 +479,10 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
   states.push({ id: "sources-none", group: src, title: "no token anywhere", html: none.toHtml() });
 
   // --- Browser login card ------------------------------------------------------------------
-  // The real protocol client against injected answers; only the states without a live link or
-  // a QR code (this page allows neither `href` nor `<svg>`): the address off the Hub's origin,
-  // a denial, a cancel. The waiting card with its link and QR code is screenshotted by
-  // tests/browser/notebook_ui_test.ts in the Notebook UI.
+  // The real protocol client against injected answers: the waiting card with its live link (on
+  // the Hub's origin, the only `href` this page allows) and its QR code (the only `<svg>`), the
+  // address off the Hub's origin, a denial, an expired code, a cancel; and the success, which is
+  // the validation card the live output turns into, from a real login against the sandbox.
   const loginGroup = "Browser login";
   const answer = (body: unknown, status = 200) => () =>
     Promise.resolve(Response.json(body, { status })) as Promise<Response>;
@@ -503,6 +507,35 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
     secondsLeft: 754,
     notes: device.notes,
   };
+  const onHub = await requestDeviceCode({
+    hubUrl: loginHub,
+    env: {},
+    fetch: answer({
+      device_code: "dc_gallery_9876543210",
+      user_code: "WDJB-MJHT",
+      verification_uri: `${loginHub}/oauth/device`,
+      verification_uri_complete: `${loginHub}/oauth/device?user_code=WDJB-MJHT`,
+      expires_in: 900,
+      interval: 5,
+    }),
+  });
+  const qr = await qrModules(onHub.verificationUriComplete, 30_000);
+  if (!qr) throw new Error("gallery: the QR encoder (npm uqr) did not load");
+  states.push({
+    id: "login-waiting",
+    group: loginGroup,
+    title: "waiting: the link, the code in large type, a QR code and the time left",
+    html: renderLoginHtml({
+      state: "waiting",
+      hubUrl: loginHub,
+      userCode: onHub.userCode,
+      verificationUri: onHub.verificationUri,
+      verificationUriComplete: onHub.verificationUriComplete,
+      secondsLeft: 871,
+      qr,
+      notes: onHub.notes,
+    }),
+  });
   states.push({
     id: "login-off-origin",
     group: loginGroup,
@@ -548,6 +581,28 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
         failure: { code: e.code, message: e.message },
       }),
     });
+  }
+
+  {
+    clearToken();
+    await using oauthHub = startSandbox({ quiet: true, oauth: { interval: 1 } });
+    const home = await Deno.makeTempDir({ prefix: "hfna-gallery-login-" });
+    try {
+      const card = await browserLogin({
+        env: { ...oauthHub.env, HF_HOME: home },
+        display: "none",
+        onCode: ({ userCode }) => oauthHub.approveDevice(userCode),
+      });
+      states.push({
+        id: "login-success",
+        group: loginGroup,
+        title: "approved: the live output becomes the new token's validation card",
+        html: card.toHtml(),
+      });
+    } finally {
+      clearToken();
+      await Deno.remove(home, { recursive: true });
+    }
   }
 
   // --- TokenNotFoundError -----------------------------------------------------------------

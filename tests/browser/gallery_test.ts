@@ -3,7 +3,8 @@
  * (see `gallery.ts`), screenshots every state in every section into `artifacts/gallery/*.png`, and
  * checks what only a browser can tell: no horizontal overflow in a 600 px column, text contrast
  * ≥ 4.5:1 in light and dark, long model ids wrap, no fragment carries scripts, images or external
- * resources, and nothing tries to load anything or open a dialog.
+ * resources (the one link allowed is the login card's, to the Hub's device page, and the one
+ * `<svg>` its QR code), and nothing tries to load anything or open a dialog.
  */
 import assert from "node:assert/strict";
 import {
@@ -63,17 +64,50 @@ browserTest("gallery: every state renders legibly, wraps, and stays inert", asyn
     const problems: string[] = await page.$$eval(".gallery-output", (outputs) => {
       const out: string[] = [];
       const banned = "script,img,iframe,frame,object,embed,link,video,audio,source,image,base," +
-        "form,input,meta,picture,svg,canvas,template";
+        "form,input,meta,picture,svg,canvas,template,use,foreignObject";
+      // The one exception: the login card's QR code, an <svg> of one <rect> and one <path> with
+      // plain presentation attributes only (checked below), directly in its tile.
+      const qrAttrs: Record<string, string[]> = {
+        svg: ["xmlns", "role", "aria-label", "viewbox", "width", "height", "shape-rendering"],
+        rect: ["width", "height", "fill"],
+        path: ["fill", "d"],
+      };
+      const isLoginQr = (el: Element) => {
+        if (el.tagName.toLowerCase() !== "svg" || !el.closest(".hfna-login")) return false;
+        const kids = Array.from<Element>(el.children).map((k) => k.tagName.toLowerCase());
+        if (kids.join(",") !== "rect,path" || el.querySelectorAll("*").length !== 2) return false;
+        return [el, ...Array.from<Element>(el.children)].every((e) =>
+          Array.from<Element>(e.attributes).every((a) =>
+            qrAttrs[e.tagName.toLowerCase()].includes(a.name.toLowerCase())
+          )
+        );
+      };
+      const inLoginQr = (el: Element) => {
+        const svg = el.closest("svg");
+        return svg !== null && svg !== el && isLoginQr(svg);
+      };
+      // …and the login card's link: an <a> to the Hub's device page (the gallery's Hub is
+      // huggingface.co), opened in a new tab without an opener.
+      const isLoginLink = (el: Element) =>
+        el.tagName.toLowerCase() === "a" && el.closest(".hfna-login") !== null &&
+        /^https:\/\/huggingface\.co\/oauth\/device(\?user_code=[A-Z0-9-]+)?$/.test(
+          el.getAttribute("href") ?? "",
+        ) && (el.getAttribute("rel") ?? "").split(/\s+/).some((r: string) =>
+          r === "noopener" || r === "nofollow"
+        );
       for (const o of outputs) {
         const where = o.closest("article")?.id ?? "?";
         for (const el of Array.from<Element>(o.querySelectorAll(banned))) {
+          if (isLoginQr(el) || inLoginQr(el)) continue;
           out.push(`${where}: <${el.tagName.toLowerCase()}>`);
         }
         for (const el of Array.from<Element>(o.querySelectorAll("*"))) {
           for (const attr of Array.from<Element>(el.attributes)) {
             const n = attr.name.toLowerCase();
+            if (n === "href" && isLoginLink(el)) continue;
             if (
-              n.startsWith("on") || ["src", "href", "srcset", "action", "formaction"].includes(n)
+              n.startsWith("on") ||
+              ["src", "href", "xlink:href", "srcset", "action", "formaction"].includes(n)
             ) {
               out.push(`${where}: ${el.tagName.toLowerCase()}[${n}]`);
             }
@@ -91,6 +125,25 @@ browserTest("gallery: every state renders legibly, wraps, and stays inert", asyn
       return out;
     });
     assert.deepEqual(problems, []);
+    // the exceptions are really there: the waiting card's link and QR code, in every section
+    // but the sanitized ones (JupyterLab's sanitizer drops <svg>; the link stays)
+    for (const section of SECTIONS) {
+      const card = `#${section.id}--login-waiting .hfna-login`;
+      assert.equal(await page.locator(`${card} a[href]`).count(), 1, `${section.id}: link`);
+      assert.equal(
+        await page.locator(`${card} svg`).count(),
+        section.sanitized ? 0 : 1,
+        `${section.id}: QR code`,
+      );
+      assert.equal(
+        await page.locator(
+          `#${section.id}--login-off-origin a, #${section.id}--login-off-origin svg`,
+        )
+          .count(),
+        0,
+        `${section.id}: no link or QR code off the Hub's origin`,
+      );
+    }
     assert.deepEqual(requests, [pageUrl], "the page loaded nothing but itself");
     assert.deepEqual(dialogs, [], "no dialog opened");
   });

@@ -180,6 +180,11 @@ class LoginValidation extends Validation {
   }
 }
 
+/** The card's failure: what happened, and the error's own next step apart (said once). */
+function loginFailure(error: DeviceCodeError): NonNullable<LoginCardData["failure"]> {
+  return { code: error.code, message: error.happened, next: error.next };
+}
+
 function withDiagnostics(v: Validation, extra: Diagnostic[]): ValidationData {
   const rank = { error: 0, warning: 1, info: 2 } as const;
   const diagnostics = [...v.diagnostics, ...extra]
@@ -254,8 +259,8 @@ export async function runDeviceLogin(
       if (envFlag(options.env, "HF_HUB_OFFLINE")) {
         throw new DeviceCodeError(
           "offline",
-          "HF_HUB_OFFLINE is set, so no browser login was started (no request made). Unset it " +
-            "to log in, or set HF_TOKEN to a token you already have.",
+          "HF_HUB_OFFLINE is set, so no browser login was started (no request made).",
+          { next: "Unset it to log in, or set HF_TOKEN to a token you already have." },
         );
       }
       info = await requestDeviceCode(flow);
@@ -268,7 +273,7 @@ export async function runDeviceLogin(
           verificationUri: "",
           verificationUriComplete: "",
           secondsLeft: 0,
-          failure: { code: error.code, message: error.message },
+          failure: loginFailure(error),
         });
       }
       throw error;
@@ -315,7 +320,7 @@ export async function runDeviceLogin(
           ...card,
           state: error.code === "cancelled" ? "cancelled" : "failed",
           secondsLeft: 0,
-          failure: { code: error.code, message: error.message },
+          failure: loginFailure(error),
         });
       }
       throw error;

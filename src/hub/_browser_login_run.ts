@@ -6,6 +6,7 @@
  * @module
  */
 
+import { jupyterApi, type JupyterDisplay } from "../_jupyter.ts";
 import { maskToken, redact } from "../_mask.ts";
 import { deviceClientId, pollDeviceToken, requestDeviceCode } from "../_oauth_device.ts";
 import type { DeviceCodeInfo, PollEvent } from "../_oauth_device.ts";
@@ -30,22 +31,6 @@ import { resolveEndpoints } from "./endpoints.ts";
 import type { Diagnostic, ValidationData } from "./types.ts";
 import { Validation } from "./validation.ts";
 import { whoami } from "./whoami.ts";
-
-interface JupyterDisplay {
-  display(
-    obj: unknown,
-    options?: { raw?: boolean; update?: boolean; display_id?: string },
-  ): Promise<void>;
-}
-
-function jupyterApi(): JupyterDisplay | undefined {
-  try {
-    const jupyter = (Deno as unknown as { jupyter?: JupyterDisplay }).jupyter;
-    return typeof jupyter?.display === "function" ? jupyter : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A view of the login: shown once, updated in place, closed with the outcome. */
 interface LoginView {

@@ -1,0 +1,13 @@
+/**
+ * Reading JSON of unknown shape (internal).
+ *
+ * @module
+ */
+
+/** A JSON object, fields not yet checked. */
+export type Json = Record<string, unknown>;
+
+/** `value` when it is a JSON object (not `null`, not an array), else `undefined`. */
+export function obj(value: unknown): Json | undefined {
+  return value && typeof value === "object" && !Array.isArray(value) ? value as Json : undefined;
+}

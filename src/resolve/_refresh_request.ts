@@ -8,7 +8,7 @@
  */
 
 import type { EnvLike } from "../_env.ts";
-import { envNonEmpty } from "../_env.ts";
+import { hubBaseUrl } from "../_env.ts";
 import { deviceClientId } from "../_oauth_client.ts";
 import { DeviceCodeError } from "../errors.ts";
 import { redact } from "../_mask.ts";
@@ -37,13 +37,6 @@ export interface RefreshedToken {
   refreshToken?: string;
   /** Lifetime of the new access token, seconds, when the server said. */
   expiresIn?: number;
-}
-
-/** `hubUrl` option, else `HF_ENDPOINT`, else huggingface.co; no trailing slash. */
-export function hubBaseUrl(options: { hubUrl?: string; env?: EnvLike }): string {
-  const raw = options.hubUrl ?? envNonEmpty(options.env, "HF_ENDPOINT") ??
-    "https://huggingface.co";
-  return raw.trim().replace(/\/+$/, "");
 }
 
 /**

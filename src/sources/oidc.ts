@@ -19,7 +19,7 @@
  * @module
  */
 
-import { type EnvLike, envNonEmpty } from "../_env.ts";
+import { type EnvLike, envNonEmpty, hubBaseUrl } from "../_env.ts";
 import { OidcError } from "../errors.ts";
 import { redact } from "../_mask.ts";
 
@@ -72,11 +72,6 @@ export interface OidcToken {
   expiresIn: number;
   /** Whether the id token was minted here (GitHub) rather than given (`HF_OIDC_ID_TOKEN`). */
   minted: boolean;
-}
-
-function hubBase(options: OidcOptions): string {
-  return (options.hubUrl ?? envNonEmpty(options.env, "HF_ENDPOINT") ?? "https://huggingface.co")
-    .trim().replace(/\/+$/, "");
 }
 
 function signalFor(options: OidcOptions): AbortSignal {
@@ -170,7 +165,7 @@ async function githubIdToken(audience: string, options: OidcOptions): Promise<st
 export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken | undefined> {
   const resource = envNonEmpty(options.env, "HF_OIDC_RESOURCE")?.trim();
   if (!resource) return undefined;
-  const hub = hubBase(options);
+  const hub = hubBaseUrl(options);
   const given = envNonEmpty(options.env, "HF_OIDC_ID_TOKEN")?.trim();
   if (!given && envNonEmpty(options.env, "GITHUB_ACTIONS") !== "true") {
     throw new OidcError(

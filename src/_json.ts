@@ -11,3 +11,13 @@ export type Json = Record<string, unknown>;
 export function obj(value: unknown): Json | undefined {
   return value && typeof value === "object" && !Array.isArray(value) ? value as Json : undefined;
 }
+
+/** The body of `response` when it is a JSON object, else `undefined` (unreadable, not JSON). */
+export async function readJsonObject(response: Response): Promise<Json | undefined> {
+  const text = await response.text().catch(() => "");
+  try {
+    return obj(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}

@@ -21,6 +21,7 @@
 
 import { type EnvLike, envNonEmpty, hubBaseUrl } from "../_env.ts";
 import { OidcError } from "../errors.ts";
+import { readJsonObject } from "../_json.ts";
 import { redact } from "../_mask.ts";
 
 /**
@@ -79,16 +80,6 @@ function signalFor(options: OidcOptions): AbortSignal {
   return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 }
 
-async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {
-  const text = await response.text().catch(() => "");
-  try {
-    const value = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Mints a GitHub Actions id token for `audience` (huggingface_hub `_get_github_oidc_token`). */
 async function githubIdToken(audience: string, options: OidcOptions): Promise<string> {
   const requestUrl = envNonEmpty(options.env, "ACTIONS_ID_TOKEN_REQUEST_URL");
@@ -128,7 +119,7 @@ async function githubIdToken(audience: string, options: OidcOptions): Promise<st
       { cause: error },
     );
   }
-  const body = await readJson(response);
+  const body = await readJsonObject(response);
   if (!response.ok || typeof body?.value !== "string" || !body.value) {
     throw new OidcError(
       response.ok ? "bad-response" : "github-refused",
@@ -199,7 +190,7 @@ export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken
       { cause: error },
     );
   }
-  const body = await readJson(response);
+  const body = await readJsonObject(response);
   if (response.ok && typeof body?.access_token === "string" && body.access_token.trim()) {
     const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0
       ? Math.floor(body.expires_in)

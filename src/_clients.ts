@@ -25,7 +25,8 @@ const INFERENCE = ["@huggingface/inference", "npm:@huggingface/inference@^4.13"]
 // when that fails the `pinned` `npm:` specifier resolves at runtime without any import map,
 // which is what the warning asks for. tests/import_anywhere_test.ts runs that path (mod.ts
 // imported by URL from a directory without deno.json).
-function load<T>([mapped, pinned]: readonly [string, string]): Promise<T> {
+/** Imports `mapped` (through an import map), else the `pinned` `npm:` specifier (also `_qr.ts`). */
+export function load<T>([mapped, pinned]: readonly [string, string]): Promise<T> {
   return (import(mapped) as Promise<T>).catch(() => import(pinned) as Promise<T>);
 }
 

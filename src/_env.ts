@@ -36,3 +36,13 @@ export function envFlag(env: EnvLike | undefined, name: string): boolean {
   const value = envGet(env, name)?.trim().toLowerCase();
   return value === "1" || value === "true" || value === "yes" || value === "on";
 }
+
+/**
+ * The Hub base URL for OAuth requests made below the hub layer: the `hubUrl` option, else
+ * `HF_ENDPOINT`, else huggingface.co; trimmed, no trailing slash.
+ */
+export function hubBaseUrl(options: { hubUrl?: string; env?: EnvLike }): string {
+  const raw = options.hubUrl ?? envNonEmpty(options.env, "HF_ENDPOINT") ??
+    "https://huggingface.co";
+  return raw.trim().replace(/\/+$/, "");
+}

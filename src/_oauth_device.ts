@@ -122,8 +122,8 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 function cancelled(url: string, signal: AbortSignal | undefined): DeviceCodeError {
   return new DeviceCodeError(
     "cancelled",
-    `The browser login was cancelled while waiting for ${url}. Run it again to log in.`,
-    { cause: signal?.reason },
+    `The browser login was cancelled while waiting for ${url}.`,
+    { cause: signal?.reason, next: "Run it again to log in." },
   );
 }
 
@@ -246,8 +246,8 @@ export async function requestDeviceCode(options: DeviceFlowOptions): Promise<Dev
       "network",
       `Could not reach ${url} to start a browser login (${
         serverText(error instanceof Error ? error.message : String(error))
-      }). Check the network (or HF_ENDPOINT), then try again.`,
-      { cause: error },
+      }).`,
+      { cause: error, next: "Check the network (or HF_ENDPOINT), then try again." },
     );
   }
   const body = await readJson(response);
@@ -403,24 +403,29 @@ export async function pollDeviceToken(
       } else if (error === "expired_token") {
         throw new DeviceCodeError(
           "expired_token",
-          `The login code expired before it was approved (${url} said expired_token). ` +
-            `Run the login again and approve it within ${span(info.expiresIn)}.`,
+          `The login code expired before it was approved (${url} said expired_token).`,
+          { next: `Run the login again and approve it within ${span(info.expiresIn)}.` },
         );
       } else if (error === "access_denied") {
         throw new DeviceCodeError(
           "access_denied",
-          `The login was denied in the browser (${url} said access_denied). ` +
-            `Run it again and click Authorize, or log in with a token: login({ method: "token" }).`,
+          `The login was denied in the browser (${url} said access_denied).`,
+          {
+            next:
+              'Run it again and click Authorize, or log in with a token: login({ method: "token" }).',
+          },
         );
       } else {
         const code = typeof error === "string" ? serverText(error, 64) : "bad-response";
         throw new DeviceCodeError(
           code,
           `${url} ended the browser login with the OAuth error ${JSON.stringify(code)}` +
-            `${detail ? ` (${detail})` : ""}. ` +
-            (code === "invalid_client" || code === "unauthorized_client"
+            `${detail ? ` (${detail})` : ""}.`,
+          {
+            next: code === "invalid_client" || code === "unauthorized_client"
               ? `Check ${DEVICE_CLIENT_ID_ENV}, or log in with a token: login({ method: "token" }).`
-              : `Run the login again, or log in with a token: login({ method: "token" }).`),
+              : `Run the login again, or log in with a token: login({ method: "token" }).`,
+          },
         );
       }
     }
@@ -440,13 +445,13 @@ export async function pollDeviceToken(
     throw new DeviceCodeError(
       "unreachable",
       `No usable answer from ${url} for ${span(info.expiresIn)} ` +
-        `(last: ${lastTransient}), so the login code expired. Check the network, then log in again.`,
+        `(last: ${lastTransient}), so the login code expired.`,
+      { next: "Check the network, then log in again." },
     );
   }
   throw new DeviceCodeError(
     "expired_token",
-    `The login code expired after ${
-      span(info.expiresIn)
-    } without an approval. Run the login again and approve it in the browser in time.`,
+    `The login code expired after ${span(info.expiresIn)} without an approval.`,
+    { next: "Run the login again and approve it in the browser in time." },
   );
 }

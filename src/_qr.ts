@@ -7,18 +7,16 @@
  * @module
  */
 
+import { load } from "./_clients.ts";
+
 type UqrModule = { encode(text: string, options?: { border?: number }): { data: boolean[][] } };
 
 const UQR = ["uqr", "npm:uqr@^0.1.3"] as const;
 let uqr: Promise<UqrModule> | undefined;
 
-// `deno publish` warns "unable to analyze dynamic import" about the two `import()` calls below,
-// on purpose and harmlessly, exactly as for `_clients.ts` (see the note there): published, the
-// bare `mapped` specifier resolves through the importing project's import map when it has one,
-// and the pinned `npm:` specifier resolves at runtime without any.
-function load(): Promise<UqrModule> {
-  const [mapped, pinned] = UQR;
-  uqr ??= (import(mapped) as Promise<UqrModule>).catch(() => import(pinned) as Promise<UqrModule>);
+/** Loads `uqr` once (the import-map / pinned `npm:` fallback of `_clients.ts`). */
+function loadUqr(): Promise<UqrModule> {
+  uqr ??= load<UqrModule>(UQR);
   return uqr;
 }
 
@@ -36,7 +34,7 @@ export async function qrModules(
     timer = setTimeout(() => resolve(undefined), timeoutMs);
   });
   try {
-    const mod = await Promise.race([load(), late]);
+    const mod = await Promise.race([loadUqr(), late]);
     return mod ? mod.encode(text, { border: 0 }).data : undefined;
   } catch {
     uqr = undefined;

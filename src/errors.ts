@@ -179,21 +179,34 @@ export class TokenStorageError extends HfAuthError {
  * const e = new DeviceCodeError("access_denied", "The login was denied in the browser.");
  * assert(e instanceof HfAuthError);
  * assert.deepEqual(e.code, "access_denied");
+ *
+ * const told = new DeviceCodeError("expired_token", "The login code expired.", {
+ *   next: "Run the login again.",
+ * });
+ * assert.equal(told.message, "The login code expired. Run the login again.");
+ * assert.equal(told.happened, "The login code expired.");
  * ```
  */
 export class DeviceCodeError extends HfAuthError {
   /** The OAuth `error` code, or this module's own reason (see the class description). */
   readonly code: string;
+  /** What happened and where, without the next step (the whole message when no `next` was given). */
+  readonly happened: string;
+  /** What to do next, when given apart (`message` then ends with it). */
+  readonly next?: string;
   /**
    * Creates the error.
    *
    * @param code The OAuth `error` code or this module's reason.
-   * @param message What happened and what to do.
-   * @param options Standard error options (`cause`).
+   * @param message What happened (and, without `options.next`, what to do).
+   * @param options Standard error options (`cause`), and `next`: what to do, appended to the
+   *   message and kept apart so a card can show it once.
    */
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(code: string, message: string, options?: ErrorOptions & { next?: string }) {
+    super(options?.next ? `${message} ${options.next}` : message, options);
     this.code = code;
+    this.happened = message;
+    if (options?.next) this.next = options.next;
   }
 }
 

@@ -436,3 +436,73 @@ Deno.test("login card: failures say what happened and the next step", () => {
   });
   assert.match(cancelled, /Browser login cancelled\.\ncancelled\nNext: Nothing was saved/);
 });
+
+/** The sentences of a card's visible text (tags dropped, entities decoded). */
+function sentences(card: string): string[] {
+  const text = card.replace(/<[^>]*>/g, " ").replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ");
+  return text.split(/(?<=[.!?:])\s+/).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+Deno.test("login card: a failed card says each sentence once, and the next step once", async () => {
+  const errors: DeviceCodeError[] = [];
+  const ended = async (answers: Answer[], expiresIn = 900, signal?: AbortSignal) => {
+    const c = clock();
+    const { fetch } = scripted(answers);
+    try {
+      await pollDeviceToken(info({ expiresIn, expiresAt: c.now() + expiresIn * 1000 }, c.now()), {
+        hubUrl: HUB,
+        fetch,
+        env: {},
+        signal,
+        now: c.now,
+        sleep: (ms, s) => s?.aborted ? Promise.reject(s.reason) : c.sleep(ms),
+      });
+    } catch (error) {
+      assert.ok(error instanceof DeviceCodeError);
+      errors.push(error);
+    }
+  };
+  await ended([json(400, { error: "access_denied" })]);
+  await ended([json(400, { error: "expired_token" })]);
+  await ended([json(400, { error: "authorization_pending" })], 30);
+  await ended([htmlPage(502)], 30);
+  await ended([json(400, { error: "invalid_client" })]);
+  await ended([json(400, { error: 7 })]);
+  const stop = new AbortController();
+  stop.abort(new Error("stop"));
+  await ended([json(400, { error: "authorization_pending" })], 900, stop.signal);
+  try {
+    await requestDeviceCode({ hubUrl: HUB, fetch: scripted([new TypeError("refused")]).fetch });
+  } catch (error) {
+    assert.ok(error instanceof DeviceCodeError);
+    errors.push(error);
+  }
+  assert.deepEqual(errors.map((e) => e.code), [
+    "access_denied",
+    "expired_token",
+    "expired_token",
+    "unreachable",
+    "invalid_client",
+    "bad-response",
+    "cancelled",
+    "network",
+  ]);
+  for (const error of errors) {
+    assert.ok(error.next, `${error.code}: the next step is given apart`);
+    assert.equal(error.message, `${error.happened} ${error.next}`);
+    const data = {
+      ...card,
+      state: error.code === "cancelled" ? "cancelled" as const : "failed" as const,
+      failure: { code: error.code, message: error.happened, next: error.next },
+    };
+    for (const shown of [renderLoginHtml(data), renderLoginText(data)]) {
+      const all = sentences(shown);
+      assert.deepEqual(all, [...new Set(all)], `${error.code}: a sentence said twice\n${shown}`);
+      assert.equal(shown.match(/Next:/g)?.length, 1, `${error.code}: one Next line`);
+      assert.ok(all.join(" ").includes(error.happened.split(" (")[0]), `${error.code}: happened`);
+      assert.ok((shown.match(/\bagain\b/g)?.length ?? 0) <= 1, `${error.code}: told twice`);
+      assert.ok((shown.match(/login\(\{/g)?.length ?? 0) <= 1, `${error.code}: told twice`);
+    }
+  }
+});

@@ -42,8 +42,13 @@ export interface LoginCardData {
   status?: string;
   /** Server values that were adjusted (missing or out of bounds). */
   notes?: string[];
-  /** Why the login ended (state `failed` / `cancelled`). */
-  failure?: { code: string; message: string };
+  /**
+   * Why the login ended (state `failed` / `cancelled`): the error's `code`, what happened
+   * (`message`), and the error's own next step when it gave one apart (`next`). The card says
+   * the next step once: its own for a code it knows, else `next`, else none when only a
+   * `message` (that ends with what to do) is given.
+   */
+  failure?: { code: string; message: string; next?: string };
 }
 
 /**
@@ -110,9 +115,15 @@ const NEXT_STEP: Record<string, string> = {
   offline: "Unset HF_HUB_OFFLINE and run the login again, or set HF_TOKEN to a token you have.",
 };
 
-function nextStep(code: string): string {
-  return NEXT_STEP[code] ??
-    'Run the login again, or paste a token instead: login({ method: "token" }).';
+/**
+ * The card's one "Next:" step: its own for a code it knows, else the error's own (given apart),
+ * else none when the failure's message already ends with what to do.
+ */
+function nextStep(data: LoginCardData): string | undefined {
+  const code = data.failure?.code ?? data.state;
+  if (Object.hasOwn(NEXT_STEP, code)) return NEXT_STEP[code];
+  if (data.failure) return data.failure.next;
+  return 'Run the login again, or paste a token instead: login({ method: "token" }).';
 }
 
 function shownUri(data: LoginCardData): { text: string; link?: string } {
@@ -251,6 +262,7 @@ export function renderLoginHtml(data: LoginCardData): string {
           style="${QR_NOTE}">The QR code is hidden in an untrusted notebook: use the link.</span></div>
     `
     : null;
+  const next = failed ? nextStep(data) : undefined;
   const status = failed
     ? html`
       <div class="hfna-item"
@@ -259,9 +271,9 @@ export function renderLoginHtml(data: LoginCardData): string {
           tone,
           data.state,
         )}<span style="font-weight:600">${data.failure?.message ?? title}</span></div>
-      <p style="${sx(INLINE.muted, "margin:2px 0")}">Next: ${nextStep(
-        data.failure?.code ?? data.state,
-      )}</p>
+      ${next === undefined ? null : html`
+        <p style="${sx(INLINE.muted, "margin:2px 0")}">Next: ${next}</p>
+      `}
     `
     : html`
       <p style="${sx(INLINE.muted, "margin:8px 0 2px")}"
@@ -343,7 +355,8 @@ export function renderLoginText(data: LoginCardData, options: LoginTextOptions =
   if (data.state !== "waiting") {
     lines.push(data.state === "cancelled" ? "Browser login cancelled." : "Browser login failed.");
     if (data.failure) lines.push(plain(data.failure.message));
-    lines.push(`Next: ${nextStep(data.failure?.code ?? data.state)}`);
+    const next = nextStep(data);
+    if (next !== undefined) lines.push(`Next: ${plain(next)}`);
     return lines.join("\n");
   }
   lines.push("Log in to Hugging Face in your browser:");

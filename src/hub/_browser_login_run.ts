@@ -6,6 +6,7 @@
  * @module
  */
 
+import { jupyterApi, type JupyterDisplay } from "../_jupyter.ts";
 import { maskToken, redact } from "../_mask.ts";
 import { deviceClientId, pollDeviceToken, requestDeviceCode } from "../_oauth_device.ts";
 import type { DeviceCodeInfo, PollEvent } from "../_oauth_device.ts";
@@ -30,22 +31,6 @@ import { resolveEndpoints } from "./endpoints.ts";
 import type { Diagnostic, ValidationData } from "./types.ts";
 import { Validation } from "./validation.ts";
 import { whoami } from "./whoami.ts";
-
-interface JupyterDisplay {
-  display(
-    obj: unknown,
-    options?: { raw?: boolean; update?: boolean; display_id?: string },
-  ): Promise<void>;
-}
-
-function jupyterApi(): JupyterDisplay | undefined {
-  try {
-    const jupyter = (Deno as unknown as { jupyter?: JupyterDisplay }).jupyter;
-    return typeof jupyter?.display === "function" ? jupyter : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A view of the login: shown once, updated in place, closed with the outcome. */
 interface LoginView {
@@ -180,6 +165,11 @@ class LoginValidation extends Validation {
   }
 }
 
+/** The card's failure: what happened, and the error's own next step apart (said once). */
+function loginFailure(error: DeviceCodeError): NonNullable<LoginCardData["failure"]> {
+  return { code: error.code, message: error.happened, next: error.next };
+}
+
 function withDiagnostics(v: Validation, extra: Diagnostic[]): ValidationData {
   const rank = { error: 0, warning: 1, info: 2 } as const;
   const diagnostics = [...v.diagnostics, ...extra]
@@ -254,8 +244,8 @@ export async function runDeviceLogin(
       if (envFlag(options.env, "HF_HUB_OFFLINE")) {
         throw new DeviceCodeError(
           "offline",
-          "HF_HUB_OFFLINE is set, so no browser login was started (no request made). Unset it " +
-            "to log in, or set HF_TOKEN to a token you already have.",
+          "HF_HUB_OFFLINE is set, so no browser login was started (no request made).",
+          { next: "Unset it to log in, or set HF_TOKEN to a token you already have." },
         );
       }
       info = await requestDeviceCode(flow);
@@ -268,7 +258,7 @@ export async function runDeviceLogin(
           verificationUri: "",
           verificationUriComplete: "",
           secondsLeft: 0,
-          failure: { code: error.code, message: error.message },
+          failure: loginFailure(error),
         });
       }
       throw error;
@@ -315,7 +305,7 @@ export async function runDeviceLogin(
           ...card,
           state: error.code === "cancelled" ? "cancelled" : "failed",
           secondsLeft: 0,
-          failure: { code: error.code, message: error.message },
+          failure: loginFailure(error),
         });
       }
       throw error;

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { type Json, obj } from "../_json.ts";
+import { shorten } from "../_text.ts";
 import { DEFAULT_WHOAMI_TIMEOUT_MS } from "./whoami.ts";
 import type { WhoamiOptions } from "./whoami.ts";
 import { envFlag } from "../_env.ts";
@@ -75,12 +77,6 @@ function iso(value: unknown): string | undefined {
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value && typeof value === "object" && !Array.isArray(value) ? value as Json : undefined;
 }
 
 function strings(value: unknown): string[] {
@@ -175,11 +171,6 @@ function messageChain(error: unknown): string {
     }
   }
   return parts.join(" | ");
-}
-
-function shorten(text: string, max = 160): string {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 /** Ends `text` with exactly one period. */

@@ -11,26 +11,10 @@
  * @module
  */
 
+import type { JupyterDisplay } from "../_jupyter.ts";
 import { renderProbeCausesText, renderProbeRowText } from "../display/probe_table.ts";
 import type { ProbeTable } from "./probe_table.ts";
 import type { ProbeRow } from "./types.ts";
-
-interface JupyterDisplay {
-  display(
-    obj: unknown,
-    options?: { raw?: boolean; update?: boolean; display_id?: string },
-  ): Promise<void>;
-}
-
-/** The Deno Jupyter API when running inside a Deno kernel, else `undefined`. */
-export function jupyterApi(): JupyterDisplay | undefined {
-  try {
-    const jupyter = (Deno as unknown as { jupyter?: JupyterDisplay }).jupyter;
-    return typeof jupyter?.display === "function" ? jupyter : undefined;
-  } catch {
-    return undefined; // "Deno.jupyter is only available in `deno jupyter` subcommand"
-  }
-}
 
 /** Whether stdout is a terminal (false when it cannot be asked). */
 export function stdoutIsTerminal(): boolean {

@@ -24,6 +24,8 @@
  * @module
  */
 
+import { type Json, obj } from "../_json.ts";
+import { shorten } from "../_text.ts";
 import type { ModelSearch, SuiteProbe } from "./default_suite.ts";
 import { HUB_TASK_IDS } from "./probe_task.ts";
 import { redact } from "../_mask.ts";
@@ -73,12 +75,6 @@ export function searchUrl(hubUrl: string, search: ModelSearch): string {
 
 class SearchFailed extends Error {}
 
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value && typeof value === "object" && !Array.isArray(value) ? value as Json : undefined;
-}
-
 /** The mapping as a list, whichever shape the Hub sent (list on listings, dict on model info). */
 function mappingEntries(value: unknown): Json[] {
   if (Array.isArray(value)) return value.map(obj).filter((e): e is Json => !!e);
@@ -88,11 +84,6 @@ function mappingEntries(value: unknown): Json[] {
     const e = obj(v);
     return e ? [{ provider, ...e }] : [];
   });
-}
-
-function shorten(text: string, max = 100): string {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 function servedBy(search: ModelSearch): string {

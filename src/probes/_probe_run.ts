@@ -29,7 +29,8 @@ import {
   recordingFetch,
   runSuiteCall,
 } from "./_runners.ts";
-import { jupyterApi, kernelSink, type LiveSink, stdoutIsTerminal, terminalSink } from "./_live.ts";
+import { kernelSink, type LiveSink, stdoutIsTerminal, terminalSink } from "./_live.ts";
+import { jupyterApi } from "../_jupyter.ts";
 import type { ProbeContext, ProbeFunction, ProbeResult, ProbeRow, ProbeTask } from "./types.ts";
 
 interface Job {

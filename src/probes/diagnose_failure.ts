@@ -7,6 +7,7 @@
  * @module
  */
 
+import { shorten } from "../_text.ts";
 import { redact } from "../_mask.ts";
 import { DEFAULT_HUB_URL } from "../hub/endpoints.ts";
 import type { Identity, ValidationData } from "../hub/types.ts";
@@ -160,11 +161,6 @@ function host(facts: ProbeFailureFacts): string {
     if (facts.response?.url) return new URL(facts.response.url).host;
   } catch { /* fall through */ }
   return facts.area === "hub" ? "the Hub" : "the Inference Providers router";
-}
-
-function shorten(text: string, max = 160): string {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? one.slice(0, max - 1) + "…" : one;
 }
 
 function isFineGrained(facts: ProbeFailureFacts): boolean {

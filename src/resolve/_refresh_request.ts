@@ -8,7 +8,8 @@
  */
 
 import type { EnvLike } from "../_env.ts";
-import { envNonEmpty } from "../_env.ts";
+import { hubBaseUrl } from "../_env.ts";
+import { readJsonObject } from "../_json.ts";
 import { deviceClientId } from "../_oauth_client.ts";
 import { DeviceCodeError } from "../errors.ts";
 import { redact } from "../_mask.ts";
@@ -37,13 +38,6 @@ export interface RefreshedToken {
   refreshToken?: string;
   /** Lifetime of the new access token, seconds, when the server said. */
   expiresIn?: number;
-}
-
-/** `hubUrl` option, else `HF_ENDPOINT`, else huggingface.co; no trailing slash. */
-export function hubBaseUrl(options: { hubUrl?: string; env?: EnvLike }): string {
-  const raw = options.hubUrl ?? envNonEmpty(options.env, "HF_ENDPOINT") ??
-    "https://huggingface.co";
-  return raw.trim().replace(/\/+$/, "");
 }
 
 /**
@@ -91,14 +85,7 @@ export async function refreshAccessToken(
       { cause: error },
     );
   }
-  const text = await response.text().catch(() => "");
-  let body: Record<string, unknown> | undefined;
-  try {
-    const parsed = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed;
-  } catch {
-    body = undefined;
-  }
+  const body = await readJsonObject(response);
   const error = typeof body?.error === "string" ? body.error : undefined;
   if (response.ok && typeof body?.access_token === "string" && body.access_token.trim()) {
     const expiresIn = typeof body.expires_in === "number" && Number.isFinite(body.expires_in) &&

@@ -74,17 +74,6 @@ function slot(): Slot {
   return privateSlot<Slot>("browserLoginRefresh", () => ({}));
 }
 
-/** Forgets the cached refresh decision (used when the session is cleared). */
-export function forgetRefreshDecision(): void {
-  const s = slot();
-  s.cache = undefined;
-}
-
-/** The cached decision for this session, if any (no I/O). */
-export function cachedRefreshDecision(): RefreshCache | undefined {
-  return slot().cache;
-}
-
 function expiryMs(fields: Record<string, string>): number | undefined {
   return /^\d+$/.test(fields.expires_at ?? "") ? Number(fields.expires_at) * 1000 : undefined;
 }

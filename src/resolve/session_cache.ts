@@ -135,9 +135,10 @@ export function resetSession(): void {
   state.pending = undefined;
   state.negative.clear();
   state.validations.clear();
-  // The browser-login renewal decision (resolve/browser_login_refresh.ts) and OIDC token cache.
+  // Every privateSlot (the only non-enumerable string keys), whichever part made it.
   const extra = state as unknown as Record<string, unknown>;
-  delete extra.browserLoginRefresh;
-  delete extra.oidcToken;
+  for (const key of Object.getOwnPropertyNames(extra)) {
+    if (!Object.prototype.propertyIsEnumerable.call(extra, key)) delete extra[key];
+  }
   state.modelPicks?.clear();
 }

@@ -19,8 +19,9 @@
  * @module
  */
 
-import { type EnvLike, envNonEmpty } from "../_env.ts";
+import { type EnvLike, envNonEmpty, hubBaseUrl } from "../_env.ts";
 import { OidcError } from "../errors.ts";
+import { readJsonObject } from "../_json.ts";
 import { redact } from "../_mask.ts";
 
 /**
@@ -74,24 +75,9 @@ export interface OidcToken {
   minted: boolean;
 }
 
-function hubBase(options: OidcOptions): string {
-  return (options.hubUrl ?? envNonEmpty(options.env, "HF_ENDPOINT") ?? "https://huggingface.co")
-    .trim().replace(/\/+$/, "");
-}
-
 function signalFor(options: OidcOptions): AbortSignal {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-}
-
-async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {
-  const text = await response.text().catch(() => "");
-  try {
-    const value = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Mints a GitHub Actions id token for `audience` (huggingface_hub `_get_github_oidc_token`). */
@@ -133,7 +119,7 @@ async function githubIdToken(audience: string, options: OidcOptions): Promise<st
       { cause: error },
     );
   }
-  const body = await readJson(response);
+  const body = await readJsonObject(response);
   if (!response.ok || typeof body?.value !== "string" || !body.value) {
     throw new OidcError(
       response.ok ? "bad-response" : "github-refused",
@@ -170,7 +156,7 @@ async function githubIdToken(audience: string, options: OidcOptions): Promise<st
 export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken | undefined> {
   const resource = envNonEmpty(options.env, "HF_OIDC_RESOURCE")?.trim();
   if (!resource) return undefined;
-  const hub = hubBase(options);
+  const hub = hubBaseUrl(options);
   const given = envNonEmpty(options.env, "HF_OIDC_ID_TOKEN")?.trim();
   if (!given && envNonEmpty(options.env, "GITHUB_ACTIONS") !== "true") {
     throw new OidcError(
@@ -204,7 +190,7 @@ export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken
       { cause: error },
     );
   }
-  const body = await readJson(response);
+  const body = await readJsonObject(response);
   if (response.ok && typeof body?.access_token === "string" && body.access_token.trim()) {
     const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0
       ? Math.floor(body.expires_in)

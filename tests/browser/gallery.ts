@@ -560,7 +560,7 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
         html: renderLoginHtml({
           ...waitingCard,
           state: "failed",
-          failure: { code: e.code, message: e.message },
+          failure: { code: e.code, message: e.happened, next: e.next },
         }),
       });
     }
@@ -578,7 +578,7 @@ export async function buildGalleryStates(): Promise<GalleryState[]> {
       html: renderLoginHtml({
         ...waitingCard,
         state: "cancelled",
-        failure: { code: e.code, message: e.message },
+        failure: { code: e.code, message: e.happened, next: e.next },
       }),
     });
   }

@@ -16,7 +16,7 @@ export interface RealResponse {
   reconstructed?: { headers?: boolean; body?: boolean; status?: boolean; reason: string };
   expect: {
     via: "whoami" | "probe";
-    code: ProbeFailureCode | "ok" | "token-invalid" | "rate-limited";
+    code: ProbeFailureCode | "ok" | "rate-limited";
     tokenFault: boolean;
     verdict?: string;
     role?: string;

@@ -8,16 +8,12 @@ import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from "./probe.ts"
 import type { ProbeOptions } from "./probe.ts";
 import { maskToken, redact } from "../_mask.ts";
 import { guardedFetch, resolveEndpoints } from "../hub/endpoints.ts";
-import type { ValidationData, Verdict } from "../hub/types.ts";
+import type { ValidationData } from "../hub/types.ts";
 import { TOKENS_PAGE } from "../hub/diagnose_token.ts";
 import { ARGUMENT_SOURCE } from "../resolve/_explicit_resolution.ts";
 import { DEFAULT_SUITE, type SuiteProbe } from "./default_suite.ts";
-import {
-  diagnoseFailure,
-  PROBE_FAILURE_CLASSES,
-  PROBE_PERMISSION_LABELS,
-  type ProbeFailureCode,
-} from "./diagnose_failure.ts";
+import { diagnoseFailure, PROBE_PERMISSION_LABELS } from "../hub/diagnose_failure.ts";
+import { FAILURE_CLASSES, failureClassOf } from "../_failure_classes.ts";
 import { predictProbe, type ProbeNeed } from "./predict.ts";
 import { requireProbeTask } from "./probe_task.ts";
 import { chooseModel, describeChoice, knownChoice } from "./_model_pick.ts";
@@ -175,27 +171,6 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(workers);
 }
 
-/** Validation failure codes → the probe codes the other rows use for the same cause. */
-const FAILURE_CODES: Partial<Record<string, ProbeFailureCode>> = {
-  "html-error-page": "unexpected-response",
-  "truncated-response": "unexpected-response",
-  "malformed-response": "unexpected-response",
-  "timeout": "timeout",
-  "dns-error": "offline",
-  "connection-refused": "offline",
-  "connection-reset": "connection-failed",
-  "tls-error": "connection-failed",
-};
-
-const VERDICT_CODES: Partial<Record<Verdict, ProbeFailureCode>> = {
-  invalid: "invalid-token",
-  expired: "expired-token",
-  offline: "offline",
-  "network-error": "connection-failed",
-  "rate-limited": "rate-limited",
-  "server-error": "server-error",
-};
-
 /** The body of `probe()` (loaded on first use by `probe.ts`). */
 export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> {
   const { hubUrl, inferenceUrl } = resolveEndpoints(options);
@@ -324,11 +299,11 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
       predictionFor(jobs.find((j) => j.probe.id === row.id)!.probe);
     // Failed rows not diagnosed by diagnoseFailure() (whoami's own verdict, a custom probe's
     // code) take the blame of their class, when it is one.
-    const cls = row.verdict === "failed" && row.tokenFault === undefined &&
-        row.code !== undefined && row.code !== "unknown" &&
-        Object.hasOwn(PROBE_FAILURE_CLASSES, row.code)
-      ? PROBE_FAILURE_CLASSES[row.code as ProbeFailureCode]
+    const known = row.verdict === "failed" && row.tokenFault === undefined &&
+        row.code !== "unknown"
+      ? failureClassOf(row.code)
       : undefined;
+    const cls = known ? FAILURE_CLASSES[known] : undefined;
     const done: ProbeRow = {
       ...row,
       ...(cls ? { tokenFault: cls.tokenFault } : {}),
@@ -408,7 +383,8 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
         fix: d.fix,
         // the diagnosis knows whose fault it is (for `unknown` it cannot say)
         ...(d.code !== "unknown" ? { tokenFault: d.tokenFault } : {}),
-        ...(response?.requestId ? { requestId: response.requestId } : {}),
+        // A server may echo anything into its request id: masked like every server string.
+        ...(response?.requestId ? { requestId: redact(response.requestId, secrets) } : {}),
       };
     };
 
@@ -483,8 +459,8 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
             verdict: "failed",
             latencyMs: latency(),
             ...(v?.status !== undefined ? { status: v.status } : {}),
-            code: (v?.failure && FAILURE_CODES[v.failure.code]) ??
-              (v && VERDICT_CODES[v.verdict]) ?? "unknown",
+            // whoami's failure is diagnosed by the same classifier: its code is a row code.
+            code: v?.failure?.code ?? "unknown",
             reason: v?.reason ?? "The token could not be validated.",
             fix: v?.diagnostics[0]?.fix ?? "Run again; check the network connection.",
           };

@@ -70,7 +70,7 @@ export {
 export { clearToken, getToken, resolveToken, setToken } from "./src/resolve/resolve_token.ts";
 export type { ResolveOptions } from "./src/resolve/resolve_token.ts";
 export type { SourceListOptions } from "./src/resolve/source_list.ts";
-export { Resolution } from "./src/resolve/resolution.ts";
+export type { Resolution } from "./src/resolve/resolution.ts";
 export type {
   BrowserLoginInfo,
   Platform,
@@ -87,7 +87,8 @@ export type {
 } from "./src/sources/types.ts";
 // The interface of a custom secret store (pass it as `stores: [...]`).
 export type { SecretStore, SecretValue } from "./src/sources/secret_store.ts";
-export { sources, SourcesTable } from "./src/resolve/sources_table.ts";
+export { sources } from "./src/resolve/sources_table.ts";
+export type { SourcesTable } from "./src/resolve/sources_table.ts";
 export type { SourceRow, SourcesData } from "./src/display/sources_table.ts";
 export { secrets } from "./src/resolve/secrets.ts";
 export type { SecretsOptions } from "./src/resolve/secrets.ts";
@@ -109,7 +110,7 @@ export type { LoginOptions } from "./src/hub/login.ts";
 // Logging in through the browser (OAuth device code, as `hf auth login`) also returns the card.
 export { browserLogin } from "./src/hub/browser_login.ts";
 export type { BrowserLoginOptions } from "./src/hub/browser_login.ts";
-export { Validation } from "./src/hub/validation.ts";
+export type { Validation } from "./src/hub/validation.ts";
 export type { NetworkOptions } from "./src/hub/endpoints.ts";
 export type {
   Diagnostic,
@@ -130,13 +131,16 @@ export type { ModelSearch, SuiteCall, SuiteProbe } from "./src/probes/default_su
 export type { HubTaskId } from "./src/probes/probe_task.ts";
 export type { ProbeNeed } from "./src/probes/predict.ts";
 export type {
+  FailureClass,
+  FailureDiagnosis,
+  FailureFacts,
   ObservedResponse,
   ProbeDiagnosis,
   ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
-} from "./src/probes/diagnose_failure.ts";
-export { ProbeTable } from "./src/probes/probe_table.ts";
+} from "./src/hub/diagnose_failure.ts";
+export type { ProbeTable } from "./src/probes/probe_table.ts";
 export type {
   ProbeContext,
   ProbeCounts,
@@ -149,6 +153,25 @@ export type {
   ProbeTask,
   ProbeVerdict,
 } from "./src/probes/types.ts";
+
+// Your own calls explained: explain() any failure; a client whose failures say why and
+// whose short rate-limit waits are waited out; credentials for @huggingface/hub calls.
+export {
+  Diagnosis,
+  explain,
+  HfCallError,
+  hubCredentials,
+  inferenceClient,
+} from "./src/calls/mod.ts";
+export type {
+  DiagnosisData,
+  ExplainOptions,
+  HfInferenceClient,
+  HubCredentials,
+  HubCredentialsOptions,
+  InferenceClientOptions,
+  RetryWait,
+} from "./src/calls/mod.ts";
 
 // What the cards and tables are: displayable values (HTML in Jupyter, text in a terminal).
 export type { Displayable, MimeBundle } from "./src/display/displayable.ts";

@@ -19,6 +19,8 @@ import { type Json, obj } from "./_json.ts";
 export interface ObservedResponse {
   /** Request URL (after endpoint mapping). */
   url?: string;
+  /** Request method (`GET`, `POST`…): a Hub write fails for other reasons than a read. */
+  method?: string;
   /** HTTP status. */
   status: number;
   /** HTTP status text (`Not Found`), when the server sent one. */
@@ -124,6 +126,8 @@ export function recordingFetch(
     }
     const url = response.url || (input instanceof Request ? input.url : String(input));
     const observed = observeResponse(response, url);
+    const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+    observed.method = method.toUpperCase();
     last = observed;
     options.onObservation?.(observed);
     if (response.ok || NULL_BODY.has(response.status)) return response;

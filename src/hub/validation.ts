@@ -25,7 +25,8 @@ import type {
  *
  * @example Usage
  * ```ts
- * import { whoami, Validation } from "@hf-notebook/auth";
+ * import { whoami } from "@hf-notebook/auth";
+ * import { Validation } from "@hf-notebook/auth/hub";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
  * import assert from "node:assert/strict";
  *

@@ -50,7 +50,8 @@ export type {
   ProbeTask,
   ProbeVerdict,
 } from "./types.ts";
-export type { ProbeTable } from "./probe_table.ts";
+// The class of probe()'s table (the main entry point exports it as a type).
+export { ProbeTable } from "./probe_table.ts";
 export type { Displayable, MimeBundle } from "../display/displayable.ts";
 export type { Endpoints, NetworkOptions } from "../hub/endpoints.ts";
 export type {

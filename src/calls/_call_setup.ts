@@ -1,0 +1,23 @@
+/**
+ * What `inferenceClient()` and `hubCredentials()` share (internal): the token of the call
+ * and the guarded recording fetch whose answers `explain()` can find again.
+ *
+ * @module
+ */
+
+import { type RecordingFetch, recordingFetch } from "../_observation.ts";
+import type { ResolveOptions } from "../resolve/resolve_token.ts";
+import { remember } from "./_recent.ts";
+
+/** The token given, else the session's (`getToken()` with the same options). */
+export async function callToken(options: ResolveOptions & { token?: string }): Promise<string> {
+  if (options.token !== undefined) return options.token;
+  const { getToken } = await import("../resolve/resolve_token.ts");
+  const { token: _t, ...rest } = options;
+  return await getToken(rest);
+}
+
+/** The recording fetch over `guarded`: every answer is remembered for `explain()`. */
+export function callFetch(guarded: typeof fetch): RecordingFetch {
+  return recordingFetch(guarded, { onObservation: remember });
+}

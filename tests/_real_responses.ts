@@ -6,6 +6,33 @@
 import type { ProbeFailureCode } from "../mod.ts";
 import type { ProbeTask } from "../src/probes/types.ts";
 
+/**
+ * A user's own call to replay (fixtures with `expect.via: "call"`): the client, its method
+ * (an `InferenceClient` method, an `@huggingface/hub` function, or `fetch` for an endpoint
+ * no client function covers), and what the call names.
+ */
+export interface CallSpec {
+  client: "inference" | "hub";
+  method: string;
+  model?: string;
+  provider?: string;
+  /** For a dedicated Inference Endpoint: `new InferenceClient(token, { endpointUrl })`. */
+  endpointUrl?: string;
+  /** For `method: "fetch"`: the HTTP method and the Hub path. */
+  httpMethod?: string;
+  path?: string;
+}
+
+/** The failure classes a user's own call adds to the probe vocabulary (issue 18). */
+export type CallFailureCode =
+  | "repo-exists"
+  | "action-quota"
+  | "endpoint-paused"
+  | "oauth-token-not-accepted"
+  | "payload-too-large"
+  | "response-too-large"
+  | "invalid-input";
+
 /** One recorded answer (see tests/fixtures/real_responses/README.md). */
 export interface RealResponse {
   id: string;
@@ -15,13 +42,15 @@ export interface RealResponse {
   response: { status: number; statusText?: string; headers: Record<string, string>; body: string };
   reconstructed?: { headers?: boolean; body?: boolean; status?: boolean; reason: string };
   expect: {
-    via: "whoami" | "probe";
-    code: ProbeFailureCode | "ok" | "token-invalid" | "rate-limited";
+    via: "whoami" | "probe" | "call";
+    code: ProbeFailureCode | CallFailureCode | "ok" | "token-invalid" | "rate-limited";
     tokenFault: boolean;
     verdict?: string;
     role?: string;
     waitSeconds?: number;
-    call?: "modelInfo" | "gatedAccess" | "downloadFile";
+    call?: "modelInfo" | "gatedAccess" | "downloadFile" | CallSpec;
+    /** For `via: "call"`: the sandbox fault that serves this answer (src/sandbox/_recorded.ts). */
+    fault?: string;
     target?: string;
     path?: string;
     task?: ProbeTask;

@@ -33,6 +33,21 @@ export type CallFailureCode =
   | "response-too-large"
   | "invalid-input";
 
+/**
+ * What a fixture with `expect.via: "call"` expects (calls_*.json): the class its diagnosis
+ * must reach, whether the token is to blame, the call to replay and the sandbox fault that
+ * serves the answer. (`RealResponse.expect` keeps its whoami/probe typing; read a call
+ * fixture's expectations as `f.expect as unknown as CallExpect`.)
+ */
+export interface CallExpect {
+  via: "call";
+  code: ProbeFailureCode | CallFailureCode;
+  tokenFault: boolean;
+  call: CallSpec;
+  /** The sandbox fault that serves this answer (src/sandbox/_recorded.ts). */
+  fault: string;
+}
+
 /** One recorded answer (see tests/fixtures/real_responses/README.md). */
 export interface RealResponse {
   id: string;
@@ -42,15 +57,13 @@ export interface RealResponse {
   response: { status: number; statusText?: string; headers: Record<string, string>; body: string };
   reconstructed?: { headers?: boolean; body?: boolean; status?: boolean; reason: string };
   expect: {
-    via: "whoami" | "probe" | "call";
-    code: ProbeFailureCode | CallFailureCode | "ok" | "token-invalid" | "rate-limited";
+    via: "whoami" | "probe";
+    code: ProbeFailureCode | "ok" | "token-invalid" | "rate-limited";
     tokenFault: boolean;
     verdict?: string;
     role?: string;
     waitSeconds?: number;
     call?: "modelInfo" | "gatedAccess" | "downloadFile" | CallSpec;
-    /** For `via: "call"`: the sandbox fault that serves this answer (src/sandbox/_recorded.ts). */
-    fault?: string;
     target?: string;
     path?: string;
     task?: ProbeTask;

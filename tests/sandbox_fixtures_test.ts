@@ -12,13 +12,13 @@ import {
   type RecordedFaultName,
 } from "../src/sandbox/_recorded.ts";
 import { FAULT_NAMES, parseFault } from "../src/sandbox/faults.ts";
-import { type CallSpec, loadRealResponses } from "./_real_responses.ts";
+import { type CallExpect, type CallSpec, loadRealResponses } from "./_real_responses.ts";
 
 const FIXTURES = new Map((await loadRealResponses()).map((f) => [f.id, f]));
 
 /** Faults reproducing answers to a user's own calls (fixtures with `expect.via: "call"`). */
 const CALL_FAULTS = RECORDED_FAULT_NAMES.filter((name) =>
-  FIXTURES.get(RECORDED_FAULTS[name].fixture)?.expect.via === "call"
+  (FIXTURES.get(RECORDED_FAULTS[name].fixture)?.expect as { via?: string })?.via === "call"
 );
 /** The recorded faults of the module's own calls (whoami, probes). */
 const PROBE_FAULTS = RECORDED_FAULT_NAMES.filter((name) => !CALL_FAULTS.includes(name));
@@ -314,10 +314,10 @@ function callRequest(
 }
 
 Deno.test("every call fixture names a sandbox fault that cites it", () => {
-  const calls = [...FIXTURES.values()].filter((f) => f.expect.via === "call");
+  const calls = [...FIXTURES.values()].filter((f) => (f.expect as { via: string }).via === "call");
   assert.ok(calls.length >= 18, `only ${calls.length} call fixtures`);
   for (const f of calls) {
-    const fault = f.expect.fault as RecordedFaultName;
+    const fault = (f.expect as unknown as CallExpect).fault as RecordedFaultName;
     assert.ok((RECORDED_FAULT_NAMES as readonly string[]).includes(fault), `${f.id}: ${fault}`);
     assert.equal(RECORDED_FAULTS[fault].fixture, f.id, `${f.id}: ${fault} cites another fixture`);
     const call = f.expect.call as CallSpec;
@@ -326,7 +326,11 @@ Deno.test("every call fixture names a sandbox fault that cites it", () => {
     assert.equal(typeof f.expect.tokenFault, "boolean", f.id);
   }
   for (const name of CALL_FAULTS) {
-    assert.equal(FIXTURES.get(RECORDED_FAULTS[name].fixture)!.expect.fault, name, name);
+    assert.equal(
+      (FIXTURES.get(RECORDED_FAULTS[name].fixture)!.expect as unknown as CallExpect).fault,
+      name,
+      name,
+    );
   }
 });
 

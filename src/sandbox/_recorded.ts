@@ -549,8 +549,10 @@ export async function recordedContext(
   const file = /^\/(.+?)\/resolve\//.exec(path);
   if (file) return { model: file[1], hubUrl, path };
   if (path === "/api/repos/create" && request.method === "POST") {
-    // {name, organization?, type?} as @huggingface/hub and huggingface_hub send it
-    const body = await request.clone().json().catch(() => ({}));
+    // {name, organization?, type?} as @huggingface/hub and huggingface_hub send it. The body
+    // is read directly (no clone: that touches request.signal): a fault answers instead of
+    // the route.
+    const body = await request.json().catch(() => ({}));
     const namespace = typeof body?.organization === "string" ? body.organization : "sandbox-alice";
     const name = typeof body?.name === "string" ? body.name : "new-repo";
     const repoType = typeof body?.type === "string" ? body.type : "model";
@@ -565,7 +567,9 @@ export async function recordedContext(
   let model = "sandbox/tiny-chat";
   if (request.method === "POST") {
     try {
-      const body = await request.clone().json();
+      // Read directly, not cloned (a clone touches request.signal): the fault answers
+      // instead of the route, so the body is not needed again.
+      const body = await request.json();
       if (typeof body?.model === "string") model = body.model.split(":")[0];
     } catch {
       // not JSON: keep the default

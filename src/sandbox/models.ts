@@ -199,12 +199,12 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
       gated: false,
       providers: [
         live("fal-ai", "fal-ai/sandbox-tiny-image", "text-to-image"),
-        live("together", "sandbox/tiny-image-turbo", "text-to-image"),
+        live("nscale", "sandbox/tiny-image-nscale", "text-to-image"),
         live("replicate", "sandbox/tiny-image", "text-to-image"),
       ],
       downloads: 321,
       likes: 7,
-      demonstrates: "text-to-image on fal-ai, together and replicate (answered by recorded faults)",
+      demonstrates: "text-to-image on fal-ai, nscale and replicate (answered by recorded faults)",
     },
     {
       id: "sandbox/provider-only",

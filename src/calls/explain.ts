@@ -147,6 +147,11 @@ async function extract(error: unknown): Promise<Extracted> {
       },
     };
   }
+  // An error that carries the failed Response (a hand-written fetch wrapper's habit).
+  if (e.response instanceof Response) {
+    const response = await readResponse(e.response);
+    return { error: undefined, response };
+  }
   // A stream's error event (the parsed `data:` of the SSE event).
   if (!(error instanceof Error) && e.error !== undefined) return { error: undefined, event: error };
   // A fetch that failed without an answer.
@@ -264,7 +269,9 @@ export async function diagnoseError(
       ...(context.model ?? found.model ? { target: context.model ?? found.model } : {}),
       ...(context.provider ? { provider: context.provider } : {}),
       ...(validation ? { validation } : {}),
-      oauthToken: context.oauthToken ?? !!session?.browserLogin,
+      // The Hub's OAuth access tokens start with `hf_oauth_`; a browser login is one too.
+      oauthToken: context.oauthToken ?? (!!token?.startsWith("hf_oauth_") ||
+        (!!session?.browserLogin && token === session.token)),
       write,
       hubUrl,
       secrets,

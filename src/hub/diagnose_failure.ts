@@ -689,15 +689,16 @@ function diagnose(input: FailureFacts): Draft {
           `Create a new token at ${tokensPage} and set it as HF_TOKEN (or save it: saveToken() or hf login --persist).`,
       };
     }
+    // A browser-login (OAuth) token that some endpoints (Space restart, …) handle as
+    // anonymous: "Invalid username or password." rather than "Invalid credentials".
     if (
-      tokenAccepted && (facts.oauthToken || /oauth|access tokens? only/i.test(said)) &&
-      !invalidCredentials
+      facts.oauthToken && !invalidCredentials && facts.validation?.verdict !== "invalid"
     ) {
       return {
         code: "oauth-token-not-accepted",
         status,
-        reason: `${where} answered 401${saidShort} The token is valid (whoami accepts it) but ` +
-          "it is a browser-login (OAuth) token, which this endpoint does not take.",
+        reason: `${where} answered 401${saidShort} The token is a browser-login (OAuth) ` +
+          "token, which this endpoint does not take (it handled the call as anonymous).",
         fix: `For this call use an access token (hf_…) created at ${tokensPage}: ` +
           "`inferenceClient({ token })` / `hubCredentials({ token })`, or set HF_TOKEN.",
       };

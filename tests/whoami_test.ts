@@ -260,6 +260,55 @@ const FAULT_EXPECTATIONS: Record<string, Expect & { options?: Partial<WhoamiOpti
       reason: new RegExp(`answered ${status} \\(not an answer whoami-v2 gives\\).*${said.source}`),
     }]),
   ),
+  // Recorded answers to users' own calls (issue 18), sent in place of whoami-v2: a stream is
+  // not a whoami answer, 401/403 refuse the token, a per-action 429 is still a rate limit.
+  ...Object.fromEntries(
+    ([
+      "stream-error-tgi-legacy",
+      "stream-error-tgi-legacy-nospace",
+      "stream-error-tgi",
+      "stream-error-vllm",
+    ] as const)
+      .map((f) => [f, {
+        verdict: "server-error" as const,
+        codes: ["unexpected-response"],
+        reason: /truncated: invalid JSON/,
+      }]),
+  ),
+  ...Object.fromEntries(
+    ([
+      ["provider-400-openai-error", 400],
+      ["provider-422-fastapi-detail", 422],
+      ["provider-400-fastapi-detail-string", 400],
+      ["provider-422-problem-json", 422],
+      ["endpoint-paused", 400],
+      ["endpoint-paused-502", 502],
+      ["409-repo-exists", 409],
+    ] as const).map(([f, status]) => [f, {
+      verdict: "server-error" as const,
+      codes: ["server-error"],
+      reason: new RegExp(`answered ${status} `),
+    }]),
+  ),
+  ...Object.fromEntries(
+    (["403-create-repo-namespace", "403-create-repo-dataset", "401-space-oauth"] as const).map((
+      f,
+    ) => [f, { verdict: "invalid" as const, codes: ["invalid-token"], reason: /answered 40[13]/ }]),
+  ),
+  ...Object.fromEntries(
+    (["429-commit-quota", "429-commit-quota-2023"] as const).map((f) => [f, {
+      verdict: "rate-limited" as const,
+      codes: ["action-quota"],
+      reason: /429 Too Many Requests/,
+    }]),
+  ),
+  ...Object.fromEntries(
+    (["413-too-many-parameters", "413-commit"] as const).map((f) => [f, {
+      verdict: "server-error" as const,
+      codes: ["payload-too-large"],
+      reason: /too large \(413\)/,
+    }]),
+  ),
 };
 
 Deno.test("every sandbox fault maps to a verdict and a named diagnostic", async () => {

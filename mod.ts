@@ -54,23 +54,21 @@ export { maskToken, redact } from "./src/_mask.ts";
 export type { EnvLike } from "./src/_env.ts";
 
 // Errors: typed classes whose messages say what happened, where, and what to do.
+// Rarer ones are in subpaths (all are `HfAuthError`s): `SecretAccessError`,
+// `SecretNotFoundError` and `OidcError` in /sources, `UnknownProbeTaskError` in /probes.
 export {
   DeviceCodeError,
   HfAuthError,
   InvalidTokenError,
-  OidcError,
-  SecretAccessError,
-  SecretNotFoundError,
   TokenNotFoundError,
   TokenStorageError,
-  UnknownProbeTaskError,
 } from "./src/errors.ts";
 
 // Finding the token: resolution, the session, the sources table, named secrets.
 export { clearToken, getToken, resolveToken, setToken } from "./src/resolve/resolve_token.ts";
 export type { ResolveOptions } from "./src/resolve/resolve_token.ts";
 export type { SourceListOptions } from "./src/resolve/source_list.ts";
-export type { Resolution } from "./src/resolve/resolution.ts";
+export { Resolution } from "./src/resolve/resolution.ts";
 export type {
   BrowserLoginInfo,
   Platform,
@@ -87,8 +85,7 @@ export type {
 } from "./src/sources/types.ts";
 // The interface of a custom secret store (pass it as `stores: [...]`).
 export type { SecretStore, SecretValue } from "./src/sources/secret_store.ts";
-export { sources } from "./src/resolve/sources_table.ts";
-export type { SourcesTable } from "./src/resolve/sources_table.ts";
+export { sources, SourcesTable } from "./src/resolve/sources_table.ts";
 export type { SourceRow, SourcesData } from "./src/display/sources_table.ts";
 export { secrets } from "./src/resolve/secrets.ts";
 export type { SecretsOptions } from "./src/resolve/secrets.ts";
@@ -110,7 +107,7 @@ export type { LoginOptions } from "./src/hub/login.ts";
 // Logging in through the browser (OAuth device code, as `hf auth login`) also returns the card.
 export { browserLogin } from "./src/hub/browser_login.ts";
 export type { BrowserLoginOptions } from "./src/hub/browser_login.ts";
-export type { Validation } from "./src/hub/validation.ts";
+export { Validation } from "./src/hub/validation.ts";
 export type { NetworkOptions } from "./src/hub/endpoints.ts";
 export type {
   Diagnostic,
@@ -134,13 +131,14 @@ export type {
   FailureClass,
   FailureDiagnosis,
   FailureFacts,
+  NetworkKind,
   ObservedResponse,
   ProbeDiagnosis,
   ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
 } from "./src/hub/diagnose_failure.ts";
-export type { ProbeTable } from "./src/probes/probe_table.ts";
+export { ProbeTable } from "./src/probes/probe_table.ts";
 export type {
   ProbeContext,
   ProbeCounts,

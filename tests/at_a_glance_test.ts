@@ -7,8 +7,7 @@
  * `Sanitizer` removes nothing from any gallery state but the `<style>` block.
  */
 import assert from "node:assert/strict";
-import { clearToken, probe, type ProbeRow } from "../mod.ts";
-import { ProbeTable } from "../src/probes/probe_table.ts";
+import { clearToken, probe, type ProbeRow, ProbeTable } from "../mod.ts";
 import { groupProbeRows } from "../src/display/_probe_groups.ts";
 import { PROBE_FAILURE_CLASSES } from "../src/diagnose.ts";
 import { escapeHtml } from "../src/display/_html.ts";

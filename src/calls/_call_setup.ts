@@ -9,12 +9,13 @@ import { type RecordingFetch, recordingFetch } from "../_observation.ts";
 import type { ResolveOptions } from "../resolve/resolve_token.ts";
 import { remember } from "./_recent.ts";
 
-/** The token given, else the session's (`getToken()` with the same options). */
-export async function callToken(options: ResolveOptions & { token?: string }): Promise<string> {
+/** The token given, else the session's (`getToken()`, reading `env` when given). */
+export async function callToken(
+  options: { token?: string; env?: ResolveOptions["env"] },
+): Promise<string> {
   if (options.token !== undefined) return options.token;
   const { getToken } = await import("../resolve/resolve_token.ts");
-  const { token: _t, ...rest } = options;
-  return await getToken(rest);
+  return await getToken(options.env ? { env: options.env } : {});
 }
 
 /** The recording fetch over `guarded`: every answer is remembered for `explain()`. */

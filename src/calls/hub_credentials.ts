@@ -6,11 +6,10 @@
  */
 
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
-import type { ResolveOptions } from "../resolve/resolve_token.ts";
 import { callFetch, callToken } from "./_call_setup.ts";
 
 /** Options of {@linkcode hubCredentials}. */
-export interface HubCredentialsOptions extends NetworkOptions, Omit<ResolveOptions, "fetch"> {
+export interface HubCredentialsOptions extends NetworkOptions {
   /** The token to use. Default: the session's (`getToken()`). */
   token?: string;
 }

@@ -13,16 +13,36 @@ import { jupyterApi } from "../_jupyter.ts";
 import { escapeHtml } from "../display/_html.ts";
 import { retryAfterSeconds } from "../_observation.ts";
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
-import type { ResolveOptions } from "../resolve/resolve_token.ts";
 import { cleanText } from "../_text.ts";
 import { callFetch, callToken } from "./_call_setup.ts";
 import type { Diagnosis } from "./diagnosis.ts";
 import { diagnoseError } from "./explain.ts";
 import { HfCallError } from "./hf_call_error.ts";
 
-/** Default {@linkcode InferenceClientOptions.maxRetries}. */
+/**
+ * Default {@linkcode InferenceClientOptions.maxRetries}: retries of a 429 / 503 per call.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_MAX_RETRIES } from "@hf-notebook/auth/calls";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_MAX_RETRIES, 2);
+ * ```
+ */
 export const DEFAULT_MAX_RETRIES = 2;
-/** Default {@linkcode InferenceClientOptions.maxWaitSeconds}. */
+/**
+ * Default {@linkcode InferenceClientOptions.maxWaitSeconds}: the longest asked wait that is
+ * waited out (seconds).
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_MAX_WAIT_SECONDS } from "@hf-notebook/auth/calls";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_MAX_WAIT_SECONDS, 60);
+ * ```
+ */
 export const DEFAULT_MAX_WAIT_SECONDS = 60;
 
 /** One wait before a retry, as shown to people (and given to `onWait`). */
@@ -40,7 +60,7 @@ export interface RetryWait {
 }
 
 /** Options of {@linkcode inferenceClient}. */
-export interface InferenceClientOptions extends NetworkOptions, Omit<ResolveOptions, "fetch"> {
+export interface InferenceClientOptions extends NetworkOptions {
   /** The token to use. Default: the session's (`getToken()`). */
   token?: string;
   /** Retries of a 429 / 503 whose asked wait fits `maxWaitSeconds`. @default {2} */

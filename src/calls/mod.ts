@@ -32,3 +32,9 @@ export {
 export type { HfInferenceClient, InferenceClientOptions, RetryWait } from "./inference_client.ts";
 export { hubCredentials } from "./hub_credentials.ts";
 export type { HubCredentials, HubCredentialsOptions } from "./hub_credentials.ts";
+// The types these name (exported here too, so this entry point documents itself).
+export type { EnvLike } from "../_env.ts";
+export type { Displayable, MimeBundle } from "../display/displayable.ts";
+export type { FailureCode } from "../_failure_classes.ts";
+export type { HfAuthError } from "../errors.ts";
+export type { NetworkOptions } from "../hub/endpoints.ts";

@@ -33,8 +33,6 @@ export {
 } from "./endpoints.ts";
 export type { Endpoints, NetworkOptions } from "./endpoints.ts";
 export { DEFAULT_WHOAMI_TIMEOUT_MS } from "./whoami.ts";
-// The class of whoami()'s and login()'s card (the main entry point exports it as a type).
-export { Validation } from "./validation.ts";
 // The browser login (browserLogin() in the main entry point): its source id and OAuth client.
 export { BROWSER_LOGIN_SOURCE } from "./browser_login.ts";
 export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV } from "../_oauth_client.ts";

@@ -117,7 +117,6 @@ export interface ValidationData {
  */
 export type { FailureCode } from "../_failure_classes.ts";
 import type { FailureCode } from "../_failure_classes.ts";
-import type { NetworkKind } from "../_observation.ts";
 
 /** Details of a failed check. Never contains the token. */
 export interface Failure {
@@ -130,5 +129,5 @@ export interface Failure {
   /** Redacted, short detail from the client or server (for people). */
   detail?: string;
   /** For `offline` / `connection-failed`: DNS, refused, TLS, reset or other. */
-  network?: NetworkKind;
+  network?: "dns" | "refused" | "tls" | "reset" | "other";
 }

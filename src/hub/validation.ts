@@ -25,8 +25,7 @@ import type {
  *
  * @example Usage
  * ```ts
- * import { whoami } from "@hf-notebook/auth";
- * import { Validation } from "@hf-notebook/auth/hub";
+ * import { whoami, Validation } from "@hf-notebook/auth";
  * import { PERSONAS, startSandbox } from "@hf-notebook/auth/sandbox";
  * import assert from "node:assert/strict";
  *

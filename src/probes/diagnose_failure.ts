@@ -16,6 +16,7 @@ export type {
   FailureCode,
   FailureDiagnosis,
   FailureFacts,
+  NetworkKind,
   ObservedResponse,
   ProbeDiagnosis,
   ProbeFailureClass,

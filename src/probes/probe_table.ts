@@ -39,7 +39,7 @@ export interface ProbeTableInit {
  *
  * @example Usage
  * ```ts
- * import { ProbeTable } from "@hf-notebook/auth/probes";
+ * import { ProbeTable } from "@hf-notebook/auth";
  * import assert from "node:assert/strict";
  *
  * const table = new ProbeTable({

@@ -24,10 +24,13 @@ export type { SourceListOptions } from "./source_list.ts";
 export { platformFix } from "./platform_fix.ts";
 export { sessionState } from "./session_cache.ts";
 export type { SessionState } from "./session_cache.ts";
-// The classes behind the main entry point's values (exported there as types only).
-export { Resolution } from "./resolution.ts";
-export { SourcesTable } from "./sources_table.ts";
-export type { BrowserLoginInfo, Platform, TokenWarning, TokenWarningCode } from "./resolution.ts";
+export type {
+  BrowserLoginInfo,
+  Platform,
+  Resolution,
+  TokenWarning,
+  TokenWarningCode,
+} from "./resolution.ts";
 export type { SecretStore, SecretValue } from "../sources/secret_store.ts";
 export type {
   Attempt,

@@ -67,7 +67,7 @@ export function shadowedTokenWarning(
  *
  * @example Usage
  * ```ts
- * import { Resolution } from "@hf-notebook/auth/resolve";
+ * import { Resolution } from "@hf-notebook/auth";
  * import assert from "node:assert/strict";
  *
  * const r = new Resolution({ token: "hf_sandbox_read_alice", source: "env:HF_TOKEN", attempts: [] });

@@ -30,7 +30,7 @@ import { browserLoginInfo, describeBrowserLogin, readStoredFile } from "../store
  *
  * @example Usage
  * ```ts
- * import { SourcesTable } from "@hf-notebook/auth/resolve";
+ * import { SourcesTable } from "@hf-notebook/auth";
  * import assert from "node:assert/strict";
  *
  * const table = new SourcesTable({ rows: [], warnings: [], platform: "terminal" });

@@ -24,10 +24,10 @@ import {
   type ProbeFailureCode,
   type ProbeFailureFacts,
   type ProbeRow,
+  ProbeTable,
   sources,
   whoami,
 } from "../../mod.ts";
-import { ProbeTable } from "../../src/probes/probe_table.ts";
 import { renderLoginHtml } from "../../src/display/mod.ts";
 import { pollDeviceToken, requestDeviceCode } from "../../src/_oauth_device.ts";
 import { qrModules } from "../../src/_qr.ts";

@@ -208,6 +208,7 @@ for (const f of CALLS) {
       assert.equal(wrapped.error.diagnosis.code, expect.code, wrapped.error.message);
       assert.equal(wrapped.error.diagnosis.tokenFault, expect.tokenFault);
       assert.ok(!wrapped.error.message.includes(token));
+      assert.equal(await explain(wrapped.error), wrapped.error.diagnosis);
       if (call.method.endsWith("Stream")) assert.equal(wrapped.chunks, 2, "the chunks before it");
     } else {
       const w = await explain(wrapped.error, { token });

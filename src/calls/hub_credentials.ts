@@ -6,7 +6,6 @@
  */
 
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
-import { callFetch, callToken } from "./_call_setup.ts";
 
 /** Options of {@linkcode hubCredentials}. */
 export interface HubCredentialsOptions extends NetworkOptions {
@@ -52,6 +51,8 @@ export interface HubCredentials {
  */
 export async function hubCredentials(options: HubCredentialsOptions = {}): Promise<HubCredentials> {
   const { hubUrl, inferenceUrl } = resolveEndpoints(options);
+  // Loaded on first use: importing the module stays cheap.
+  const { callFetch, callToken } = await import("./_call_setup.ts");
   const accessToken = await callToken(options);
   const rec = callFetch(guardedFetch({ ...options, hubUrl, inferenceUrl }));
   return { accessToken, hubUrl, fetch: rec.fetch };

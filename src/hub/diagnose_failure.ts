@@ -976,10 +976,7 @@ function signals(facts: FailureFacts, clean: (t: string) => string): Signals {
     ? json.title // RFC 7807 problem+json without a detail
     : undefined;
   // text/plain answers are deliberate (TGI's 422s): their text is the server's sentence.
-  const plain = !json && raw && !/html/i.test(r?.contentType ?? "") &&
-      !/^\s*</.test(raw)
-    ? raw.trim()
-    : undefined;
+  const plain = !json && raw && !looksHtml(r?.contentType, raw) ? raw.trim() : undefined;
   const errorMessage = r?.errorMessage ? clean(r.errorMessage) : undefined;
   return {
     json,

@@ -139,6 +139,24 @@ Deno.test("the model search stops an endless answer at the cap", async () => {
   assert.ok(sent < 32 * 1024 * 1024, `sent ${sent} bytes`); // socket buffers, not the reader
 });
 
+Deno.test("a token echoed into whoami's names is masked in the card", async () => {
+  clearToken();
+  await using server = hostile((request) =>
+    Response.json({
+      type: "user",
+      name: `n-${echo(request)}`,
+      fullname: echo(request),
+      orgs: [{ name: echo(request) }],
+      auth: { type: "access_token", accessToken: { displayName: echo(request), role: "read" } },
+    })
+  );
+  const v = await whoami({ token: TOKEN, hubUrl: server.url, env: {}, refresh: true });
+  assert.equal(v.verdict, "valid");
+  for (const out of [v.toString(), v.toHtml(), JSON.stringify(v)]) {
+    assert.ok(!out.includes(TOKEN), out);
+  }
+});
+
 Deno.test("createdAt / expiresAt of 1e300 are unknown, never a RangeError", async () => {
   clearToken();
   await using server = hostile(() =>

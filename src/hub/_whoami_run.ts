@@ -390,8 +390,11 @@ async function ask(ctx: AskContext): Promise<Outcome> {
     return out;
   }
 
-  const identity = toIdentity(me);
-  const facts = toTokenFacts(me);
+  // Every string the Hub sent (names, the token's display name, scopes) is masked with the
+  // token: a hostile or broken server may echo it anywhere.
+  const masked = <T>(value: T): T => JSON.parse(redact(JSON.stringify(value), secrets));
+  const identity = masked(toIdentity(me));
+  const facts = masked(toTokenFacts(me));
   return {
     verdict: "valid",
     reason: describeIdentity(identity, facts),

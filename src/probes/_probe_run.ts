@@ -304,8 +304,10 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
       ? failureClassOf(row.code)
       : undefined;
     const cls = known ? FAILURE_CLASSES[known] : undefined;
+    // Every string in the row may come from a server (a searched model id, a request id, the
+    // server's sentence): the whole row is masked with the token.
     const done: ProbeRow = {
-      ...row,
+      ...(JSON.parse(redact(JSON.stringify(row), secrets)) as ProbeRow),
       ...(cls ? { tokenFault: cls.tokenFault } : {}),
       ...(row.reason !== undefined ? { reason: clean(row.reason) } : {}),
       ...(row.fix !== undefined ? { fix: clean(row.fix) } : {}),

@@ -70,7 +70,10 @@ async function run(hub: Sandbox, call: CallSpec, token = WRITE): Promise<Outcome
           await client.textToImage({ model: call.model, provider, inputs: "a tortoise" });
           break;
         case "featureExtraction":
-          await client.featureExtraction({ inputs: "Hello sandbox" });
+          await client.featureExtraction({
+            ...(call.endpointUrl ? {} : { model: call.model, provider }),
+            inputs: "Hello sandbox",
+          });
           break;
         case "textGeneration":
           await client.textGeneration({ inputs: "Once upon a time" });

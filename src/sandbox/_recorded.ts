@@ -39,6 +39,7 @@ export const RECORDED_FAULT_NAMES = [
   "provider-422-fastapi-detail",
   "provider-400-fastapi-detail-string",
   "provider-422-problem-json",
+  "hf-inference-400-validation-array",
   "endpoint-paused",
   "endpoint-paused-502",
   "403-create-repo-namespace",
@@ -191,7 +192,8 @@ const TGI_VALIDATION =
  *   (`stream-error-tgi-legacy`, `stream-error-tgi-legacy-nospace`, `stream-error-tgi`,
  *   `stream-error-vllm`: HTTP 200, two normal chunks, then the event), provider envelopes
  *   (`provider-400-openai-error`, `provider-422-fastapi-detail`,
- *   `provider-400-fastapi-detail-string`, `provider-422-problem-json`), a paused Inference
+ *   `provider-400-fastapi-detail-string`, `provider-422-problem-json`,
+ *   `hf-inference-400-validation-array`), a paused Inference
  *   Endpoint (`endpoint-paused`, `endpoint-paused-502`), Hub writes
  *   (`403-create-repo-namespace`, `403-create-repo-dataset`, `409-repo-exists`,
  *   `429-commit-quota`, `429-commit-quota-2023`, `413-too-many-parameters`, `413-commit`) and
@@ -447,6 +449,17 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
         "ratelimit-reset": "1",
       }),
   },
+  "hf-inference-400-validation-array": {
+    fixture: "hf-inference-400-validation-array-2025",
+    respond: () =>
+      jsonAnswer(400, { error: ["Error in `inputs.context`: field required"] }, {
+        "content-type": "application/json",
+        "access-control-allow-credentials": "true",
+        server: "uvicorn",
+        vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+        "x-request-id": requestId(),
+      }),
+  },
   "endpoint-paused": {
     fixture: "endpoint-paused-400-invalid-state-2024",
     respond: () =>
@@ -477,7 +490,7 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
       }, hubHeaders()),
   },
   "409-repo-exists": {
-    fixture: "create-repo-409-already-created-2024",
+    fixture: "create-repo-409-already-created-2025",
     respond: (c) =>
       jsonAnswer(409, {
         error: `You already created this ${c.repoType ?? "model"} repo`,

@@ -35,6 +35,7 @@ export const RECORDED_FAULT_NAMES = [
   "stream-error-tgi-legacy-nospace",
   "stream-error-tgi",
   "stream-error-vllm",
+  "stream-error-sglang",
   "provider-400-openai-error",
   "provider-422-fastapi-detail",
   "provider-400-fastapi-detail-string",
@@ -190,7 +191,7 @@ const TGI_VALIDATION =
  * - `429-provider` (no `Retry-After`), `429-hub` (`RateLimit` / `RateLimit-Policy`);
  * - a user's own calls (`calls_inference.json`, `calls_hub.json`): stream error events
  *   (`stream-error-tgi-legacy`, `stream-error-tgi-legacy-nospace`, `stream-error-tgi`,
- *   `stream-error-vllm`: HTTP 200, two normal chunks, then the event), provider envelopes
+ *   `stream-error-vllm`, `stream-error-sglang`: HTTP 200, two normal chunks, then the event), provider envelopes
  *   (`provider-400-openai-error`, `provider-422-fastapi-detail`,
  *   `provider-400-fastapi-detail-string`, `provider-422-problem-json`,
  *   `hf-inference-400-validation-array`), a paused Inference
@@ -397,6 +398,20 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
           "tokens. However, you requested 10017 tokens (17 in the messages, 10000 in the " +
           'completion). Please reduce the length of the messages or completion.", "type": ' +
           '"BadRequestError", "param": null, "code": 400}}',
+        { "content-type": "text/event-stream; charset=utf-8" },
+        { done: true },
+      ),
+  },
+  "stream-error-sglang": {
+    fixture: "sglang-stream-error-context-length-2026",
+    respond: (c) =>
+      streamThenError(
+        c,
+        '{"error": {"object": "error", "message": "Requested token count exceeds the model\'s ' +
+          "maximum context length of 196608 tokens. You requested a total of 204830 tokens: " +
+          "172830 tokens from the input messages and 32000 tokens for the completion. Please " +
+          "reduce the number of tokens in the input messages or the completion to fit within the " +
+          'limit.", "type": "BadRequestError", "param": null, "code": 400}}',
         { "content-type": "text/event-stream; charset=utf-8" },
         { done: true },
       ),

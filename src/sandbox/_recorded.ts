@@ -34,6 +34,7 @@ export const RECORDED_FAULT_NAMES = [
   "stream-error-tgi-legacy",
   "stream-error-tgi-legacy-nospace",
   "stream-error-tgi",
+  "stream-error-tgi-overloaded",
   "stream-error-vllm",
   "stream-error-sglang",
   "provider-400-openai-error",
@@ -190,15 +191,16 @@ const TGI_VALIDATION =
  * - `422-no-chat-template` (JSON, `error_type: template_error`), `422-text-plain` (TGI);
  * - `429-provider` (no `Retry-After`), `429-hub` (`RateLimit` / `RateLimit-Policy`);
  * - a user's own calls (`calls_inference.json`, `calls_hub.json`): stream error events
- *   (`stream-error-tgi-legacy`, `stream-error-tgi-legacy-nospace`, `stream-error-tgi`,
- *   `stream-error-vllm`, `stream-error-sglang`: HTTP 200, two normal chunks, then the event), provider envelopes
+ *   after HTTP 200, two normal chunks first (`stream-error-tgi-legacy`,
+ *   `stream-error-tgi-legacy-nospace`, `stream-error-tgi`, `stream-error-tgi-overloaded`,
+ *   `stream-error-vllm`, `stream-error-sglang`); provider envelopes
  *   (`provider-400-openai-error`, `provider-422-fastapi-detail`,
  *   `provider-400-fastapi-detail-string`, `provider-422-problem-json`,
- *   `hf-inference-400-validation-array`), a paused Inference
- *   Endpoint (`endpoint-paused`, `endpoint-paused-502`), Hub writes
- *   (`403-create-repo-namespace`, `403-create-repo-dataset`, `409-repo-exists`,
- *   `429-commit-quota`, `429-commit-quota-2023`, `413-too-many-parameters`, `413-commit`) and
- *   the Space 401 for a browser-login token (`401-space-oauth`).
+ *   `hf-inference-400-validation-array`); a paused Inference Endpoint (`endpoint-paused`,
+ *   `endpoint-paused-502`); Hub writes (`403-create-repo-namespace`, `403-create-repo-dataset`,
+ *   `409-repo-exists`, `429-commit-quota`, `429-commit-quota-2023`,
+ *   `413-too-many-parameters`, `413-commit`); the Space 401 for a browser-login token
+ *   (`401-space-oauth`).
  */
 export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>> = {
   "402-credits": {
@@ -386,6 +388,16 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
         c,
         JSON.stringify({ error: { message: TGI_VALIDATION, http_status_code: 422 } }),
         TGI_STREAM_HEADERS,
+      ),
+  },
+  "stream-error-tgi-overloaded": {
+    fixture: "tgi-stream-error-overloaded-2026",
+    respond: (c) =>
+      streamThenError(
+        c,
+        JSON.stringify({ error: "Model is overloaded", error_type: "overloaded" }),
+        TGI_STREAM_HEADERS,
+        { prefix: "data:" },
       ),
   },
   "stream-error-vllm": {

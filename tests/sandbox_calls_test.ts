@@ -57,6 +57,13 @@ async function run(hub: Sandbox, call: CallSpec, token = WRITE): Promise<Outcome
             if (chunk.choices.length > 0) outcome.chunks++;
           }
           break;
+        case "chatCompletion":
+          await client.chatCompletion({
+            model: call.model,
+            provider,
+            messages: [{ role: "user", content: "Hello sandbox" }],
+          });
+          break;
         case "textGenerationStream":
           for await (
             const _ of client.textGenerationStream({

@@ -41,6 +41,7 @@ export const RECORDED_FAULT_NAMES = [
   "provider-422-fastapi-detail",
   "provider-400-fastapi-detail-string",
   "provider-422-problem-json",
+  "provider-429-openai-rate-limit",
   "hf-inference-400-validation-array",
   "endpoint-paused",
   "endpoint-paused-502",
@@ -196,11 +197,11 @@ const TGI_VALIDATION =
  *   `stream-error-vllm`, `stream-error-sglang`); provider envelopes
  *   (`provider-400-openai-error`, `provider-422-fastapi-detail`,
  *   `provider-400-fastapi-detail-string`, `provider-422-problem-json`,
- *   `hf-inference-400-validation-array`); a paused Inference Endpoint (`endpoint-paused`,
- *   `endpoint-paused-502`); Hub writes (`403-create-repo-namespace`, `403-create-repo-dataset`,
- *   `409-repo-exists`, `429-commit-quota`, `429-commit-quota-2023`,
- *   `413-too-many-parameters`, `413-commit`); the Space 401 for a browser-login token
- *   (`401-space-oauth`).
+ *   `provider-429-openai-rate-limit`, `hf-inference-400-validation-array`); a paused
+ *   Inference Endpoint (`endpoint-paused`, `endpoint-paused-502`); Hub writes
+ *   (`403-create-repo-namespace`, `403-create-repo-dataset`, `409-repo-exists`,
+ *   `429-commit-quota`, `429-commit-quota-2023`, `413-too-many-parameters`, `413-commit`);
+ *   the Space 401 for a browser-login token (`401-space-oauth`).
  */
 export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>> = {
   "402-credits": {
@@ -475,6 +476,20 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
         "ratelimit-remaining": "599",
         "ratelimit-reset": "1",
       }),
+  },
+  "provider-429-openai-rate-limit": {
+    fixture: "groq-429-openai-rate-limit-2024",
+    respond: () =>
+      jsonAnswer(429, {
+        error: {
+          message: "Rate limit reached for model `llama3-70b-8192` in organization " +
+            "`org_01hrsvc1b8ey0anvbgha0xckf2` on tokens per minute (TPM): Limit 7000, Used 0, " +
+            "Requested ~12903. Please try again in 50.597142857s. Visit " +
+            "https://console.groq.com/docs/rate-limits for more information.",
+          type: "tokens",
+          code: "rate_limit_exceeded",
+        },
+      }, { "content-type": "application/json" }),
   },
   "hf-inference-400-validation-array": {
     fixture: "hf-inference-400-validation-array-2025",

@@ -10,9 +10,13 @@
  */
 
 import { requestId } from "./_http.ts";
+import { CALL_FAULT_NAMES } from "./_call_faults.ts";
 
-/** The recorded-answer faults (see {@link RECORDED_FAULTS}). */
-export const RECORDED_FAULT_NAMES = [
+/**
+ * The recorded answers of the endpoints this module calls itself (whoami, model info, the
+ * router): part of `FAULT_NAMES`, so every one is also tried on `whoami-v2`.
+ */
+export const MODULE_FAULT_NAMES = [
   "402-credits",
   "402-payg",
   "gated-login",
@@ -30,30 +34,10 @@ export const RECORDED_FAULT_NAMES = [
   "429-hub",
   "404-not-deployed",
   "404-model-does-not-exist",
-  // A user's own calls (tests/fixtures/real_responses/calls_*.json)
-  "stream-error-tgi-legacy",
-  "stream-error-tgi-legacy-nospace",
-  "stream-error-tgi",
-  "stream-error-tgi-overloaded",
-  "stream-error-vllm",
-  "stream-error-sglang",
-  "provider-400-openai-error",
-  "provider-422-fastapi-detail",
-  "provider-400-fastapi-detail-string",
-  "provider-422-problem-json",
-  "provider-429-openai-rate-limit",
-  "hf-inference-400-validation-array",
-  "endpoint-paused",
-  "endpoint-paused-502",
-  "403-create-repo-namespace",
-  "403-create-repo-dataset",
-  "409-repo-exists",
-  "429-commit-quota",
-  "429-commit-quota-2023",
-  "401-space-oauth",
-  "413-too-many-parameters",
-  "413-commit",
 ] as const;
+
+/** Every recorded-answer fault (see {@link RECORDED_FAULTS}). */
+export const RECORDED_FAULT_NAMES = [...MODULE_FAULT_NAMES, ...CALL_FAULT_NAMES] as const;
 
 /** One recorded-answer fault's name. */
 export type RecordedFaultName = (typeof RECORDED_FAULT_NAMES)[number];

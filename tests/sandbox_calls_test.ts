@@ -57,6 +57,13 @@ async function run(hub: Sandbox, call: CallSpec, token = WRITE): Promise<Outcome
             if (chunk.choices.length > 0) outcome.chunks++;
           }
           break;
+        case "chatCompletion":
+          await client.chatCompletion({
+            model: call.model,
+            provider,
+            messages: [{ role: "user", content: "Hello sandbox" }],
+          });
+          break;
         case "textGenerationStream":
           for await (
             const _ of client.textGenerationStream({
@@ -70,7 +77,10 @@ async function run(hub: Sandbox, call: CallSpec, token = WRITE): Promise<Outcome
           await client.textToImage({ model: call.model, provider, inputs: "a tortoise" });
           break;
         case "featureExtraction":
-          await client.featureExtraction({ inputs: "Hello sandbox" });
+          await client.featureExtraction({
+            ...(call.endpointUrl ? {} : { model: call.model, provider }),
+            inputs: "Hello sandbox",
+          });
           break;
         case "textGeneration":
           await client.textGeneration({ inputs: "Once upon a time" });

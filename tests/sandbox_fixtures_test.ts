@@ -11,7 +11,7 @@ import {
   RECORDED_FAULTS,
   type RecordedFaultName,
 } from "../src/sandbox/_recorded.ts";
-import { FAULT_NAMES, parseFault } from "../src/sandbox/faults.ts";
+import { CALL_FAULT_NAMES, FAULT_NAMES, parseFault } from "../src/sandbox/faults.ts";
 import { type CallExpect, type CallSpec, loadRealResponses } from "./_real_responses.ts";
 
 const FIXTURES = new Map((await loadRealResponses()).map((f) => [f.id, f]));
@@ -71,7 +71,12 @@ function parse(text: string): unknown {
 
 Deno.test("every recorded fault is a sandbox fault and cites an existing fixture", () => {
   for (const name of RECORDED_FAULT_NAMES) {
-    assert.ok((FAULT_NAMES as readonly string[]).includes(name), name);
+    // The module's own endpoints' faults are FAULT_NAMES (also tried on whoami-v2); the
+    // faults for a user's own calls are CALL_FAULT_NAMES. parseFault accepts both.
+    const listed = CALL_FAULTS.includes(name)
+      ? (CALL_FAULT_NAMES as readonly string[]).includes(name)
+      : (FAULT_NAMES as readonly string[]).includes(name);
+    assert.ok(listed, name);
     assert.equal(parseFault(name).kind, name);
     assert.ok(FIXTURES.has(RECORDED_FAULTS[name].fixture), `${name}: unknown fixture`);
   }
@@ -312,6 +317,13 @@ function callRequest(
     ),
   });
 }
+
+Deno.test("the call faults are exactly CALL_FAULT_NAMES, outside FAULT_NAMES", () => {
+  assert.deepEqual([...CALL_FAULTS].sort(), [...CALL_FAULT_NAMES].sort());
+  for (const name of CALL_FAULT_NAMES) {
+    assert.ok(!(FAULT_NAMES as readonly string[]).includes(name), name);
+  }
+});
 
 Deno.test("every call fixture names a sandbox fault that cites it", () => {
   const calls = [...FIXTURES.values()].filter((f) => (f.expect as { via: string }).via === "call");

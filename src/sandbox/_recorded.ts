@@ -10,9 +10,13 @@
  */
 
 import { requestId } from "./_http.ts";
+import { CALL_FAULT_NAMES } from "./_call_faults.ts";
 
-/** The recorded-answer faults (see {@link RECORDED_FAULTS}). */
-export const RECORDED_FAULT_NAMES = [
+/**
+ * The recorded answers of the endpoints this module calls itself (whoami, model info, the
+ * router): part of `FAULT_NAMES`, so every one is also tried on `whoami-v2`.
+ */
+export const MODULE_FAULT_NAMES = [
   "402-credits",
   "402-payg",
   "gated-login",
@@ -30,26 +34,10 @@ export const RECORDED_FAULT_NAMES = [
   "429-hub",
   "404-not-deployed",
   "404-model-does-not-exist",
-  // A user's own calls (tests/fixtures/real_responses/calls_*.json)
-  "stream-error-tgi-legacy",
-  "stream-error-tgi-legacy-nospace",
-  "stream-error-tgi",
-  "stream-error-vllm",
-  "provider-400-openai-error",
-  "provider-422-fastapi-detail",
-  "provider-400-fastapi-detail-string",
-  "provider-422-problem-json",
-  "endpoint-paused",
-  "endpoint-paused-502",
-  "403-create-repo-namespace",
-  "403-create-repo-dataset",
-  "409-repo-exists",
-  "429-commit-quota",
-  "429-commit-quota-2023",
-  "401-space-oauth",
-  "413-too-many-parameters",
-  "413-commit",
 ] as const;
+
+/** Every recorded-answer fault (see {@link RECORDED_FAULTS}). */
+export const RECORDED_FAULT_NAMES = [...MODULE_FAULT_NAMES, ...CALL_FAULT_NAMES] as const;
 
 /** One recorded-answer fault's name. */
 export type RecordedFaultName = (typeof RECORDED_FAULT_NAMES)[number];
@@ -188,13 +176,15 @@ const TGI_VALIDATION =
  * - `422-no-chat-template` (JSON, `error_type: template_error`), `422-text-plain` (TGI);
  * - `429-provider` (no `Retry-After`), `429-hub` (`RateLimit` / `RateLimit-Policy`);
  * - a user's own calls (`calls_inference.json`, `calls_hub.json`): stream error events
- *   (`stream-error-tgi-legacy`, `stream-error-tgi-legacy-nospace`, `stream-error-tgi`,
- *   `stream-error-vllm`: HTTP 200, two normal chunks, then the event), provider envelopes
+ *   after HTTP 200, two normal chunks first (`stream-error-tgi-legacy`,
+ *   `stream-error-tgi-legacy-nospace`, `stream-error-tgi`, `stream-error-tgi-overloaded`,
+ *   `stream-error-vllm`, `stream-error-sglang`); provider envelopes
  *   (`provider-400-openai-error`, `provider-422-fastapi-detail`,
- *   `provider-400-fastapi-detail-string`, `provider-422-problem-json`), a paused Inference
- *   Endpoint (`endpoint-paused`, `endpoint-paused-502`), Hub writes
+ *   `provider-400-fastapi-detail-string`, `provider-422-problem-json`,
+ *   `provider-429-openai-rate-limit`, `hf-inference-400-validation-array`); a paused
+ *   Inference Endpoint (`endpoint-paused`, `endpoint-paused-502`); Hub writes
  *   (`403-create-repo-namespace`, `403-create-repo-dataset`, `409-repo-exists`,
- *   `429-commit-quota`, `429-commit-quota-2023`, `413-too-many-parameters`, `413-commit`) and
+ *   `429-commit-quota`, `429-commit-quota-2023`, `413-too-many-parameters`, `413-commit`);
  *   the Space 401 for a browser-login token (`401-space-oauth`).
  */
 export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>> = {
@@ -385,6 +375,16 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
         TGI_STREAM_HEADERS,
       ),
   },
+  "stream-error-tgi-overloaded": {
+    fixture: "tgi-stream-error-overloaded-2026",
+    respond: (c) =>
+      streamThenError(
+        c,
+        JSON.stringify({ error: "Model is overloaded", error_type: "overloaded" }),
+        TGI_STREAM_HEADERS,
+        { prefix: "data:" },
+      ),
+  },
   "stream-error-vllm": {
     fixture: "vllm-stream-error-2024",
     respond: (c) =>
@@ -395,6 +395,20 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
           "tokens. However, you requested 10017 tokens (17 in the messages, 10000 in the " +
           'completion). Please reduce the length of the messages or completion.", "type": ' +
           '"BadRequestError", "param": null, "code": 400}}',
+        { "content-type": "text/event-stream; charset=utf-8" },
+        { done: true },
+      ),
+  },
+  "stream-error-sglang": {
+    fixture: "sglang-stream-error-context-length-2026",
+    respond: (c) =>
+      streamThenError(
+        c,
+        '{"error": {"object": "error", "message": "Requested token count exceeds the model\'s ' +
+          "maximum context length of 196608 tokens. You requested a total of 204830 tokens: " +
+          "172830 tokens from the input messages and 32000 tokens for the completion. Please " +
+          "reduce the number of tokens in the input messages or the completion to fit within the " +
+          'limit.", "type": "BadRequestError", "param": null, "code": 400}}',
         { "content-type": "text/event-stream; charset=utf-8" },
         { done: true },
       ),
@@ -447,6 +461,31 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
         "ratelimit-reset": "1",
       }),
   },
+  "provider-429-openai-rate-limit": {
+    fixture: "groq-429-openai-rate-limit-2024",
+    respond: () =>
+      jsonAnswer(429, {
+        error: {
+          message: "Rate limit reached for model `llama3-70b-8192` in organization " +
+            "`org_01hrsvc1b8ey0anvbgha0xckf2` on tokens per minute (TPM): Limit 7000, Used 0, " +
+            "Requested ~12903. Please try again in 50.597142857s. Visit " +
+            "https://console.groq.com/docs/rate-limits for more information.",
+          type: "tokens",
+          code: "rate_limit_exceeded",
+        },
+      }, { "content-type": "application/json" }),
+  },
+  "hf-inference-400-validation-array": {
+    fixture: "hf-inference-400-validation-array-2025",
+    respond: () =>
+      jsonAnswer(400, { error: ["Error in `inputs.context`: field required"] }, {
+        "content-type": "application/json",
+        "access-control-allow-credentials": "true",
+        server: "uvicorn",
+        vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+        "x-request-id": requestId(),
+      }),
+  },
   "endpoint-paused": {
     fixture: "endpoint-paused-400-invalid-state-2024",
     respond: () =>
@@ -477,7 +516,7 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
       }, hubHeaders()),
   },
   "409-repo-exists": {
-    fixture: "create-repo-409-already-created-2024",
+    fixture: "create-repo-409-already-created-2025",
     respond: (c) =>
       jsonAnswer(409, {
         error: `You already created this ${c.repoType ?? "model"} repo`,

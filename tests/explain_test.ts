@@ -100,8 +100,18 @@ async function run(
         case "textToImage":
           await client.textToImage({ model: call.model, provider, inputs: "a tortoise" });
           break;
+        case "chatCompletion":
+          await client.chatCompletion({
+            model: call.model,
+            provider,
+            messages: [{ role: "user", content: "Hello sandbox" }],
+          });
+          break;
         case "featureExtraction":
-          await client.featureExtraction({ inputs: "Hello sandbox" });
+          await client.featureExtraction({
+            ...(call.endpointUrl ? {} : { model: call.model, provider }),
+            inputs: "Hello sandbox",
+          });
           break;
         case "textGeneration":
           await client.textGeneration({ inputs: "Once upon a time" });

@@ -388,3 +388,25 @@ Deno.test("explain() never throws and never shows the token, on any input", asyn
   );
   assert.equal(refused.code, "offline");
 });
+
+Deno.test("the client's own errors: a mapping lookup's HubApiError, an InputError before any request", async () => {
+  await using hub = startSandbox({ quiet: true });
+  const plain = await plainClients(hub, READ).inference({ client: "inference", method: "x" });
+  const lookup = await plain.chatCompletion({
+    model: "sandbox-alice/no-such-model",
+    provider: "hf-inference",
+    messages: [{ role: "user", content: "hi" }],
+  }).catch((e) => e);
+  assert.equal(lookup?.name, "HubApiError", String(lookup));
+  const d = await explain(lookup, { token: READ });
+  assert.ok(["repo-not-found", "model-not-found"].includes(d.code), `${d.code}: ${d.reason}`);
+  assert.equal(d.tokenFault, false);
+  const input = await plain.chatCompletion({
+    model: "sandbox/tiny-chat",
+    provider: "no-such-provider" as never,
+    messages: [],
+  }).catch((e) => e);
+  const i = await explain(input, { token: READ });
+  assert.equal(i.code, "invalid-input", `${input}`);
+  assert.equal(i.tokenFault, false);
+});

@@ -31,15 +31,12 @@ import {
 } from "../_observation.ts";
 import { describeLimit } from "../_body.ts";
 
-/** The permission id behind "Make calls to Inference Providers". */
-const INFERENCE_PERMISSION = "inference.serverless.write";
-/** Settings-page names of fine-grained permissions, as people see them. */
-const PERMISSION_LABELS = {
-  inference: "Make calls to Inference Providers",
-  gated: "Read access to contents of all public gated repos you can access",
-  repoRead: "Read access to contents of all repos under your personal namespace",
-  repoWrite: "Write access to contents/settings of all repos under your personal namespace",
-} as const;
+import {
+  INFERENCE_PERMISSION_ID as INFERENCE_PERMISSION,
+  PERMISSION_LABELS,
+  wordFailure,
+  type Words,
+} from "./_failure_wording.ts";
 
 export { FAILURE_CLASSES } from "../_failure_classes.ts";
 export type { FailureClass, FailureCode } from "../_failure_classes.ts";
@@ -235,10 +232,6 @@ function retrySeconds(facts: FailureFacts, body: string): number | undefined {
   return typeof inBody === "number" && Number.isFinite(inBody) ? Math.ceil(inBody) : undefined;
 }
 
-const NOT_YOUR_TOKEN = "not your token's fault";
-/** Where an account's Inference Providers usage and credits are shown. */
-const BILLING_PAGE = "https://huggingface.co/settings/billing";
-
 /**
  * Diagnoses one failed probe: which of the failure classes of
  * {@linkcode ProbeFailureCode} it is, with a reason and a fix. Pure: the same facts
@@ -312,15 +305,34 @@ function repoFromUrl(url: string | undefined): string | undefined {
   }
 }
 
+/** What the classifier decided: the class, its wording key and the facts the words use. */
+interface Decision {
+  code: FailureCode;
+  /** `code` or `code:variant`: the entry of `WORDING` (`_failure_wording.ts`). */
+  wording: string;
+  status?: number;
+  waitSeconds?: number;
+  network?: NetworkKind;
+  words: Words;
+}
+
+/** The decision, worded: the one place a diagnosis meets its sentences. */
 function diagnose(input: FailureFacts): Draft {
+  const { wording, words, ...decision } = decide(input);
+  return { ...decision, ...wordFailure(wording, words) };
+}
+
+/**
+ * The decision: which class, from the most specific structured signal to the least. No
+ * sentence is built here; the facts go to the wording table.
+ */
+function decide(input: FailureFacts): Decision {
   const named = input.target ??
     (input.area === "hub" ? repoFromUrl(input.response?.url) : undefined);
   const facts: FailureFacts = named ? { ...input, target: named } : input;
   const hub = (facts.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
   const secrets = facts.secrets ?? [];
   const clean = (text: string) => redact(text, secrets);
-  const target = facts.target ?? "this model";
-  const page = facts.target ? `${hub}/${facts.target}` : `${hub}/models`;
   const name = errorName(facts.error);
   const message = clean(errorMessage(facts.error));
   const chain = clean(messageChain(facts.error));
@@ -329,41 +341,57 @@ function diagnose(input: FailureFacts): Draft {
   const status = event ? streamStatus(event) : statusOf(facts);
   const streamed = event !== undefined;
   const body = clean(event ? JSON.stringify(event) : bodyText(facts));
-  const where = host(facts);
-  // Tokens are managed on huggingface.co even when the Hub is reached through a mirror.
-  const tokensPage = TOKENS_PAGE;
-  const deployed = `${hub}/models?inference_provider=all`;
+  const words: Words = {
+    target: facts.target ?? "this model",
+    where: host(facts),
+    page: facts.target ? `${hub}/${facts.target}` : `${hub}/models`,
+    hub,
+    deployed: `${hub}/models?inference_provider=all`,
+    // Tokens are managed on huggingface.co even when the Hub is reached through a mirror.
+    tokensPage: TOKENS_PAGE,
+    ...(facts.provider !== undefined ? { provider: facts.provider } : {}),
+    ...(status !== undefined ? { status } : {}),
+    said: "",
+    saidShort: ".",
+    message,
+    name,
+  };
+  const decided = (
+    code: FailureCode,
+    variant?: string,
+    extra: Partial<Words> & { waitSeconds?: number; network?: NetworkKind } = {},
+  ): Decision => {
+    const { waitSeconds, network, ...more } = extra;
+    return {
+      code,
+      wording: variant ? `${code}:${variant}` : code,
+      status,
+      ...("waitSeconds" in extra ? { waitSeconds } : {}),
+      ...(network !== undefined ? { network } : {}),
+      words: { ...words, ...more },
+    };
+  };
+  // Early classes (the call did not get an answer) carry no status.
+  const unanswered = (code: FailureCode, variant?: string, extra: Partial<Words> = {}) => {
+    const d = decided(code, variant, extra);
+    delete d.status;
+    return d;
+  };
 
   // 1. The probe did not finish.
   if (facts.cancelled || (name === "AbortError" && !facts.timedOut)) {
-    return {
-      code: "cancelled",
-      reason: "Cancelled by the caller's signal before an answer arrived.",
-      fix: "Run the probe again without cancelling it.",
-    };
+    return unanswered("cancelled");
   }
   if (facts.timedOut || name === "TimeoutError") {
     const ms = facts.timeoutMs !== undefined ? `${facts.timeoutMs} ms` : "the timeout";
-    return {
-      code: "timeout",
-      reason: `No answer from ${where} within ${ms}.`,
-      fix: "Retry later or raise `timeoutMs`; if it persists, check your network or proxy " +
-        "and https://status.huggingface.co.",
-    };
+    return unanswered("timeout", undefined, { ms });
   }
 
   // An answer past the body cap is not a Hub or provider error: nothing real is that large.
   if (facts.response?.bodyTruncated) {
-    const cap = describeLimit(facts.response.bodyLimit ?? body.length);
-    return {
-      code: "response-too-large",
-      status,
-      reason: `${where} sent an answer larger than ${cap}${
-        status !== undefined ? ` (status ${status})` : ""
-      }: a proxy or a broken server (${NOT_YOUR_TOKEN}). Only the first ${cap} were read.`,
-      fix: "Check HF_ENDPOINT / HF_INFERENCE_ENDPOINT and any proxy in between; a real " +
-        "Hugging Face error answer is small.",
-    };
+    return decided("response-too-large", undefined, {
+      cap: describeLimit(facts.response.bodyLimit ?? body.length),
+    });
   }
 
   // 2. The inference client's own routing answers (no HTTP error involved).
@@ -373,39 +401,17 @@ function diagnose(input: FailureFacts): Draft {
   if (noProvider && status === undefined) {
     const explicit = facts.provider && facts.provider !== "auto";
     if (explicit && /not been able to find/.test(message)) {
-      return {
-        code: "provider-not-serving",
-        reason: `${target} is not served by the provider "${facts.provider}" (${NOT_YOUR_TOKEN}).`,
-        fix: `Use provider "auto", or one of the providers listed on ${page}.`,
-      };
+      return unanswered("provider-not-serving", "explicit");
     }
-    if (facts.legacy) {
-      return {
-        code: "legacy-model",
-        reason: `${target} is served by no Inference Provider today — ${NOT_YOUR_TOKEN}. ` +
-          "Older guides used it with the retired serverless API.",
-        fix: `Pick a model from ${deployed} (e.g. a chat model with chatCompletion).`,
-      };
-    }
-    return {
-      code: "no-provider",
-      reason: `${target} is served by no Inference Provider, so no token can run it ` +
-        `(${NOT_YOUR_TOKEN}).`,
-      fix: `Pick a model that is deployed: ${deployed}.`,
-    };
+    if (facts.legacy) return unanswered("legacy-model");
+    return unanswered("no-provider");
   }
   const taskMismatch =
     /is not supported for task (\S+) and provider (\S+)\. Supported task: ([^.\s]+)/
       .exec(message);
   if (taskMismatch) {
-    const [, task, provider, supported] = taskMismatch;
-    return {
-      code: "unsupported-task",
-      reason: `${provider} serves ${target} for ${supported}, not ${task} (${NOT_YOUR_TOKEN}).`,
-      fix: supported === "conversational"
-        ? "Call chatCompletion for this model, or pick a text-generation model."
-        : `Call the ${supported} task for this model, or pick a model served for ${task}.`,
-    };
+    const [, task, mismatchProvider, supported] = taskMismatch;
+    return unanswered("unsupported-task", undefined, { task, mismatchProvider, supported });
   }
 
   // The client refused the call itself, before any request (a missing argument, a task the
@@ -415,68 +421,26 @@ function diagnose(input: FailureFacts): Draft {
     status === undefined && facts.response === undefined &&
     (name === "InputError" || name === "RoutingError")
   ) {
-    return {
-      code: "invalid-input",
-      reason: `The client refused the call before sending it (${name})` +
-        (message ? `: ${shorten(message, 200)}` : ".") + ` (${NOT_YOUR_TOKEN})`,
-      fix: "Fix the call's arguments as the message says (model, provider, task, inputs); " +
-        "nothing was sent.",
-    };
+    return unanswered("invalid-input");
   }
 
   // 3. Network failures without an HTTP answer.
   if (status === undefined && facts.networkError !== undefined) {
     const kind = networkKind(clean(messageChain(facts.networkError)) + " | " + chain);
     if (kind === "dns" || kind === "refused") {
-      return {
-        code: "offline",
-        network: kind,
-        reason: kind === "dns"
-          ? `Could not resolve ${where}: the name lookup (DNS) failed.`
-          : `Could not connect to ${where}: connection refused.`,
-        fix: "Check the network connection and proxy settings, and HF_ENDPOINT / " +
-          "HF_INFERENCE_ENDPOINT if you set them.",
-      };
+      return { ...unanswered("offline", kind), network: kind };
     }
-    return {
-      code: "connection-failed",
-      network: kind,
-      reason: kind === "tls"
-        ? `The secure (TLS) connection to ${where} failed.`
-        : kind === "reset"
-        ? `${where} closed the connection without a complete answer.`
-        : `The request to ${where} failed (network error).`,
-      fix: kind === "tls"
-        ? "A proxy may be intercepting HTTPS: install its certificate (DENO_CERT) or use a " +
-          "network without it."
-        : "Retry; if it persists a proxy or firewall may be cutting connections.",
-    };
+    return { ...unanswered("connection-failed", kind), network: kind };
   }
   if (
     status === undefined && (name === "TypeError" || /error sending request|connect/i.test(chain))
   ) {
     if (/dns|lookup|name or service not known|name resolution|getaddrinfo|not known/i.test(chain)) {
-      return {
-        code: "offline",
-        reason: `Could not resolve ${where}: the name lookup (DNS) failed.`,
-        fix: "Check the network connection and proxy settings, and HF_ENDPOINT / " +
-          "HF_INFERENCE_ENDPOINT if you set them.",
-      };
+      return unanswered("offline", "dns");
     }
-    if (/refused/i.test(chain)) {
-      return {
-        code: "offline",
-        reason: `Could not connect to ${where}: connection refused.`,
-        fix: "Check the network connection, and HF_ENDPOINT / HF_INFERENCE_ENDPOINT if you " +
-          "point them at a mirror or proxy.",
-      };
-    }
+    if (/refused/i.test(chain)) return unanswered("offline", "refused-message");
     if (/reset|closed|broken pipe|unexpected end|incomplete|eof/i.test(chain)) {
-      return {
-        code: "connection-failed",
-        reason: `${where} closed the connection without an answer.`,
-        fix: "Retry; if it persists a proxy or firewall may be cutting connections.",
-      };
+      return unanswered("connection-failed", "reset-message");
     }
   }
 
@@ -489,7 +453,8 @@ function diagnose(input: FailureFacts): Draft {
   const json = s.json;
   const isHtml = looksHtml(facts.response?.contentType, facts.response?.body);
   const said = s.said; // the server's sentence (header, {"error"}, error.message, text/plain)
-  const saidShort = said ? `: ${shorten(said)}` : ".";
+  words.said = said;
+  words.saidShort = said ? `: ${shorten(said)}` : ".";
   const routerArea = facts.area === "inference";
   const gated = s.errorCode === "GatedRepo" ||
     (s.errorCode === undefined &&
@@ -501,49 +466,18 @@ function diagnose(input: FailureFacts): Draft {
   if (facts.area === "whoami" && (status === 401 || status === 403)) {
     // whoami-v2 answers 401 only about the token itself.
     const expired = facts.validation?.verdict === "expired" || /expired/i.test(said);
-    return expired
-      ? {
-        code: "expired-token",
-        status,
-        reason: `The token has expired: the Hub answered ${status}${saidShort}`,
-        fix: `Create a new token at ${tokensPage} (pick a later expiration or none).`,
-      }
-      : {
-        code: "invalid-token",
-        status,
-        reason: `The Hub answered ${status}${saidShort} The token was revoked, has expired, ` +
-          "or was mistyped.",
-        fix: `Create a new token at ${tokensPage} and set it as HF_TOKEN (or log in again).`,
-      };
+    return expired ? decided("expired-token", "whoami") : decided("invalid-token", "whoami");
   }
   if (
     facts.area === "whoami" && status !== undefined && status >= 400 && status !== 429 &&
     status !== 413 && !isHtml
   ) {
     // whoami-v2 gives no other error answer: whatever it is, the token was not judged.
-    return {
-      code: "server-error",
-      status,
-      reason: `${where} answered ${status}${saidShort} The token could not be checked.`,
-      fix: "Retry in a few minutes; see https://status.huggingface.co.",
-    };
+    return decided("server-error", "whoami");
   }
-  if (status === 413) {
-    return {
-      code: "payload-too-large",
-      status,
-      reason: `${where} refused the request as too large (413)${saidShort} (${NOT_YOUR_TOKEN})`,
-      fix: "Send a smaller input (shorter text, a smaller image or file, fewer items per call).",
-    };
-  }
+  if (status === 413) return decided("payload-too-large");
   if (status === 409 && (facts.area !== "inference" || /already exists/i.test(said))) {
-    return {
-      code: "repo-exists",
-      status,
-      reason: `${where} answered 409: it already exists${saidShort} (${NOT_YOUR_TOKEN})`,
-      fix: "Pick another name, or reuse the existing repository (createRepo: catch the 409, " +
-        "or check with repoExists first).",
-    };
+    return decided("repo-exists");
   }
   // A dedicated Inference Endpoint that is paused or scaled to zero: 400 "Invalid state"
   // today, 502 before (the endpoint's own answer; no structured code is sent).
@@ -551,14 +485,7 @@ function diagnose(input: FailureFacts): Draft {
     (status === 400 || status === 502 || status === 503) &&
     /invalid state|endpoint is paused|is paused|scaled to zero/i.test(said)
   ) {
-    return {
-      code: "endpoint-paused",
-      status,
-      reason: `The Inference Endpoint is paused or scaled to zero (${status})${saidShort} ` +
-        `(${NOT_YOUR_TOKEN})`,
-      fix: "Resume the endpoint on its page at https://endpoints.huggingface.co (or enable " +
-        "scale-to-zero wake-up), wait until it is running, then run again.",
-    };
+    return decided("endpoint-paused");
   }
   if (status === 402) {
     const pro = facts.validation?.identity?.isPro;
@@ -569,28 +496,10 @@ function diagnose(input: FailureFacts): Draft {
       ? "This is a free account: its small monthly credit is used up (PRO includes 20× more " +
         "and can pay as you go)."
       : "Free accounts get a small monthly credit, PRO accounts 20× more and pay-as-you-go.";
-    return {
-      code: "credits-exhausted",
-      status,
-      reason: `Payment required (402): the account's Inference Providers credits are used up` +
-        `${saidShort} ${plan} (${NOT_YOUR_TOKEN}: a new token will not help.)`,
-      fix: `See usage at ${BILLING_PAGE}; wait for the monthly reset, subscribe to PRO or add ` +
-        "credits / enable pay-as-you-go, or pick a provider that bills pay-as-you-go.",
-    };
+    return decided("credits-exhausted", undefined, { plan });
   }
-  if (status === 410) {
-    return {
-      code: "model-deprecated",
-      status,
-      reason: `${target} is deprecated and no longer served by ` +
-        `${facts.provider && facts.provider !== "auto" ? facts.provider : "this provider"} ` +
-        `(410)${saidShort} (${NOT_YOUR_TOKEN})`,
-      fix: `Pick a model that is deployed now: ${deployed}.`,
-    };
-  }
-  if (s.oaiCode === "model_not_found") {
-    return modelNotFound(target, status, said, deployed);
-  }
+  if (status === 410) return decided("model-deprecated");
+  if (s.oaiCode === "model_not_found") return decided("model-not-found");
   if (
     s.oaiCode === "model_not_supported" ||
     (routerArea && /not supported by (any )?provider/i.test(said))
@@ -598,132 +507,55 @@ function diagnose(input: FailureFacts): Draft {
     const named = facts.provider &&
       !["auto", "fastest", "cheapest", "preferred"].includes(facts.provider);
     if (named || /not supported by provider/i.test(said)) {
-      return {
-        code: "provider-not-serving",
-        status,
-        reason: `${target} is not served by the provider ` +
-          `"${facts.provider ?? "chosen"}" (${status})${saidShort} (${NOT_YOUR_TOKEN})`,
-        fix: `Use provider "auto", or one of the providers listed on ${page}.`,
-      };
+      return decided("provider-not-serving", "named");
     }
-    return {
-      code: "no-enabled-provider",
-      status,
-      reason: `${target} is served by none of the Inference Providers enabled for this account ` +
-        `(${status})${saidShort} (${NOT_YOUR_TOKEN})`,
-      fix: `Enable more providers at ${hub}/settings/inference-providers, or pick a model from ` +
-        `${deployed}.`,
-    };
+    return decided("no-enabled-provider");
   }
   if (
     status === 422 && routerArea &&
     (json?.error_type === "template_error" || /chat template|template not found/i.test(said))
   ) {
-    return {
-      code: "not-a-chat-model",
-      status,
-      reason: `${target} has no chat template, so it cannot be used with chatCompletion ` +
-        `(422)${saidShort} (${NOT_YOUR_TOKEN})`,
-      fix: "Call textGeneration for this base model, or pick an instruct/chat model.",
-    };
+    return decided("not-a-chat-model");
   }
 
   // The client looks up the provider mapping anonymously: a 401/404 there means the
   // repo is missing or private, never that the token is bad.
   const mappingLookup = /Failed to fetch inference provider mapping/.test(message);
-  if (status === 404 && s.errorCode === "EntryNotFound") {
-    return {
-      code: "file-not-found",
-      status,
-      reason: `${target} has no such file (404 EntryNotFound) (${NOT_YOUR_TOKEN}).`,
-      fix: `Check the file name at ${page}/tree/main.`,
-    };
-  }
-  if (status === 404 && s.errorCode === "RevisionNotFound") {
-    return {
-      code: "revision-not-found",
-      status,
-      reason: `${target} has no such revision (404 RevisionNotFound) (${NOT_YOUR_TOKEN}).`,
-      fix: `Check the branch, tag or commit at ${page}/commits/main.`,
-    };
-  }
+  if (status === 404 && s.errorCode === "EntryNotFound") return decided("file-not-found");
+  if (status === 404 && s.errorCode === "RevisionNotFound") return decided("revision-not-found");
   if (status === 404 && routerArea && s.errorCode === undefined && !mappingLookup) {
     if (json && /does not exist|not found/i.test(said) && /model/i.test(said)) {
-      return modelNotFound(target, status, said, deployed);
+      return decided("model-not-found");
     }
     // A bare router 404 for a provider route: the model is not deployed there.
-    return {
-      code: "provider-not-serving",
-      status,
-      reason: `${target} is not deployed on ${facts.provider ?? "the chosen provider"} ` +
-        `(router 404) (${NOT_YOUR_TOKEN}).`,
-      fix: `Use provider "auto", or pick a model deployed there: ${deployed}.`,
-    };
+    return decided("provider-not-serving", "router-404");
   }
   if (gated && (status === 401 || status === 403)) {
-    if (status === 401 && !invalidCredentials) {
-      return gatedDiagnosis(facts, status, page, tokensPage, said);
+    if (status === 403 || !invalidCredentials) {
+      const gatedWords = {
+        gatedTarget: facts.target ?? "This model",
+        quote: said ? ` The Hub says: "${shorten(said, 200)}"` : "",
+      };
+      return decided(gatedClass(facts, status, said), undefined, gatedWords);
     }
-    if (status === 403) return gatedDiagnosis(facts, status, page, tokensPage, said);
   }
   if (
     (status === 401 && mappingLookup && !invalidCredentials) ||
     status === 404 || (status === 401 && s.errorCode === "RepoNotFound")
   ) {
-    return {
-      code: "repo-not-found",
-      status,
-      reason: `${target} was not found (${status}): it does not exist, or it is private and ` +
-        `this token cannot see it (${NOT_YOUR_TOKEN} if the id is right and you are a member).`,
-      fix: `Check the id at ${page}; for a private repo use a token of the owner or of a ` +
-        "member of the owning org.",
-    };
+    return decided("repo-not-found");
   }
   if (status === 401) {
-    if (facts.validation?.verdict === "expired") {
-      return {
-        code: "expired-token",
-        status,
-        reason: "The token has expired, so every call is refused (401).",
-        fix:
-          `Create a new token at ${tokensPage} and set it as HF_TOKEN (or save it: saveToken() or hf login --persist).`,
-      };
-    }
+    if (facts.validation?.verdict === "expired") return decided("expired-token");
     // A browser-login (OAuth) token that some endpoints (Space restart, …) handle as
     // anonymous: "Invalid username or password." rather than "Invalid credentials".
-    if (
-      facts.oauthToken && !invalidCredentials && facts.validation?.verdict !== "invalid"
-    ) {
-      return {
-        code: "oauth-token-not-accepted",
-        status,
-        reason: `${where} answered 401${saidShort} The token is a browser-login (OAuth) ` +
-          "token, which this endpoint does not take (it handled the call as anonymous).",
-        fix: `For this call use an access token (hf_…) created at ${tokensPage}: ` +
-          "`inferenceClient({ token })` / `hubCredentials({ token })`, or set HF_TOKEN.",
-      };
+    if (facts.oauthToken && !invalidCredentials && facts.validation?.verdict !== "invalid") {
+      return decided("oauth-token-not-accepted");
     }
-    if (tokenAccepted && !invalidCredentials) {
-      // The Hub answers "Invalid username or password." when it handled the request as
-      // anonymous: a missing repo, or a private/gated one this token cannot see.
-      return {
-        code: "repo-not-visible",
-        status,
-        reason: `${where} answered 401${saidShort} The token itself is valid (whoami accepts ` +
-          `it), so ${target} does not exist, or it is private or gated and not visible to ` +
-          "this token.",
-        fix: `Check the id at ${page}; for a private repo use a token of a member of the ` +
-          "owning org; for a gated one accept its terms there.",
-      };
-    }
-    return {
-      code: "invalid-token",
-      status,
-      reason: "The token was rejected (401): it is invalid, revoked or expired.",
-      fix:
-        `Create a new token at ${tokensPage} and set it as HF_TOKEN (or save it: saveToken() or hf login --persist); check ` +
-        "that it was copied whole, without spaces.",
-    };
+    // The Hub answers "Invalid username or password." when it handled the request as
+    // anonymous: a missing repo, or a private/gated one this token cannot see.
+    if (tokenAccepted && !invalidCredentials) return decided("repo-not-visible");
+    return decided("invalid-token");
   }
   if (status === 403) {
     if (facts.area === "inference") {
@@ -733,50 +565,17 @@ function diagnose(input: FailureFacts): Draft {
         (isFineGrained(facts) && !hasInferencePermission(facts)) ||
         (!facts.validation?.token && saysPermission)
       ) {
-        return {
-          code: "missing-inference-permission",
-          status,
-          reason: `This fine-grained token lacks the "${PERMISSION_LABELS.inference}" permission ` +
-            `(${INFERENCE_PERMISSION}), so the router refused it (403).`,
-          fix: `At ${tokensPage}, edit the token → Inference → tick ` +
-            `"${PERMISSION_LABELS.inference}" (or use a read token).`,
-        };
+        return decided("missing-inference-permission");
       }
-      return {
-        code: "inference-forbidden",
-        status,
-        reason: `The router refused this token for ${target} (403)${saidShort}`,
-        fix: `Use a user token with "${PERMISSION_LABELS.inference}" (a read token has it); ` +
-          "app and org-scoped tokens cannot call Inference Providers.",
-      };
+      return decided("inference-forbidden");
     }
     if (
       facts.write || /rights to|no write access|not allowed to (write|create|push)/i.test(said)
     ) {
-      return {
-        code: "missing-repo-permission",
-        status,
-        reason: `${where} refused the write (403)${saidShort} This token has no write rights ` +
-          "there (a read token, or a fine-grained token without that namespace).",
-        fix: `At ${tokensPage}, use a write token, or give the fine-grained token write ` +
-          `access to that namespace ("${PERMISSION_LABELS.repoWrite}" or the org's).`,
-      };
+      return decided("missing-repo-permission", "write");
     }
-    if (isFineGrained(facts)) {
-      return {
-        code: "missing-repo-permission",
-        status,
-        reason: `This fine-grained token has no read permission for ${target} (403).`,
-        fix: `At ${tokensPage}, edit the token → Repositories → add ${target} or tick ` +
-          `"${PERMISSION_LABELS.repoRead}" (or the matching org permission).`,
-      };
-    }
-    return {
-      code: "forbidden",
-      status,
-      reason: `${where} refused access to ${target} (403)${saidShort}`,
-      fix: `Check that this account may read ${page}.`,
-    };
+    if (isFineGrained(facts)) return decided("missing-repo-permission", "read");
+    return decided("forbidden");
   }
   if (status === 429) {
     const hubAnswered = facts.area !== "inference" || s.rateLimit !== undefined;
@@ -786,16 +585,10 @@ function diagnose(input: FailureFacts): Draft {
       ((s.rateLimit !== undefined && s.rateLimit.remaining > 0) ||
         /\(\d+ per (second|minute|hour|day)\)|quota/i.test(said));
     if (perAction) {
-      const window = /per (second|minute|hour|day)/i.exec(said)?.[1];
-      return {
-        code: "action-quota",
-        status,
-        reason: `${where} refused the action (429): a per-action quota is used up${saidShort}` +
-          (s.rateLimit ? ` (the request limit still shows ${s.rateLimit.remaining} left)` : "") +
-          ` (${NOT_YOUR_TOKEN})`,
-        fix: `Wait for the quota window${window ? ` (one ${window})` : ""} before this action ` +
-          "again, or batch the changes into fewer actions (one commit with many files).",
-      };
+      return decided("action-quota", undefined, {
+        ...(s.rateLimit ? { remaining: s.rateLimit.remaining } : {}),
+        window: /per (second|minute|hour|day)/i.exec(said)?.[1],
+      });
     }
     const wait = s.rateLimit?.resetSeconds ?? retrySeconds(facts, body) ?? s.resetSeconds;
     const header = facts.response?.retryAfter;
@@ -810,27 +603,9 @@ function diagnose(input: FailureFacts): Draft {
         : s.rateLimit
         ? ` (the "${s.rateLimit.resource}" limit)`
         : "";
-      return {
-        code: "rate-limited",
-        status,
-        waitSeconds: wait,
-        reason: `Rate limited (429) by the Hub: too many requests from this account or IP` +
-          `${policy}; ${after}.`,
-        fix: `Wait${wait !== undefined ? ` ${wait} s` : " a few minutes"} and run again; a ` +
-          "logged-in or PRO account gets higher Hub limits.",
-      };
+      return decided("rate-limited", undefined, { policy, after, wait, waitSeconds: wait });
     }
-    return {
-      code: "provider-rate-limited",
-      status,
-      waitSeconds: wait,
-      reason: `Rate limited (429) by the Inference Providers router` +
-        `${facts.provider && facts.provider !== "auto" ? ` / ${facts.provider}` : ""}` +
-        `${said ? ` (${shorten(said, 100)})` : ""}; ${after}. This is throttling, not the ` +
-        `account's monthly credits (those give 402) (${NOT_YOUR_TOKEN}).`,
-      fix: `Wait${wait !== undefined ? ` ${wait} s` : " a minute"} and run again, or use ` +
-        "another provider.",
-    };
+    return decided("provider-rate-limited", undefined, { after, wait, waitSeconds: wait });
   }
   if (
     status === 503 && (json?.estimated_time !== undefined || /loading/i.test(said)) && !streamed
@@ -838,83 +613,24 @@ function diagnose(input: FailureFacts): Draft {
     const eta = typeof json?.estimated_time === "number"
       ? Math.ceil(json.estimated_time)
       : undefined;
-    return {
-      code: "model-loading",
-      status,
-      waitSeconds: eta,
-      reason: `${target} is loading (503)` +
-        (eta !== undefined ? `; ready in about ${eta} s.` : "; it is not ready yet.") +
-        ` (${NOT_YOUR_TOKEN})`,
-      fix: `Retry${eta !== undefined ? ` in ${eta} s` : " shortly"}; the InferenceClient ` +
-        "retries 503 by itself unless retry_on_error is false.",
-    };
+    return decided("model-loading", undefined, { eta, waitSeconds: eta });
   }
-  if (isHtml) {
-    return {
-      code: "unexpected-response",
-      status,
-      reason: `${where} answered ${
-        status !== undefined ? `${status} with ` : ""
-      }an HTML page instead of JSON — a proxy, captive portal or error page is in the way.`,
-      fix: "Check proxy settings and HF_ENDPOINT / HF_INFERENCE_ENDPOINT; open the URL in a " +
-        "browser to see the page.",
-    };
-  }
-  if (status !== undefined && status >= 500) {
-    return {
-      code: "server-error",
-      status,
-      reason: `${where} answered ${status}` +
-        (said ? ` (${shorten(said, 100)})` : "") +
-        ` — a server-side problem (${NOT_YOUR_TOKEN}).`,
-      fix: "Retry in a few minutes; see https://status.huggingface.co.",
-    };
-  }
-  if ((status === 400 || status === 422) && (said || json)) {
-    // A deliberate answer (JSON or text/plain) about the request itself.
-    return {
-      code: "invalid-request",
-      status,
-      reason: `${where} rejected the request for ${target} (${status})` +
-        `${said ? `: ${shorten(said)}` : "."} (${NOT_YOUR_TOKEN})`,
-      fix: "Check the task and parameters for this model (the message above names the " +
-        "field); the probe's tiny input may not fit every model — pick another model.",
-    };
-  }
+  if (isHtml) return decided("unexpected-response", "html");
+  if (status !== undefined && status >= 500) return decided("server-error");
+  // A deliberate answer (JSON or text/plain) about the request itself.
+  if ((status === 400 || status === 422) && (said || json)) return decided("invalid-request");
 
   // 5. 2xx with a body that is not what the client expected.
   if (name === "SyntaxError" || /JSON|Unexpected end|Unexpected token/i.test(message)) {
-    return {
-      code: "unexpected-response",
-      status,
-      reason: `${where} sent a response that is not valid JSON (cut off or garbled)` +
-        (message ? `: ${shorten(message, 100)}` : "."),
-      fix: "Retry; if it persists a proxy may be truncating responses.",
-    };
+    return decided("unexpected-response", "json");
   }
   if (name === "ProviderOutputError" || /Expected|malformed|invalid response/i.test(message)) {
-    return {
-      code: "unexpected-response",
-      status,
-      reason: `${where} answered with an unexpected shape: ${shorten(message, 140)}`,
-      fix: "Retry later; if it persists the provider may have changed its API — report it.",
-    };
+    return decided("unexpected-response", "shape");
   }
   if (status !== undefined && status >= 400) {
-    return {
-      code: "unknown",
-      status,
-      reason: `${where} answered ${status}` +
-        (body ? `: ${shorten(detailOf(json) ?? body)}` : "."),
-      fix: "Read the reason above; check the model id and parameters.",
-    };
+    return decided("unknown", "status", body ? { detail: detailOf(json) ?? body } : {});
   }
-  return {
-    code: "unknown",
-    status,
-    reason: message ? `Failed: ${shorten(message, 200)}` : "Failed for an unknown reason.",
-    fix: "Run again; if it persists, report it with the reason above.",
-  };
+  return decided("unknown");
 }
 
 function detailOf(json: Record<string, unknown> | undefined): string | undefined {
@@ -991,85 +707,15 @@ function signals(facts: FailureFacts, clean: (t: string) => string): Signals {
   };
 }
 
-function modelNotFound(
-  target: string,
-  status: number | undefined,
-  said: string,
-  deployed: string,
-): Draft {
-  return {
-    code: "model-not-found",
-    status,
-    reason: `${target} is not a model id the router knows (${status ?? "error"})` +
-      `${said ? `: ${shorten(said)}` : "."} (${NOT_YOUR_TOKEN})`,
-    fix: `Check the spelling (owner/name) on the model page, or pick a model from ${deployed}.`,
-  };
-}
-
-function gatedDiagnosis(
-  facts: FailureFacts,
-  status: number,
-  page: string,
-  tokensPage: string,
-  said: string,
-): Draft {
-  const target = facts.target ?? "This model";
-  const quote = said ? ` The Hub says: "${shorten(said, 200)}"` : "";
-  if (/awaiting a review|awaiting review|pending/i.test(said)) {
-    return {
-      code: "gated-awaiting-review",
-      status,
-      reason: `${target} is gated and this account's access request is awaiting the ` +
-        `authors' review (${status}) (${NOT_YOUR_TOKEN}).${quote}`,
-      fix: `Wait for the authors to review the request (see its state at ${page}); a new ` +
-        "token will not help.",
-    };
-  }
-  if (/rejected/i.test(said)) {
-    return {
-      code: "gated-rejected",
-      status,
-      reason: `${target} is gated and the authors rejected this account's access request ` +
-        `(${status}) (${NOT_YOUR_TOKEN}).${quote}`,
-      fix: `Only the authors can change this: contact them from ${page}, or use another model.`,
-    };
-  }
-  if (/\breset\b/i.test(said)) {
-    return {
-      code: "gated-reset",
-      status,
-      reason: `${target} is gated and the authors reset this account's access request ` +
-        `(${status}) (${NOT_YOUR_TOKEN}).${quote}`,
-      fix: `Submit a new access request at ${page}, then run again once it is accepted.`,
-    };
-  }
+/** Which gated class a 401/403 on a gated repo is (the access request's state, the token's scope). */
+function gatedClass(facts: FailureFacts, status: number, said: string): FailureCode {
+  if (/awaiting a review|awaiting review|pending/i.test(said)) return "gated-awaiting-review";
+  if (/rejected/i.test(said)) return "gated-rejected";
+  if (/\breset\b/i.test(said)) return "gated-reset";
   if (isFineGrained(facts) && facts.validation?.token?.canReadGatedRepos === false) {
-    return {
-      code: "missing-gated-permission",
-      status,
-      reason: `${target} is gated and this fine-grained token lacks ` +
-        `"${PERMISSION_LABELS.gated}" (${status}).`,
-      fix: `At ${tokensPage}, edit the token → Repositories → tick "${PERMISSION_LABELS.gated}"; ` +
-        `accept the terms at ${page} if you have not.`,
-    };
+    return "missing-gated-permission";
   }
-  if (status === 401) {
-    return {
-      code: "gated-login-required",
-      status,
-      reason: `${target} is gated and the Hub received no usable token for it (401: ` +
-        `"log in").${quote}`,
-      fix: `Send a token (HF_TOKEN, login()) of an account that accepted the terms at ${page}` +
-        `; a fine-grained token also needs "${PERMISSION_LABELS.gated}".`,
-    };
-  }
-  return {
-    code: "gated-model",
-    status,
-    reason: `${target} is gated and this account has not been granted access (${status}).` +
-      quote,
-    fix: `Open ${page}, accept the terms (or request access), then run again.`,
-  };
+  return status === 401 ? "gated-login-required" : "gated-model";
 }
 
 /**

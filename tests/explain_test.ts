@@ -410,3 +410,10 @@ Deno.test("the client's own errors: a mapping lookup's HubApiError, an InputErro
   assert.equal(i.code, "invalid-input", `${input}`);
   assert.equal(i.tokenFault, false);
 });
+
+Deno.test("every failure class has its own wording in the one table", async () => {
+  const { WORDING } = await import("../src/hub/_failure_wording.ts");
+  const keys = Object.keys(WORDING).map((k) => k.split(":")[0]);
+  for (const code of Object.keys(FAILURE_CLASSES)) assert.ok(keys.includes(code), code);
+  for (const key of keys) assert.ok(key in FAILURE_CLASSES, `${key}: not a failure class`);
+});

@@ -376,6 +376,14 @@ export const WORDING: Readonly<Record<string, Wording>> = {
     reason: `${where} answered ${status}` + (detail ? `: ${shorten(detail)}` : "."),
     fix: "Read the reason above; check the model id and parameters.",
   }),
+  "not-hf-prefix": ({ tokensPage }) => ({
+    reason: 'The token does not start with "hf_", so it was not sent.',
+    fix: `Copy a token that starts with "hf_" from ${tokensPage}.`,
+  }),
+  "offline-mode": () => ({
+    reason: "HF_HUB_OFFLINE is set: no request was made.",
+    fix: "Unset HF_HUB_OFFLINE (or set it to 0) and run again.",
+  }),
   unknown: ({ message }) => ({
     reason: message ? `Failed: ${shorten(message, 200)}` : "Failed for an unknown reason.",
     fix: "Run again; if it persists, report it with the reason above.",

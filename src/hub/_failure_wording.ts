@@ -8,6 +8,7 @@
  */
 
 import { shorten } from "../_text.ts";
+import type { FailureDiagnosis } from "./diagnose_failure.ts";
 
 /** Where an account's Inference Providers usage and credits are shown. */
 const BILLING_PAGE = "https://huggingface.co/settings/billing";
@@ -393,4 +394,75 @@ export const WORDING: Readonly<Record<string, Wording>> = {
 /** The reason and fix for a wording key (`code` or `code:variant`). */
 export function wordFailure(key: string, words: Words): { reason: string; fix: string } {
   return (WORDING[key] ?? WORDING[key.split(":")[0]] ?? WORDING.unknown)(words);
+}
+
+/** Ends `text` with exactly one period. */
+function sentence(text: string): string {
+  return text.replace(/[\s.!?…]+$/u, "") + ".";
+}
+
+/** What whoami says for a diagnosed failure: its own sentence for each class, keyed by code. */
+export function whoamiReason(
+  d: FailureDiagnosis,
+  facts: {
+    host: string;
+    status?: number;
+    detail?: string;
+    knownExpiry?: string;
+    timeoutMs: number;
+    html: boolean;
+    bodyBytes: number;
+    waitHeader?: string;
+  },
+): string {
+  const { host, status } = facts;
+  const detail = facts.detail ?? `HTTP ${status}`;
+  switch (d.code) {
+    case "invalid-token":
+      return `${sentence(`The Hub answered ${status}: ${detail}`)} The token was revoked, has ` +
+        `expired, or was mistyped.`;
+    case "expired-token":
+      return `The token expired${
+        facts.knownExpiry ? ` on ${facts.knownExpiry.slice(0, 10)}` : ""
+      }: the Hub answered ${status} (${detail.replace(/[.!?]+$/, "")}).`;
+    case "rate-limited":
+    case "action-quota":
+    case "provider-rate-limited":
+      return `The Hub answered 429 Too Many Requests` +
+        (d.waitSeconds !== undefined ? ` (${facts.waitHeader}: ${d.waitSeconds} s)` : "") + ".";
+    case "timeout":
+      return `No answer from ${host} within ${facts.timeoutMs / 1000} s (timeout).`;
+    case "offline":
+      return d.network === "dns"
+        ? `Could not resolve the host name ${host} (DNS).`
+        : `Connection to ${host} refused (nothing listening).`;
+    case "connection-failed":
+      return d.network === "tls"
+        ? `The TLS connection to ${host} failed.`
+        : d.network === "reset" || d.network === undefined
+        ? `The connection to ${host} was reset ${
+          status !== undefined
+            ? `while the answer (status ${status}) was being read`
+            : "before any answer"
+        }.`
+        : `The request to ${host} failed (network error).`;
+    case "unexpected-response":
+      if (facts.html) {
+        return `${host} answered ${status} with an HTML ${
+          status !== undefined && status >= 400 ? "error page" : "page"
+        } instead of JSON.`;
+      }
+      return d.reason.includes("not valid JSON")
+        ? `The Hub's answer from ${host} was truncated: invalid JSON after ${facts.bodyBytes} bytes.`
+        : `The answer from ${host} is not a whoami-v2 answer (malformed response).`;
+    case "server-error":
+      return sentence(
+        `The Hub at ${host} answered ${status} ` +
+          `(${
+            status !== undefined && status >= 500 ? "server error" : "not an answer whoami-v2 gives"
+          }): ${detail}`,
+      );
+    default:
+      return d.reason;
+  }
 }

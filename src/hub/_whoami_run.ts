@@ -14,7 +14,8 @@ import {
   parseJsonObject,
   recordingFetch,
 } from "../_observation.ts";
-import { diagnoseFailure, type FailureDiagnosis } from "./diagnose_failure.ts";
+import { diagnoseFailure } from "./diagnose_failure.ts";
+import { whoamiReason } from "./_failure_wording.ts";
 import { DEFAULT_WHOAMI_TIMEOUT_MS } from "./whoami.ts";
 import type { WhoamiOptions } from "./whoami.ts";
 import { envFlag } from "../_env.ts";
@@ -152,11 +153,6 @@ function describeIdentity(identity: Identity, token: TokenFacts): string {
     (role ? ` (${role} token${token.displayName ? ` "${token.displayName}"` : ""})` : "") + ".";
 }
 
-/** Ends `text` with exactly one period. */
-function sentence(text: string): string {
-  return text.replace(/[\s.!?…]+$/u, "") + ".";
-}
-
 /** The Hub's sentence in a JSON error body (`{"error": …}` or `{"message": …}`). */
 function hubErrorText(text: string | undefined): string | undefined {
   const json = parseJsonObject(text);
@@ -198,72 +194,6 @@ function verdictOf(code: FailureCode): Verdict {
       return "network-error";
     default:
       return "server-error";
-  }
-}
-
-/** What whoami says for a diagnosed failure: its own sentence for each class, keyed by code. */
-function whoamiReason(
-  d: FailureDiagnosis,
-  facts: {
-    host: string;
-    status?: number;
-    detail?: string;
-    knownExpiry?: string;
-    timeoutMs: number;
-    html: boolean;
-    bodyBytes: number;
-    waitHeader?: string;
-  },
-): string {
-  const { host, status } = facts;
-  const detail = facts.detail ?? `HTTP ${status}`;
-  switch (d.code) {
-    case "invalid-token":
-      return `${sentence(`The Hub answered ${status}: ${detail}`)} The token was revoked, has ` +
-        `expired, or was mistyped.`;
-    case "expired-token":
-      return `The token expired${
-        facts.knownExpiry ? ` on ${facts.knownExpiry.slice(0, 10)}` : ""
-      }: the Hub answered ${status} (${detail.replace(/[.!?]+$/, "")}).`;
-    case "rate-limited":
-    case "action-quota":
-    case "provider-rate-limited":
-      return `The Hub answered 429 Too Many Requests` +
-        (d.waitSeconds !== undefined ? ` (${facts.waitHeader}: ${d.waitSeconds} s)` : "") + ".";
-    case "timeout":
-      return `No answer from ${host} within ${facts.timeoutMs / 1000} s (timeout).`;
-    case "offline":
-      return d.network === "dns"
-        ? `Could not resolve the host name ${host} (DNS).`
-        : `Connection to ${host} refused (nothing listening).`;
-    case "connection-failed":
-      return d.network === "tls"
-        ? `The TLS connection to ${host} failed.`
-        : d.network === "reset" || d.network === undefined
-        ? `The connection to ${host} was reset ${
-          status !== undefined
-            ? `while the answer (status ${status}) was being read`
-            : "before any answer"
-        }.`
-        : `The request to ${host} failed (network error).`;
-    case "unexpected-response":
-      if (facts.html) {
-        return `${host} answered ${status} with an HTML ${
-          status !== undefined && status >= 400 ? "error page" : "page"
-        } instead of JSON.`;
-      }
-      return d.reason.includes("not valid JSON")
-        ? `The Hub's answer from ${host} was truncated: invalid JSON after ${facts.bodyBytes} bytes.`
-        : `The answer from ${host} is not a whoami-v2 answer (malformed response).`;
-    case "server-error":
-      return sentence(
-        `The Hub at ${host} answered ${status} ` +
-          `(${
-            status !== undefined && status >= 500 ? "server error" : "not an answer whoami-v2 gives"
-          }): ${detail}`,
-      );
-    default:
-      return d.reason;
   }
 }
 

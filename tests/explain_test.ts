@@ -417,3 +417,12 @@ Deno.test("every failure class has its own wording in the one table", async () =
   for (const code of Object.keys(FAILURE_CLASSES)) assert.ok(keys.includes(code), code);
   for (const key of keys) assert.ok(key in FAILURE_CLASSES, `${key}: not a failure class`);
 });
+
+Deno.test("hubCredentials() prints and serialises the token masked, spreads it whole", async () => {
+  await using hub = startSandbox({ quiet: true });
+  const creds = await hubCredentials({ token: READ, hubUrl: hub.url, env: {} });
+  assert.ok(!Deno.inspect(creds).includes(READ), Deno.inspect(creds));
+  assert.ok(!JSON.stringify(creds).includes(READ));
+  assert.equal({ ...creds }.accessToken, READ);
+  assert.deepEqual(Object.keys({ ...creds }).sort(), ["accessToken", "fetch", "hubUrl"]);
+});

@@ -6,6 +6,7 @@
  */
 
 import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
+import { maskToken } from "../_mask.ts";
 
 /** Options of {@linkcode hubCredentials}. */
 export interface HubCredentialsOptions extends NetworkOptions {
@@ -55,5 +56,16 @@ export async function hubCredentials(options: HubCredentialsOptions = {}): Promi
   const { callFetch, callToken } = await import("./_call_setup.ts");
   const accessToken = await callToken(options);
   const rec = callFetch(guardedFetch({ ...options, hubUrl, inferenceUrl }));
-  return { accessToken, hubUrl, fetch: rec.fetch };
+  const credentials: HubCredentials = { accessToken, hubUrl, fetch: rec.fetch };
+  // Printed or serialised, it shows the token masked; spread into a call, it passes it whole
+  // (these two are not enumerable, so a spread does not copy them).
+  const shown = () => ({ accessToken: maskToken(accessToken), hubUrl });
+  Object.defineProperties(credentials, {
+    toJSON: { value: shown, enumerable: false },
+    [Symbol.for("Deno.customInspect")]: {
+      value: () => `HubCredentials ${Deno.inspect(shown())}`,
+      enumerable: false,
+    },
+  });
+  return credentials;
 }

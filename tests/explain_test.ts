@@ -426,3 +426,23 @@ Deno.test("hubCredentials() prints and serialises the token masked, spreads it w
   assert.equal({ ...creds }.accessToken, READ);
   assert.deepEqual(Object.keys({ ...creds }).sort(), ["accessToken", "fetch", "hubUrl"]);
 });
+
+Deno.test("explain() uses the session's cached validation, without a new whoami", async () => {
+  clearToken();
+  await using hub = startSandbox({ quiet: true });
+  const token = PERSONAS.fineGrainedNoInference.token;
+  const forbidden = () =>
+    new Response('{"error":"Forbidden"}', {
+      status: 403,
+      headers: { "content-type": "application/json" },
+    });
+  // Nothing cached: a router 403 cannot be pinned on a missing permission.
+  assert.equal((await explain(forbidden(), { token })).code, "inference-forbidden");
+  const { whoami } = await import("../mod.ts");
+  await whoami({ token, hubUrl: hub.url, env: {} });
+  const before = hub.requests.length;
+  const d = await explain(forbidden(), { token });
+  assert.equal(d.code, "missing-inference-permission");
+  assert.equal(d.tokenFault, true);
+  assert.equal(hub.requests.length, before, "no request");
+});

@@ -69,8 +69,84 @@ export async function ensurePrivateDir(dir: string, mode = 0o700, tighten = fals
   }
 }
 
+/** Same inode on the same device (on Windows, where `ino` is null, nothing can be compared). */
+function sameFile(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
+  if (a.ino === null || b.ino === null) return true;
+  return a.ino === b.ino && a.dev === b.dev;
+}
+
 /**
- * Writes `data` to `path` atomically with a private mode.
+ * Sets the mode of the file open as `expected` through a descriptor of its own
+ * (`fchmod(2)`), never by path: `Deno.FsFile` has no `chmod`, so this opens the
+ * path again with `O_NOFOLLOW`, checks that the descriptor is the same inode,
+ * and changes that. Only needed when the umask narrowed a mode we want (the
+ * lock file's 0664, or a 0600 file under a `umask 0277`), so `node:fs` (whose
+ * compatibility layer costs ~20 ms to load) is imported only then.
+ */
+async function chmodOpenFile(path: string, expected: Deno.FileInfo, mode: number): Promise<void> {
+  if (Deno.build.os === "windows") return;
+  const fs = await import("node:fs");
+  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+  const fd = fs.openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  try {
+    const info = fs.fstatSync(fd);
+    if (Number(info.ino) !== expected.ino || Number(info.dev) !== expected.dev) {
+      throw new Error(`${path} was replaced by another file while it was being written`);
+    }
+    fs.fchmodSync(fd, mode);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The writes here are a few hundred bytes, but `write()` may still return short. */
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+}
+
+/** Reads the whole file back through the handle (it is ours and small). */
+async function readBack(file: Deno.FsFile, size: number): Promise<Uint8Array> {
+  await file.seek(0, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(size + 1);
+  let got = 0;
+  for (;;) {
+    const n = await file.read(buffer.subarray(got));
+    if (n === null || n === 0) break;
+    got += n;
+    if (got === buffer.length) break;
+  }
+  return buffer.subarray(0, got);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** The error of a write that someone else's process interfered with. */
+function tamperedError(path: string, dir: string, what: string): TokenStorageError {
+  return new TokenStorageError(
+    path,
+    `Could not write ${path}: ${what}. Another user or process can write in ${dir}; the token ` +
+      `was not written there. Point HF_HOME / HF_TOKEN_PATH at a directory only you can write ` +
+      `(mode 0700).`,
+  );
+}
+
+/**
+ * Writes `data` to `path` atomically with a private mode, in a way a local
+ * user who can write the directory cannot redirect:
+ * - the temporary file is created exclusively (`O_CREAT|O_EXCL`, which never
+ *   follows a symlink and fails on any existing name) with its final mode,
+ *   so it is a new file that only this process has open; nothing is ever
+ *   `chmod`ed by path;
+ * - before the rename, the data is read back through the open handle and the
+ *   name is checked (`lstat`) to still be that same inode (not a symlink or
+ *   another file swapped in);
+ * - after the rename, `path` is checked to be that inode; if something else
+ *   landed there (a swap in the instant between the check and the rename, the
+ *   residual race no POSIX call closes without `renameat2`), that name is
+ *   removed again (unlink: never its target) and the write fails, so a
+ *   symlink is never left installed as `token` / `stored_tokens`.
  *
  * @param path Target file.
  * @param data Content.
@@ -86,21 +162,52 @@ export async function atomicWrite(
   const dirMode = options.dirMode ?? 0o700;
   await ensurePrivateDir(dir, dirMode);
   const temp = join(dir, `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  const bytes = new TextEncoder().encode(data);
+  let file: Deno.FsFile | undefined;
+  let ours: Deno.FileInfo | undefined;
   try {
-    const file = await Deno.open(temp, { write: true, createNew: true, mode });
-    try {
-      await file.write(new TextEncoder().encode(data));
-      await file.syncData();
-    } finally {
-      file.close();
+    file = await Deno.open(temp, { read: true, write: true, createNew: true, mode });
+    await writeAll(file, bytes);
+    await file.syncData();
+    ours = await file.stat();
+    // The umask can only narrow the creation mode; fix it through the handle's inode, not the path.
+    if (Deno.build.os !== "windows" && ((ours.mode ?? 0) & 0o777) !== mode) {
+      await chmodOpenFile(temp, ours, mode);
     }
-    await Deno.chmod(temp, mode); // umask may have narrowed or widened it
     await options.beforeRename?.(temp);
+    // Re-check what is there before the rename: our bytes, under our name, in our inode.
+    if (!sameBytes(await readBack(file, bytes.length), bytes)) {
+      throw tamperedError(path, dir, "the temporary file's content changed before the rename");
+    }
+    const named = await Deno.lstat(temp);
+    if (!named.isFile || !sameFile(named, ours)) {
+      throw tamperedError(
+        path,
+        dir,
+        `the temporary file ${temp} was replaced (by ${
+          named.isSymlink ? "a symbolic link" : "another file"
+        }) before the rename`,
+      );
+    }
     await Deno.rename(temp, path);
+    const placed = await Deno.lstat(path);
+    if (!sameFile(placed, ours)) {
+      // Swapped between the check and the rename: whatever our rename put there (a link, a
+      // hard link to someone's file) is not the token file; remove that name (never its target).
+      await Deno.remove(path).catch(() => {});
+      ours = undefined; // the temporary name is no longer ours to remove
+      throw tamperedError(path, dir, "another file was put in its place during the rename");
+    }
   } catch (error) {
-    await Deno.remove(temp).catch(() => {});
+    // Remove the temporary file only if we created it and the name still holds it.
+    if (ours) {
+      const named = await Deno.lstat(temp).catch(() => undefined);
+      if (named && sameFile(named, ours) && named.isFile) await Deno.remove(temp).catch(() => {});
+    }
     if (error instanceof TokenStorageError) throw error;
     throw storageError(path, "write", error);
+  } finally {
+    file?.close();
   }
   // After the write, as huggingface_hub's _write_secret does (path.parent.chmod(0o700)):
   // an existing 0755 directory ends 0700. A directory that refused the write is left alone.
@@ -145,7 +252,13 @@ export async function withFileLock<T>(
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
       file = await Deno.open(lockPath, { read: true, write: true });
     }
-    if (created) await Deno.chmod(lockPath, 0o664).catch(() => {}); // umask narrows it
+    if (created) {
+      // The umask narrows it; filelock sets it with fchmod, here through the same inode too.
+      const info = await file.stat();
+      if (((info.mode ?? 0o664) & 0o777) !== 0o664) {
+        await chmodOpenFile(lockPath, info, 0o664).catch(() => {});
+      }
+    }
   } catch (error) {
     throw storageError(lockPath, "lock", error);
   }

@@ -226,3 +226,58 @@ Deno.test("row 5: swapped for a larger file between the check and the read: refu
     /far too large to hold a token \(the limit is 1048576 bytes\)/,
   );
 });
+
+// ------------------------------------------------------------ row 4: the CLI's reads
+
+const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
+
+/** Runs the CLI as its own process, killed after 60 s so that a hang fails the test. */
+async function cli(args: string[], env: Record<string, string>, cwd: string) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, ...args],
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", ...env },
+    clearEnv: true,
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, signal: out.signal, text: decode(out.stdout) + decode(out.stderr) };
+}
+
+for (const kind of ["fifo", "dev-zero-link"] as const) {
+  Deno.test(`row 4: the token file and stored_tokens are a ${kind}: whoami, sources and logout end and say why`, async () => {
+    await using t = await tempRoot("hfna-special-");
+    const hf = `${t.root}/hf`;
+    await Deno.mkdir(hf, { mode: 0o700 });
+    for (const name of ["token", "stored_tokens"]) {
+      if (kind === "fifo") {
+        const made = await new Deno.Command("mkfifo", { args: [`${hf}/${name}`] }).output();
+        assert.ok(made.success);
+      } else {
+        await Deno.symlink("/dev/zero", `${hf}/${name}`);
+      }
+    }
+    const env = { HF_HOME: hf, HOME: t.root, HF_HUB_OFFLINE: "1" };
+    for (const command of [["whoami"], ["sources"], ["logout"], ["logout", "--all"]]) {
+      const run = await cli(command, env, t.root);
+      await spoolOutput(`shared_machine/${kind}/${command.join("-")}`, run.text);
+      assert.equal(run.signal, null, `${command.join(" ")} hung and was killed: ${run.text}`);
+      // whoami finds no usable token (its one-line error); the others name the file and why.
+      assert.match(
+        run.text,
+        command[0] === "whoami"
+          ? /No Hugging Face token found/
+          : /is not a regular file \(a pipe, socket or device\)/,
+        `${command.join(" ")}: ${run.text}`,
+      );
+    }
+    // Nothing was replaced or removed: the special files are still there.
+    for (const name of ["token", "stored_tokens"]) {
+      const info = await Deno.lstat(`${hf}/${name}`);
+      assert.ok(kind === "fifo" ? info.isFifo : info.isSymlink, name);
+    }
+  });
+}

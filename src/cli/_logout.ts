@@ -7,18 +7,20 @@
 
 import { maskToken } from "../_mask.ts";
 import { displayPath, tokenPaths } from "../store/paths.ts";
-import { forgetToken, listStoredTokens, type StoredTokenInfo } from "../store/save_token.ts";
+import {
+  forgetToken,
+  listStoredTokens,
+  readActive,
+  type StoredTokenInfo,
+} from "../store/save_token.ts";
 import { UsageError } from "./_args.ts";
 import type { Context, ExitCode } from "./_context.ts";
 import { tokenVariablesSet } from "./_token.ts";
 
+/** The active token, masked (read with the library's secret-file reader: never a FIFO). */
 async function activeMasked(path: string): Promise<string | undefined> {
-  try {
-    const text = (await Deno.readTextFile(path)).trim();
-    return text ? maskToken(text) : undefined;
-  } catch {
-    return undefined;
-  }
+  const token = await readActive(path).catch(() => undefined);
+  return token ? maskToken(token) : undefined;
 }
 
 function describe(list: StoredTokenInfo[]): string {

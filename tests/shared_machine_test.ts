@@ -281,3 +281,83 @@ for (const kind of ["fifo", "dev-zero-link"] as const) {
     }
   });
 }
+
+// ------------------------------------------------------------ row 8: the directory's mode
+
+const MOD = new URL("../mod.ts", import.meta.url).href;
+
+/** Saves two tokens in a separate process (its own "warn once" state); returns its stderr. */
+async function saveTwiceInChild(env: Record<string, string>, cwd?: string): Promise<string> {
+  const code = `import { saveToken } from ${JSON.stringify(MOD)};
+const env = ${JSON.stringify(env)};
+await saveToken("hf_sandbox_read_alice", { name: "a", env });
+await saveToken("hf_sandbox_write_bob", { name: "b", env });`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    env: { HOME: env.HOME ?? Deno.env.get("HOME") ?? "/root" },
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.ok(out.success, stderr);
+  return stderr;
+}
+
+const modeOf = async (path: string) => (await Deno.stat(path)).mode! & 0o7777;
+
+Deno.test("row 8: a shared sticky directory (1777, like /tmp) keeps its mode and sticky bit; warned once", async () => {
+  await using t = await tempRoot("hfna-dir-");
+  const shared = `${t.root}/shared`;
+  await Deno.mkdir(shared);
+  await Deno.chmod(shared, 0o1777);
+  const stderr = await saveTwiceInChild({ HF_TOKEN_PATH: `${shared}/token`, HOME: t.root });
+  await spoolOutput("shared_machine/sticky-dir", stderr);
+  assert.equal(await modeOf(shared), 0o1777);
+  assert.equal(await modeOf(`${shared}/token`), 0o600);
+  assert.equal(await modeOf(`${shared}/stored_tokens`), 0o600);
+  const warnings = stderr.split("\n").filter((l) => l.includes("hf-notebook-auth:"));
+  assert.equal(warnings.length, 1, stderr);
+  assert.match(
+    warnings[0],
+    /directory .*\/shared is a shared directory \(world-writable, sticky, like \/tmp\) \(mode 1777\), so it was left as it is \(huggingface_hub would set it to 0700\)/,
+  );
+});
+
+Deno.test("row 8: HF_TOKEN_PATH in $HOME, in the working directory, or in someone else's directory: left as it is", async () => {
+  await using t = await tempRoot("hfna-dir-");
+  const home = `${t.root}/home`;
+  await Deno.mkdir(home);
+  await Deno.chmod(home, 0o755);
+  const stderr = await saveTwiceInChild({ HF_TOKEN_PATH: `${home}/token`, HOME: home });
+  assert.equal(await modeOf(home), 0o755, "home keeps its mode");
+  assert.match(stderr, /directory .*\/home is your home directory \(mode 0755\)/);
+  assert.equal(stderr.split("hf-notebook-auth:").length - 1, 1, "once");
+
+  const other = `${t.root}/other`;
+  await Deno.mkdir(other);
+  await Deno.chmod(other, 0o755);
+  await Deno.chown(other, 4242, 4242);
+  const stderr2 = await saveTwiceInChild({ HF_TOKEN_PATH: `${other}/token`, HOME: t.root });
+  assert.equal(await modeOf(other), 0o755);
+  assert.match(stderr2, /directory .*\/other is not yours \(owned by uid 4242\)/);
+
+  const project = `${t.root}/project`;
+  await Deno.mkdir(project);
+  await Deno.chmod(project, 0o755);
+  const stderr4 = await saveTwiceInChild(
+    { HF_TOKEN_PATH: `${project}/token`, HOME: home },
+    project,
+  );
+  assert.equal(await modeOf(project), 0o755);
+  assert.match(stderr4, /directory .*\/project is the working directory \(mode 0755\)/);
+
+  // The user's own, private place: set to 0700 as huggingface_hub does, without a word.
+  const own = `${t.root}/own`;
+  await Deno.mkdir(own);
+  await Deno.chmod(own, 0o755);
+  const stderr3 = await saveTwiceInChild({ HF_HOME: own, HOME: home });
+  assert.equal(await modeOf(own), 0o700);
+  assert.doesNotMatch(stderr3, /hf-notebook-auth/);
+});

@@ -205,11 +205,13 @@ export async function renewBrowserLogin(
       const latest = await readStoredFile(storedTokensPath);
       const mine = latest.sections.find((x) => x.name === name);
       if (mine?.fields.hf_token === fileToken) {
-        await atomicWrite(storedTokensPath, setStoredSection(latest, name, stored));
+        await atomicWrite(storedTokensPath, setStoredSection(latest, name, stored), {
+          env: options.env,
+        });
       }
       // Update the active token file, unless another process switched to a different token.
       if (await readActive(tokenPath).catch(() => undefined) === fileToken) {
-        await atomicWrite(tokenPath, answer.accessToken);
+        await atomicWrite(tokenPath, answer.accessToken, { env: options.env });
       }
       return { newToken: answer.accessToken, newFields: stored, outcome: "refreshed" as const };
     }, { timeoutMs: 30_000 }));

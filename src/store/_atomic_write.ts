@@ -3,12 +3,15 @@
  * directory (mode 0600), is flushed, and replaces the target with one
  * `rename`. A crash at any point leaves either the old file or the new one,
  * never a half-written file. The directory is created with mode 0700, or set
- * to 0700 if it exists (as huggingface_hub does on every write).
+ * to 0700 if it exists and is the user's own (as huggingface_hub does on
+ * every write); a shared directory (`/tmp`, `$HOME`, the working directory)
+ * is left as it is, with a warning.
  *
  * @module
  */
 
 import { basename, dirname, join } from "../sources/_path.ts";
+import { type EnvLike, envNonEmpty } from "../_env.ts";
 import { TokenStorageError } from "../errors.ts";
 
 /** Options of {@linkcode atomicWrite}. */
@@ -19,6 +22,8 @@ export interface AtomicWriteOptions {
   dirMode?: number;
   /** Test hook: runs after the temporary file is written, before the rename. */
   beforeRename?: (tempPath: string) => void | Promise<void>;
+  /** Environment (`HOME`, to leave the home directory's mode alone). Default `Deno.env`. */
+  env?: EnvLike;
 }
 
 function storageError(path: string, action: string, error: unknown): TokenStorageError {
@@ -37,12 +42,75 @@ function storageError(path: string, action: string, error: unknown): TokenStorag
   );
 }
 
+/** Directories already warned about in this process (the warning is said once). */
+const warnedDirs = new Set<string>();
+
+/** `a` is `b` or one of its parents. */
+function isSameOrParent(a: string, b: string): boolean {
+  return a === b || a === "/" || b.startsWith(a.endsWith("/") ? a : a + "/");
+}
+
+async function realPathOf(path: string | undefined): Promise<string | undefined> {
+  if (!path) return undefined;
+  return await Deno.realPath(path).catch(() => undefined);
+}
+
+/**
+ * Why an existing directory must not be set to 0700, or `undefined` when it is
+ * the user's own private place. Shared ones are left as they are: a sticky
+ * world-writable directory like `/tmp` (chmod would drop the sticky bit and
+ * lock every other user out), any world-writable one, one owned by someone
+ * else, `$HOME`, the working directory, or a parent of either (when
+ * `HF_TOKEN_PATH` points there).
+ */
+async function sharedReason(
+  dir: string,
+  info: Deno.FileInfo,
+  env: EnvLike | undefined,
+): Promise<string | undefined> {
+  const mode = info.mode ?? 0;
+  if (mode & 0o1000 && mode & 0o002) {
+    return "a shared directory (world-writable, sticky, like /tmp)";
+  }
+  if (mode & 0o002) return "world-writable";
+  const uid = Deno.uid();
+  if (uid !== null && info.uid !== null && info.uid !== uid) {
+    return `not yours (owned by uid ${info.uid})`;
+  }
+  if (mode & 0o1000) return "a shared directory (sticky bit set)";
+  const real = await realPathOf(dir) ?? dir;
+  // The home of the given environment and the process's own (a test or notebook may pass only
+  // HF_HOME in `env`).
+  const homes = [];
+  for (const e of [env, undefined]) {
+    const home = await realPathOf(envNonEmpty(e, "HOME") ?? envNonEmpty(e, "USERPROFILE"));
+    if (home) homes.push(home);
+  }
+  if (homes.includes(real)) return "your home directory";
+  let cwd: string | undefined;
+  try {
+    cwd = await realPathOf(Deno.cwd());
+  } catch { /* no --allow-read for the working directory */ }
+  if (cwd === real) return "the working directory";
+  if ([...homes, ...(cwd ? [cwd] : [])].some((place) => isSameOrParent(real, place))) {
+    return "a parent of your home or working directory";
+  }
+  return undefined;
+}
+
 /**
  * Creates `dir` (and parents) with `mode` if it does not exist. With
- * `tighten`, an existing directory is set to `mode` too (best effort, as
- * huggingface_hub's `_write_secret` does on every write: `path.parent.chmod(0o700)`).
+ * `tighten`, an existing directory is set to `mode` too, as huggingface_hub's
+ * `_write_secret` does on every write (`path.parent.chmod(0o700)`), but only
+ * when it is the user's own private place (see `sharedReason`); a shared one
+ * is left as it is, with one warning per process when others can enter it.
  */
-export async function ensurePrivateDir(dir: string, mode = 0o700, tighten = false): Promise<void> {
+export async function ensurePrivateDir(
+  dir: string,
+  mode = 0o700,
+  tighten = false,
+  env?: EnvLike,
+): Promise<void> {
   try {
     const info = await Deno.stat(dir);
     if (!info.isDirectory) {
@@ -51,8 +119,20 @@ export async function ensurePrivateDir(dir: string, mode = 0o700, tighten = fals
         `${dir} exists but is not a directory. Nothing was changed.`,
       );
     }
-    if (tighten && Deno.build.os !== "windows" && ((info.mode ?? 0) & 0o777) !== mode) {
-      await Deno.chmod(dir, mode).catch(() => {}); // not the owner: leave it, as Python does
+    const current = (info.mode ?? 0) & 0o7777;
+    if (tighten && Deno.build.os !== "windows" && current !== mode) {
+      const shared = await sharedReason(dir, info, env);
+      if (shared === undefined) {
+        await Deno.chmod(dir, mode).catch(() => {}); // refused: leave it, as Python does
+      } else if ((current & 0o077) !== 0 && !warnedDirs.has(dir)) {
+        warnedDirs.add(dir);
+        console.warn(
+          `hf-notebook-auth: the token files' directory ${dir} is ${shared} (mode ` +
+            `${current.toString(8).padStart(4, "0")}), so it was left as it is (huggingface_hub ` +
+            `would set it to 0700). The token files in it are private (0600), but others can see ` +
+            `their names; point HF_HOME or HF_TOKEN_PATH at a directory of your own.`,
+        );
+      }
     }
     return;
   } catch (error) {
@@ -63,7 +143,10 @@ export async function ensurePrivateDir(dir: string, mode = 0o700, tighten = fals
   }
   try {
     await Deno.mkdir(dir, { recursive: true, mode });
-    await Deno.chmod(dir, mode);
+    // The umask can only narrow it (e.g. 0077 leaves 0700; 0277 would leave 0500).
+    if (Deno.build.os !== "windows" && ((await Deno.stat(dir)).mode! & 0o777) !== mode) {
+      await Deno.chmod(dir, mode);
+    }
   } catch (error) {
     throw storageError(dir, "create the directory", error);
   }
@@ -211,7 +294,7 @@ export async function atomicWrite(
   }
   // After the write, as huggingface_hub's _write_secret does (path.parent.chmod(0o700)):
   // an existing 0755 directory ends 0700. A directory that refused the write is left alone.
-  await ensurePrivateDir(dir, dirMode, true);
+  await ensurePrivateDir(dir, dirMode, true, options.env);
 }
 
 /** Options of {@linkcode withFileLock}. */

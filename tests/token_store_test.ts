@@ -252,3 +252,62 @@ Deno.test("forgetToken drops a session resolution that held a forgotten token", 
   assert.equal(sessionState().resolution, undefined, "the forgotten token: dropped");
   clearToken();
 });
+
+Deno.test("row 9: names with control or bidi characters are refused when saving and switching, shown escaped when listed", async () => {
+  await using t = await tempHome();
+  for (
+    const [name, code] of [
+      ["\x1bc", "U+001B"], // ESC c: resets the terminal
+      ["work\u202Egpj.exe", "U+202E"], // right-to-left override
+      ["a\x9bb", "U+009B"], // C1 CSI
+      ["a\x7fb", "U+007F"],
+    ]
+  ) {
+    await assert.rejects(
+      () => saveToken("hf_sandbox_read_alice", { name, env: t.env }),
+      (e: unknown) => {
+        assert.ok(e instanceof TypeError);
+        assert.match(
+          e.message,
+          new RegExp(`holds a control or bidi character \\(${code.replace("+", "\\+")}\\)`),
+        );
+        // deno-lint-ignore no-control-regex
+        assert.ok(!/[\x1b\x7f\x9b\u202e]/.test(e.message), "the message shows it escaped");
+        return true;
+      },
+    );
+  }
+  await assert.rejects(
+    () => saveToken("hf_sandbox_read_alice", { name: "DEFAULT", env: t.env }),
+    /configparser \(huggingface_hub\) treats \[DEFAULT\] as the defaults of every section/,
+  );
+  assert.deepEqual([...Deno.readDirSync(t.home)], [], "nothing written");
+
+  // A section another tool wrote with an ESC in its name: read, listed, never printed raw.
+  const { storedTokensPath } = tokenPaths({ env: t.env });
+  await Deno.mkdir(`${t.home}/hf`);
+  await Deno.writeTextFile(
+    storedTokensPath,
+    "[ev\x1b]0;owned\x07il]\nhf_token = hf_sandbox_read_alice\n\n[work]\nhf_token = hf_sandbox_write_bob\n",
+  );
+  const listed = await listStoredTokens({ env: t.env });
+  assert.deepEqual(listed.map((x) => x.name), ["ev\x1b]0;owned\x07il", "work"]);
+  await assert.rejects(() => switchToken("ev\x1b]0;owned\x07il", { env: t.env }), /U\+001B/);
+  const error = await forgetToken({ name: "nope", env: t.env }).catch((e) => e);
+  assert.match(error.message, /Stored names: ev\\x1B\]0;owned\\x07il, work\./);
+  // deno-lint-ignore no-control-regex
+  assert.ok(!/[\x00-\x1f]/.test(error.message));
+  // `hf logout --name` lists what is left, escaped.
+  let out = "";
+  const { main } = await import("../src/cli.ts");
+  const code = await main(["logout", "--name", "work"], {
+    env: { ...t.env, HOME: t.home },
+    stdout: (s) => out += s,
+    stderr: (s) => out += s,
+    stdinIsTty: false,
+  });
+  assert.equal(code, 0, out);
+  assert.match(out, /Still stored: ev\\x1B\]0;owned\\x07il\./);
+  // deno-lint-ignore no-control-regex
+  assert.ok(!/[\x1b\x07]/.test(out), JSON.stringify(out));
+});

@@ -13,7 +13,7 @@ import type { Resolution } from "../resolve/resolution.ts";
 import { resolveToken } from "../resolve/resolve_token.ts";
 import { displayPath } from "../store/paths.ts";
 import { saveToken } from "../store/save_token.ts";
-import { validateTokenName } from "../store/stored_tokens_ini.ts";
+import { showTokenName, validateTokenName } from "../store/stored_tokens_ini.ts";
 import { UsageError } from "./_args.ts";
 import { type Context, errorLine, type ExitCode } from "./_context.ts";
 import { findToken, PromptCancelledError, tokenVariablesSet } from "./_token.ts";
@@ -71,8 +71,9 @@ export async function runLogin(ctx: Context): Promise<ExitCode> {
   const given = ctx.values.name as string | undefined;
   if (given !== undefined && usableName(given) === undefined) {
     throw new UsageError(
-      `--name ${JSON.stringify(given)} cannot be stored.`,
-      "use a non-empty name without brackets, line breaks or surrounding spaces.",
+      `--name ${showTokenName(given)} cannot be stored.`,
+      "use a non-empty name of visible characters, without brackets, control or bidi " +
+        "characters, or surrounding spaces.",
     );
   }
   if (browser && paste) {

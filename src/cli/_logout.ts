@@ -6,6 +6,7 @@
  */
 
 import { maskToken } from "../_mask.ts";
+import { cleanText } from "../_text.ts";
 import { displayPath, tokenPaths } from "../store/paths.ts";
 import {
   forgetToken,
@@ -13,6 +14,7 @@ import {
   readActive,
   type StoredTokenInfo,
 } from "../store/save_token.ts";
+import { showTokenName } from "../store/stored_tokens_ini.ts";
 import { UsageError } from "./_args.ts";
 import type { Context, ExitCode } from "./_context.ts";
 import { tokenVariablesSet } from "./_token.ts";
@@ -23,8 +25,9 @@ async function activeMasked(path: string): Promise<string | undefined> {
   return token ? maskToken(token) : undefined;
 }
 
+/** The names, cleaned (a section name written by another tool may hold controls). */
 function describe(list: StoredTokenInfo[]): string {
-  return list.map((t) => `${t.name}${t.active ? " (active)" : ""}`).join(", ");
+  return list.map((t) => `${cleanText(t.name)}${t.active ? " (active)" : ""}`).join(", ");
 }
 
 /** Runs `hf logout`. */
@@ -49,7 +52,7 @@ export async function runLogout(ctx: Context): Promise<ExitCode> {
     if (result.changed.length === 0) {
       ctx.out.out(`Nothing to forget: no token file or stored tokens (${show(tokenPath)}).`);
     } else {
-      const names = before.map((t) => t.name);
+      const names = before.map((t) => cleanText(t.name));
       ctx.out.out(
         `${ok} Forgot ${
           names.length ? `every stored token (${names.join(", ")})` : "no named token"
@@ -62,7 +65,9 @@ export async function runLogout(ctx: Context): Promise<ExitCode> {
   } else if (name !== undefined) {
     const gone = before.find((t) => t.name === name);
     ctx.out.out(
-      `${ok} Forgot "${name}"${gone ? ` (${gone.masked})` : ""} from ${show(storedTokensPath)}.`,
+      `${ok} Forgot ${showTokenName(name)}${gone ? ` (${gone.masked})` : ""} from ${
+        show(storedTokensPath)
+      }.`,
     );
     if (removedActive) {
       ctx.out.out(`  It was the active token: removed ${show(tokenPath)} too.`);

@@ -19,9 +19,11 @@ import { tokenPaths } from "./paths.ts";
 import {
   looksLikeToken,
   parseStoredTokensFile,
+  refuseUnsafeTokenName,
   sectionToken,
   setStoredSection,
   showTokenName,
+  showTokenNames,
   type StoredTokenFields,
   type StoredTokensFile,
   validateTokenName,
@@ -209,11 +211,10 @@ export async function forgetToken(
       const file = await readStoredFile(storedTokensPath);
       const section = file.sections.find((s) => s.name === options.name);
       if (section === undefined) {
-        const names = file.sections.map((s) => s.name);
         throw new TokenStorageError(
           storedTokensPath,
           `No stored token is named ${showTokenName(options.name)}. Stored names: ${
-            names.length ? names.join(", ") : "(none)"
+            showTokenNames(file.sections.map((s) => s.name))
           }. Nothing was changed.`,
         );
       }
@@ -254,6 +255,7 @@ export async function forgetToken(
  * @returns What changed.
  */
 export async function switchToken(name: string, options: StoreOptions = {}): Promise<StoreResult> {
+  if (!looksLikeToken(name)) refuseUnsafeTokenName(name);
   const { tokenPath, storedTokensPath } = tokenPaths(options);
   return await withFileLock(storedTokensPath, async () => {
     const stored = await readStored(storedTokensPath);
@@ -271,9 +273,9 @@ export async function switchToken(name: string, options: StoreOptions = {}): Pro
       throw new TokenStorageError(
         storedTokensPath,
         `No stored token is named ${showTokenName(name)}. Stored names: ${
-          stored.size ? [...stored.keys()].join(", ") : "(none)"
+          showTokenNames(stored.keys())
         }. Save one with saveToken(token, { name }) or \`deno task hf login --persist --name ${
-          looksLikeToken(name) ? "<name>" : name
+          looksLikeToken(name) ? "<name>" : showTokenName(name)
         }\`.`,
       );
     }

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { cleanText } from "../_text.ts";
+import { cleanText, hasUnsafeText } from "../_text.ts";
 import { TokenStorageError } from "../errors.ts";
 
 /**
@@ -321,7 +321,13 @@ function pythonSort(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
-/** Checks that a token name can be a configparser section. */
+/**
+ * Checks that a token name can be a configparser section and be shown safely:
+ * no brackets, line breaks or surrounding spaces, not configparser's
+ * `DEFAULT`, and no control or bidi character (see {@linkcode refuseUnsafeTokenName}).
+ *
+ * @throws {TypeError} naming the problem.
+ */
 export function validateTokenName(name: string): void {
   if (looksLikeToken(name)) {
     // Never echo it: it is most likely the token itself.
@@ -330,12 +336,38 @@ export function validateTokenName(name: string): void {
         `Call saveToken(token, { name: "work" }).`,
     );
   }
-  if (name.trim() === "" || /[\[\]\r\n]/.test(name) || name !== name.trim()) {
+  if (name === DEFAULT_SECTION) {
     throw new TypeError(
-      `The token name ${JSON.stringify(name)} cannot be stored: use a non-empty name without ` +
+      `The token name "DEFAULT" cannot be stored: configparser (huggingface_hub) treats ` +
+        `[DEFAULT] as the defaults of every section, not as a token. Pick another name.`,
+    );
+  }
+  if (name.trim() === "" || /[\[\]\r\n\t]/.test(name) || name !== name.trim()) {
+    throw new TypeError(
+      `The token name ${showTokenName(name)} cannot be stored: use a non-empty name without ` +
         `brackets, line breaks or surrounding spaces.`,
     );
   }
+  refuseUnsafeTokenName(name);
+}
+
+/**
+ * Refuses a name with a control or bidi character (`saveToken`, `switchToken`):
+ * a name from the Hub's `displayName` with `ESC c` in it would reset the
+ * terminal of whoever lists the names; a right-to-left override would
+ * disguise it. Line breaks and tabs are refused too (a name is one line).
+ *
+ * @throws {TypeError} naming the character's code point.
+ */
+export function refuseUnsafeTokenName(name: string): void {
+  const unsafe = [...name].find((ch) => hasUnsafeText(ch) || ch === "\n" || ch === "\t");
+  if (unsafe === undefined) return;
+  const code = `U+${unsafe.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  throw new TypeError(
+    `The token name ${showTokenName(name)} holds a control or bidi character (${code}), ` +
+      `which would be printed raw wherever the names are listed. Use a name of visible ` +
+      `characters only.`,
+  );
 }
 
 /** True for a "name" that is really a token (arguments swapped): it must never be echoed. */
@@ -343,9 +375,18 @@ export function looksLikeToken(name: string): boolean {
   return /^(hf_|api_org_)[A-Za-z0-9_]{16,}$/.test(name.trim());
 }
 
-/** A name as shown in messages: quoted, or a placeholder when it looks like a token. */
+/**
+ * A name as shown in messages: quoted with its controls escaped (the one text
+ * cleaner), or a placeholder when it looks like a token.
+ */
 export function showTokenName(name: string): string {
   return looksLikeToken(name)
     ? "(a value that looks like a token — arguments swapped?)"
-    : JSON.stringify(name);
+    : `"${cleanText(name.replace(/\n/g, "\\n").replace(/\t/g, "\\t"))}"`;
+}
+
+/** Names for a message: each cleaned, comma-separated, or `(none)`. */
+export function showTokenNames(names: Iterable<string>): string {
+  const shown = [...names].map((n) => cleanText(n).replace(/[\n\t]/g, " "));
+  return shown.length ? shown.join(", ") : "(none)";
 }

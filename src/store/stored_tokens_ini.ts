@@ -10,8 +10,10 @@
  * or removes the text of exactly one section and keeps every other byte
  * (unknown keys, comments, spacing, order) as it was. On a file configparser
  * wrote, the result is byte for byte what huggingface_hub's
- * `_save_token`/`_logout_from_token` would write. The parser is strict: a file
- * it cannot fully understand is reported, never rewritten (so nothing is lost).
+ * `_save_token`/`_logout_from_token` would write. The parser reads what
+ * configparser reads; a file configparser refuses (huggingface_hub then reads
+ * it as empty and its next save drops every other token) is reported with its
+ * line and never rewritten here (so nothing is lost).
  *
  * @module
  */
@@ -37,7 +39,11 @@ import { TokenStorageError } from "../errors.ts";
 export interface StoredTokenSection {
   /** The section name (the token's name). */
   name: string;
-  /** Every key of the section, lower-cased, with its value. */
+  /**
+   * Every key of the section, lower-cased, with its value (continuation lines
+   * joined with a newline; `[DEFAULT]` keys inherited, as configparser's
+   * `items()`). `hf_token` is absent for a section without one (`<not set>`).
+   */
   fields: Record<string, string>;
   /** Offset of the `[name]` line in the file text. */
   start: number;

@@ -24,7 +24,7 @@ import { resolveEndpoints } from "./hub/endpoints.ts";
 import { sessionState } from "./resolve/session_cache.ts";
 import { ALL_TOKEN_NAMES } from "./sources/env_vars.ts";
 import { tokenPaths } from "./store/paths.ts";
-import { parseStoredTokens } from "./store/stored_tokens_ini.ts";
+import { readActive, readStoredFile } from "./store/save_token.ts";
 import { type Command, parseCommandLine, UsageError } from "./cli/_args.ts";
 import { paint, useColor } from "./cli/_color.ts";
 import { type Context, errorLine, type ExitCode } from "./cli/_context.ts";
@@ -51,16 +51,18 @@ const RUN: Record<Command, (ctx: Context) => Promise<ExitCode>> = {
   switch: runSwitch,
 };
 
-/** Learns the stored tokens so that they are masked even if some message quotes one. */
+/**
+ * Learns the stored tokens so that they are masked even if some message quotes one. Both files
+ * are read with the library's one secret-file reader (a FIFO or a /dev/zero link is refused, not
+ * waited on or read whole); a file that cannot be read is reported by the command that reads it.
+ */
 async function learnStoredTokens(out: Output, ctx: Pick<Context, "env">): Promise<void> {
   const { tokenPath, storedTokensPath } = tokenPaths({ env: ctx.env });
-  out.addSecret(await Deno.readTextFile(tokenPath).then((t) => t.trim(), () => undefined));
-  const stored = await Deno.readTextFile(storedTokensPath).catch(() => undefined);
-  if (stored === undefined) return;
-  try {
-    for (const token of parseStoredTokens(stored, storedTokensPath).values()) out.addSecret(token);
-  } catch {
-    // A malformed file is reported by the command that reads it.
+  out.addSecret(await readActive(tokenPath).catch(() => undefined));
+  const stored = await readStoredFile(storedTokensPath).catch(() => undefined);
+  for (const section of stored?.sections ?? []) {
+    out.addSecret(section.fields.hf_token);
+    out.addSecret(section.fields.refresh_token);
   }
 }
 

@@ -16,7 +16,8 @@ import { pollDeviceToken, requestDeviceCode } from "../src/_oauth_device.ts";
 import { kaggleSecretStore } from "../src/sources/kaggle_secrets.ts";
 import { oidcExchange } from "../src/sources/oidc.ts";
 import { refreshAccessToken } from "../src/resolve/_refresh_request.ts";
-import { clearToken, resolveToken } from "../mod.ts";
+import { browserLogin, clearToken, resolveToken } from "../mod.ts";
+import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { DeviceCodeError, OidcError, SecretAccessError } from "../src/errors.ts";
 import { learnSecret, spoolOutput } from "./_leak_scanner.ts";
 
@@ -439,4 +440,57 @@ Deno.test("row 12: expires_in 1e300 (or -1, or a string) is an unknown lifetime,
   });
   assert.equal(got.expiresIn, 2_592_000);
   assert.doesNotThrow(() => new Date(Date.now() + got.expiresIn! * 1000).toISOString());
+});
+
+Deno.test("row 12: a device login whose token answer says expires_in 1e300 is saved, and says so", async () => {
+  // The Hub is the sandbox (whoami validates the token); its token endpoint is hostile.
+  await using sandbox = startSandbox({ quiet: true });
+  const token = PERSONAS.read.token;
+  await using hub = serve(async (request) => {
+    const url = new URL(request.url);
+    if (url.pathname === "/oauth/device") {
+      return Response.json({
+        device_code: DEVICE_CODE,
+        user_code: "ABCD-EFGH",
+        verification_uri: `${hub.url}/oauth/device`,
+        expires_in: 60,
+        interval: 1,
+      });
+    }
+    if (url.pathname === "/oauth/token") {
+      return Response.json({ access_token: token, refresh_token: REFRESH, expires_in: 1e300 });
+    }
+    const headers = new Headers(request.headers);
+    headers.delete("host");
+    return await fetch(`${sandbox.url}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers,
+      body: request.body,
+    });
+  });
+  const home = await Deno.makeTempDir({ prefix: "hfna-1e300-" });
+  try {
+    clearToken();
+    const card = await browserLogin(
+      {
+        hubUrl: hub.url,
+        env: { HF_HOME: `${home}/hf`, HOME: home, HF_ENDPOINT: hub.url },
+        display: "none",
+        sleep: noSleep,
+        mountedSecretDirs: [],
+        dotenv: false,
+      } as Parameters<typeof browserLogin>[0],
+    );
+    const text = String(card);
+    await spoolOutput("hostile_server/row12-card", card);
+    assert.equal(card.verdict, "valid", text);
+    assert.doesNotMatch(text, /could not be saved/);
+    assert.equal(await Deno.readTextFile(`${home}/hf/token`), token);
+    const stored = await Deno.readTextFile(`${home}/hf/stored_tokens`);
+    assert.doesNotMatch(stored, /expires_at = .*e\+/, "no impossible expires_at");
+    assert.doesNotMatch(text, /Infinity|NaN|e\+300/);
+  } finally {
+    clearToken();
+    await Deno.remove(home, { recursive: true });
+  }
 });

@@ -78,7 +78,7 @@ export function serverTokenProblem(value: unknown): string | undefined {
  * Longest lifetime of an access token believed (ten years): a larger `expires_in` is an
  * impossible value, taken as unknown (it would make no date).
  */
-export const MAX_TOKEN_LIFETIME_S = 10 * 366 * 24 * 3600;
+export const MAX_TOKEN_LIFETIME_S: number = 10 * 366 * 24 * 3600;
 
 /**
  * The lifetime of a token from a server's `expires_in`: a whole number of seconds within

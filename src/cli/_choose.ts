@@ -6,6 +6,7 @@
  */
 
 import { cleanText } from "../_text.ts";
+
 /** The streams used (replaceable in tests). */
 export interface ChooseIO {
   /** Input: must be a terminal. */

@@ -58,6 +58,11 @@ export interface DeviceFlowOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Per-request timeout in milliseconds. Default 15 s. */
   requestTimeoutMs?: number;
+  /**
+   * Other secrets of the session (the current access and refresh tokens, id tokens): masked,
+   * with the device code, in every message built from the server's words.
+   */
+  secrets?: readonly (string | undefined)[];
 }
 
 /** A device authorization, checked and bounded. */
@@ -273,7 +278,7 @@ export async function requestDeviceCode(options: DeviceFlowOptions): Promise<Dev
     throw new DeviceCodeError(
       "network",
       `Could not reach ${url} to start a browser login (${
-        serverText(error instanceof Error ? error.message : String(error))
+        serverText(error instanceof Error ? error.message : String(error), 200, options.secrets)
       }).`,
       { cause: error, next: "Check the network (or HF_ENDPOINT), then try again." },
     );
@@ -283,7 +288,10 @@ export async function requestDeviceCode(options: DeviceFlowOptions): Promise<Dev
   if (!body.ok && body.kind === "too-large") throw tooLarge(url);
   const data = body.ok ? body.value : undefined;
   if (!response.ok) {
-    const echoed = [typeof data?.device_code === "string" ? data.device_code : undefined];
+    const echoed = [
+      ...(options.secrets ?? []),
+      typeof data?.device_code === "string" ? data.device_code : undefined,
+    ];
     const oauth = typeof data?.error === "string" ? serverText(data.error, 64, echoed) : undefined;
     const detail = serverText(data?.error_description, 200, echoed);
     if (oauth) {
@@ -372,6 +380,7 @@ export async function pollDeviceToken(
   const maxPolls = Math.ceil(Math.min(info.expiresIn, MAX_EXPIRES_IN_S)) + 2;
   let heard = false;
   let lastTransient = "";
+  const secrets = [...(options.secrets ?? []), info.deviceCode];
   for (let polls = 0; polls < maxPolls && now() < info.expiresAt; polls++) {
     if (options.signal?.aborted) throw cancelled(url, options.signal);
     let data: Record<string, unknown> | undefined;
@@ -381,7 +390,7 @@ export async function pollDeviceToken(
         device_code: info.deviceCode,
         client_id: clientId,
       }, options);
-      refuseRedirect(response, url, [info.deviceCode]);
+      refuseRedirect(response, url, secrets);
       if (response.status >= 500) {
         await response.body?.cancel();
         lastTransient = `HTTP ${response.status}`;
@@ -399,7 +408,7 @@ export async function pollDeviceToken(
       if (error instanceof DeviceCodeError) throw error;
       if (options.signal?.aborted) throw cancelled(url, options.signal);
       lastTransient = `network error: ${
-        serverText(error instanceof Error ? error.message : String(error), 120, [info.deviceCode])
+        serverText(error instanceof Error ? error.message : String(error), 120, secrets)
       }`;
     }
 
@@ -416,13 +425,13 @@ export async function pollDeviceToken(
           refreshToken: refresh,
           expiresIn: tokenLifetime(data.expires_in),
           tokenType: typeof data.token_type === "string"
-            ? serverText(data.token_type, 32)
+            ? serverText(data.token_type, 32, secrets)
             : undefined,
         };
       }
       const error = data.error;
       const detail = serverText(data.error_description, 200, [
-        info.deviceCode,
+        ...secrets,
         typeof data.access_token === "string" ? data.access_token : undefined,
         typeof data.refresh_token === "string" ? data.refresh_token : undefined,
       ]);
@@ -451,9 +460,7 @@ export async function pollDeviceToken(
           },
         );
       } else {
-        const code = typeof error === "string"
-          ? serverText(error, 64, [info.deviceCode])
-          : "bad-response";
+        const code = typeof error === "string" ? serverText(error, 64, secrets) : "bad-response";
         throw new DeviceCodeError(
           code,
           `${url} ended the browser login with the OAuth error ${JSON.stringify(code)}` +

@@ -356,8 +356,10 @@ Deno.test("row 7: a server's words are masked with every secret of the session, 
           hubUrl: hub.url,
           env: {},
           sleep: noSleep,
+          // the session's other secrets (a login in progress knows the current tokens)
+          secrets: [ACCESS, REFRESH],
         }),
-      [DEVICE_CODE],
+      [DEVICE_CODE, ACCESS, REFRESH],
       hub,
     ]);
   }

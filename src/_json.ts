@@ -22,14 +22,8 @@ export async function readJsonObject(
   response: Response,
   limit: number = JSON_BODY_LIMIT,
 ): Promise<Json | undefined> {
-  const body = await readBoundedText(response, limit).catch(() => undefined);
-  if (!body || body.truncated) return undefined;
-  const text = body.text;
-  try {
-    return obj(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
+  const answer = await readJsonAnswer(response, limit);
+  return answer.ok ? answer.value : undefined;
 }
 
 /** A JSON answer read through the bounded reader: the object, or why there is none. */

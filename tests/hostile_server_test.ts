@@ -173,6 +173,48 @@ Deno.test("row 3: the refresh stops an endless answer at 1 MiB", async () => {
   assert.equal((error as DeviceCodeError).code, "too-large");
 });
 
+/** An answer that drips one byte every 50 ms, forever (never reaches the cap). */
+function drip(): Response {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("{"));
+        timer = setInterval(() => controller.enqueue(new TextEncoder().encode(" ")), 50);
+      },
+      cancel() {
+        clearInterval(timer);
+      },
+    }),
+    { headers: { "content-type": "application/json" } },
+  );
+}
+
+Deno.test("row 3: an answer that never ends slowly ends at each request's timeout, not never", async () => {
+  await using hub = serve(() => drip());
+  const env = { HF_OIDC_RESOURCE: "sandbox-alice/m", HF_OIDC_ID_TOKEN: ID_TOKEN };
+  const calls: [string, () => Promise<unknown>][] = [
+    ["device start", () => requestDeviceCode({ hubUrl: hub.url, env: {}, requestTimeoutMs: 300 })],
+    ["refresh", () => refreshAccessToken(REFRESH, { hubUrl: hub.url, env: {}, timeoutMs: 300 })],
+    ["oidc", () => oidcExchange({ hubUrl: hub.url, env, timeoutMs: 300 })],
+    [
+      "kaggle",
+      () =>
+        kaggleSecretStore.get("HF_TOKEN", {
+          env: { KAGGLE_USER_SECRETS_TOKEN: KAGGLE_JWT, KAGGLE_URL_BASE: hub.url },
+          cwd: ".",
+          fetch,
+          signal: AbortSignal.timeout(300),
+        }),
+    ],
+  ];
+  for (const [label, call] of calls) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.ok(error instanceof Error, `${label}: ended without an error`);
+    assert.ok(!error.message.includes(REFRESH) && !error.message.includes(KAGGLE_JWT), label);
+  }
+});
+
 // ------------------------------------------------------------------------- redirects
 
 /** A server that redirects every request to `other` (302 and 307: 307 would resend the body). */

@@ -18,7 +18,6 @@ import type { EnvLike } from "./_env.ts";
 import { readJsonAnswer } from "./_json.ts";
 import { shorten } from "./_text.ts";
 import { serverTokenProblem, tokenLifetime } from "./_token_chars.ts";
-export { MAX_TOKEN_LIFETIME_S, tokenLifetime } from "./_token_chars.ts";
 import { DeviceCodeError } from "./errors.ts";
 
 export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV, deviceClientId } from "./_oauth_client.ts";

@@ -14,6 +14,9 @@
  *    sequential at 200/50 ms latency
  *    (tests/bench/probe_bench.ts, by the probe helper);
  * 4. memory: RSS added by import + login + probe in one process;
+ * 4b. endless answers: peak RSS of whoami, probe, the device login and the Kaggle lookup
+ *    against a body that never ends, over an idle process (target < +100 MB), and each ends
+ *    within its timeout (tests/bench/endless_body_bench.ts, one child process per case);
  * 5. first run: `deno task demo --script` and `deno task hf whoami` (sandbox) with an empty
  *    DENO_DIR (downloads from the npm registry) vs the same command again, warm (target: cold
  *    within 1.5 s of warm), and what the cold run put in the cache (no test/tooling package).
@@ -303,6 +306,52 @@ console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, 
     }, probe ${med("probeMb").toFixed(1)})`,
     met: med("totalMb") <= 150,
   });
+
+  // ---- 4b. endless answers: bounded memory, ends within the timeout (issue 19) ---------------
+  const endless = await run(["run", "-A", "--no-check", "tests/bench/endless_body_bench.ts"]);
+  const endlessOut = endless.stdout.trim().split("\n");
+  try {
+    const e = JSON.parse(endlessOut.at(-1)!) as {
+      idleMb: number;
+      results: {
+        what: string;
+        peakMb: number;
+        addedMb: number;
+        ms: number;
+        timeoutMs: number;
+        met: boolean;
+        outcome: string;
+      }[];
+    };
+    const label: Record<string, string> = {
+      whoami: "whoami()",
+      probe: "probe()",
+      device: "the device login (polling)",
+      kaggle: "the Kaggle secret lookup",
+    };
+    for (const r of e.results) {
+      rows.push({
+        what: `${label[r.what] ?? r.what} against an endless answer: peak RSS (VmHWM) over an ` +
+          `idle process (${e.idleMb.toFixed(0)} MB); wall time`,
+        target: `< +100 MB; ends within its timeout (${r.timeoutMs / 1000} s)`,
+        measured: `+${r.addedMb.toFixed(1)} MB; ${(r.ms / 1000).toFixed(2)} s` +
+          (r.outcome.startsWith("stopped") ? ` (${r.outcome})` : ""),
+        met: r.met,
+      });
+    }
+    extra.push(
+      "Endless answers (tests/bench/endless_body_bench.ts: one child process per case, peak " +
+        "RSS from /proc/self/status VmHWM):\n\n```\n" + endlessOut.slice(0, -1).join("\n") +
+        "\n```",
+    );
+  } catch {
+    rows.push({
+      what: "endless-answer bench",
+      target: "runs",
+      measured: `failed to run: ${endless.stderr.slice(-200)}`,
+      met: false,
+    });
+  }
 
   // ---- 5. first run: empty DENO_DIR vs warm ---------------------------------------------------
   const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 5);

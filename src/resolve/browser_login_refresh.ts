@@ -186,6 +186,8 @@ export async function renewBrowserLogin(
         };
       }
       const answer = await refreshAccessToken(fields.refresh_token ?? refreshToken, {
+        // The access token being replaced is masked too if the server echoes it.
+        accessToken: fileToken,
         env: options.env,
         fetch: options.fetch,
         signal: options.signal,

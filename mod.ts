@@ -154,7 +154,18 @@ export type {
 // Finding a leaked token before it is shared: scan() returns the report (`hf scan` in a shell).
 export { scan } from "./src/scan/scan.ts";
 export type { ScanOptions } from "./src/scan/scan.ts";
-export type { ScanData, ScanFinding, ScanReport, ScanToken } from "./src/scan/scan_report.ts";
+export type {
+  ScanChange,
+  ScanData,
+  ScanFinding,
+  ScanNotice,
+  ScanNoticeCode,
+  ScanResult,
+  ScanToken,
+  TokenStatus,
+} from "./src/scan/scan_report.ts";
+export type { TokenKind } from "./src/scan/match_tokens.ts";
+export type { ScanPart } from "./src/scan/locate_in_notebook.ts";
 
 // What the cards and tables are: displayable values (HTML in Jupyter, text in a terminal).
 export type { Displayable, MimeBundle } from "./src/display/displayable.ts";

@@ -544,7 +544,10 @@ Deno.test("bad input: broken JSON, FIFO, symlink loops, binary, Latin-1, UTF-16,
     );
     const utf16 = `\uFEFFHF_TOKEN=${token}\r\n`;
     const le = new Uint8Array(utf16.length * 2);
-    for (let i = 0; i < utf16.length; i++) le[2 * i] = utf16.charCodeAt(i);
+    for (let i = 0; i < utf16.length; i++) {
+      le[2 * i] = utf16.charCodeAt(i) & 0xff;
+      le[2 * i + 1] = utf16.charCodeAt(i) >> 8;
+    }
     await Deno.writeFile(`${dir}/.env.local`, le);
 
     const report = await scan([], { cwd: dir });

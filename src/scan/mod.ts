@@ -25,6 +25,7 @@ export type {
   ScanFinding,
   ScanNotice,
   ScanNoticeCode,
+  ScanResult,
   ScanToken,
   TokenStatus,
 } from "./scan_report.ts";
@@ -34,3 +35,5 @@ export { locateInNotebook } from "./locate_in_notebook.ts";
 export type { NotebookHit, ScanPart } from "./locate_in_notebook.ts";
 export { removeOutputs } from "./remove_outputs.ts";
 export type { OutputRef } from "./remove_outputs.ts";
+export type { Displayable, MimeBundle } from "../display/displayable.ts";
+export type { EnvLike } from "../_env.ts";

@@ -8,7 +8,7 @@
  */
 
 import type { EnvLike } from "../_env.ts";
-import type { ScanReport } from "./scan_report.ts";
+import type { ScanResult } from "./scan_report.ts";
 
 /** Options of {@linkcode scan}. */
 export interface ScanOptions {
@@ -80,7 +80,7 @@ export interface ScanOptions {
 export async function scan(
   paths: readonly string[] = [],
   options: ScanOptions = {},
-): Promise<ScanReport> {
+): Promise<ScanResult> {
   const { runScan } = await import("./_scan_run.ts");
   return await runScan(paths, options);
 }

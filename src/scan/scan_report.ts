@@ -138,6 +138,29 @@ export interface ScanData {
 }
 
 /**
+ * What `scan()` returns (the {@linkcode ScanReport} class, described as an interface so the
+ * main entry point names no extra class): the findings, grouped by token when rendered.
+ */
+export interface ScanResult {
+  /** Everything the scan learned (what `toJSON()` returns). */
+  readonly data: ScanData;
+  /** Whether any token was found. */
+  readonly found: boolean;
+  /** The findings. */
+  readonly findings: ScanFinding[];
+  /** The distinct tokens. */
+  readonly tokens: ScanToken[];
+  /** Notices (skipped files, broken JSON, …). */
+  readonly notices: ScanNotice[];
+  /** The table, grouped by token (rendered by Jupyter). */
+  toHtml(): string;
+  /** The text form (a terminal). */
+  toString(): string;
+  /** The data, tokens masked. */
+  toJSON(): ScanData;
+}
+
+/**
  * The result of `scan()`: renders as a table grouped by token in Jupyter, as text in a
  * terminal, and as {@linkcode ScanData} in JSON. `found` says whether any token was found.
  *
@@ -154,7 +177,7 @@ export interface ScanData {
  * assert.match(report.toString(), /No Hugging Face token found in 3 files/);
  * ```
  */
-export class ScanReport extends Displayable {
+export class ScanReport extends Displayable implements ScanResult {
   /** The data. */
   readonly data: ScanData;
 

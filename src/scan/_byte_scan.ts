@@ -51,15 +51,50 @@ const BEHIND = 32;
 /** Bytes kept from the previous read: the lookbehind of a match plus {@linkcode CANDIDATE_WINDOW}. */
 const CARRY = BEHIND + CANDIDATE_WINDOW;
 const SNIFF = 8192;
-const UTF8_SNIFF = 65536;
+const UTF8_SNIFF = 8192;
 
 /** `bytes` as a Latin-1 string (one character per byte; tokens are ASCII). */
 function latin1(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 4096) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 4096));
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
   }
   return s;
+}
+
+/** Letters and digits (the body of a token). */
+const ALNUM = new Uint8Array(256);
+for (let c = 0x30; c <= 0x39; c++) ALNUM[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) ALNUM[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) ALNUM[c] = 1;
+
+/** Length of the run of letters and digits at `from`. */
+function alnumRun(bytes: Uint8Array, from: number, end: number): number {
+  let p = from;
+  while (p < end && ALNUM[bytes[p]] === 1) p++;
+  return p - from;
+}
+
+/**
+ * Whether a token's shape can start at `offset` (a cheap test on the bytes, before the
+ * matcher decides): `hf_hub_download` and most other `hf_` words fail it at once.
+ */
+function mayBeToken(bytes: Uint8Array, offset: number, end: number): boolean {
+  const next = (p: number) => p >= end || (ALNUM[bytes[p]] === 0 && bytes[p] !== 0x5f);
+  if (bytes[offset] === 0x61) { // api_org_
+    const at = offset + 8;
+    const n = alnumRun(bytes, at, end);
+    return n === 34 && next(at + n);
+  }
+  const at = offset + 3;
+  const n = alnumRun(bytes, at, end);
+  if (n === 34 && next(at + n)) return true;
+  // hf_oauth_…
+  if (n === 5 && bytes[at + 5] === 0x5f && bytes[at] === 0x6f && bytes[at + 1] === 0x61) {
+    const m = alnumRun(bytes, at + 6, end);
+    return m >= 20 && m <= 80 && next(at + 6 + m);
+  }
+  return false;
 }
 
 /** Reads until `buf` is full or the source ends; returns how many bytes were read. */
@@ -82,7 +117,26 @@ async function fill(source: ByteSource, buf: Uint8Array): Promise<number> {
  * @returns The hits and the content facts.
  */
 export async function scanBytes(source: ByteSource, signal?: AbortSignal): Promise<ByteScan> {
-  const buf = new Uint8Array(CARRY + CHUNK_BYTES);
+  const buf = POOL.pop() ?? new Uint8Array(CARRY + CHUNK_BYTES);
+  try {
+    return await scanInto(buf, source, signal);
+  } finally {
+    if (POOL.length < 4) POOL.push(buf);
+  }
+}
+
+/**
+ * Read buffers kept for the next file: allocating (and zeroing) a fresh megabyte per file
+ * cost more than the search itself on a tree of small files. Scans that overlap take
+ * separate buffers.
+ */
+const POOL: Uint8Array[] = [];
+
+async function scanInto(
+  buf: Uint8Array,
+  source: ByteSource,
+  signal: AbortSignal | undefined,
+): Promise<ByteScan> {
   const hits: ByteHit[] = [];
   let carry = 0; // bytes at buf[0..carry) kept from the previous read, not yet examined
   let base = 0; // file offset of buf[0]
@@ -125,6 +179,7 @@ export async function scanBytes(source: ByteSource, signal?: AbortSignal): Promi
       if (offset < skipBelow) continue;
       if (offset >= limit) break;
       result.anyPrefix = true;
+      if (!mayBeToken(region, offset, end)) continue;
       const winStart = Math.max(0, offset - BEHIND);
       const window = latin1(region.subarray(winStart, Math.min(end, offset + CANDIDATE_WINDOW)));
       const match = findTokens(window).find((m) => m.index === offset - winStart);

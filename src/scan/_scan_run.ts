@@ -123,13 +123,13 @@ function size(bytes: number): string {
     : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
-async function readAll(input: Input): Promise<Uint8Array> {
+async function readAll(input: Input, known: number): Promise<Uint8Array> {
   const source = await input.open();
   try {
     const parts: Uint8Array[] = [];
     let total = 0;
     for (;;) {
-      const buf = new Uint8Array(Math.max(65536, Math.min(input.size - total + 1, 1 << 24)));
+      const buf = new Uint8Array(Math.max(65536, Math.min(known - total + 1, 1 << 24)));
       const n = await source.read(buf);
       if (n === null) break;
       parts.push(buf.subarray(0, n));
@@ -218,7 +218,7 @@ async function searchFile(c: Collector, input: Input, signal?: AbortSignal): Pro
       c.notice(input.display, "utf16", "UTF-16 text larger than 64 MB: not decoded, not searched.");
       return;
     }
-    const bytes = await readAll(input);
+    const bytes = await readAll(input, scanned.bytes);
     const text = new TextDecoder(scanned.utf16 === "le" ? "utf-16le" : "utf-16be").decode(bytes);
     c.notice(input.display, "utf16", "UTF-16 text (Windows Notepad?): decoded and searched.");
     addTextFindings(c, input.display, text);
@@ -249,7 +249,7 @@ async function searchFile(c: Collector, input: Input, signal?: AbortSignal): Pro
           "text; findings give lines, --fix leaves it alone.",
       );
     } else {
-      const text = new TextDecoder().decode(await readAll(input));
+      const text = new TextDecoder().decode(await readAll(input, scanned.bytes));
       let notebook: unknown;
       let parsed = false;
       try {
@@ -295,8 +295,25 @@ async function searchFile(c: Collector, input: Input, signal?: AbortSignal): Pro
   });
 }
 
+/**
+ * A work-tree file, read with synchronous reads: a local read is a few microseconds, and the
+ * round trip of an asynchronous one through the thread pool cost more than the search on a
+ * tree of small files (measured in `tests/bench/scan_bench.ts`). Special files never get
+ * here (the walk skips them), so no read can block.
+ */
 function fileInput(path: string, display: string, size: number): Input {
-  return { display, path, size, open: () => Deno.open(path, { read: true }) };
+  return {
+    display,
+    path,
+    size,
+    open: () => {
+      const file = Deno.openSync(path, { read: true });
+      return Promise.resolve({
+        read: (into: Uint8Array) => Promise.resolve(file.readSync(into)),
+        close: () => file.close(),
+      });
+    },
+  };
 }
 
 /** Removes (or, dry, plans to remove) the fixable outputs of each notebook. */

@@ -19,7 +19,7 @@ export interface WalkFile {
   path: string;
   /** Path to show. */
   display: string;
-  /** Size in bytes. */
+  /** Size in bytes (-1: not asked for; the search counts the bytes). */
   size: number;
 }
 
@@ -179,9 +179,14 @@ export async function* walk(
       }
     }
     let names: string[];
+    /** Regular files need no lstat: readDir already says what they are. */
+    const plain = new Set<string>();
     try {
       names = [];
-      for await (const e of Deno.readDir(path)) names.push(e.name);
+      for await (const e of Deno.readDir(path)) {
+        names.push(e.name);
+        if (e.isFile) plain.add(e.name);
+      }
     } catch (error) {
       yield errorNotice(display, error, "the folder");
       return;
@@ -198,7 +203,9 @@ export async function* walk(
     for (const name of names) {
       if (ALWAYS_SKIPPED.has(name)) continue;
       if (!options.noIgnore && SKIPPED_UNLESS_ASKED.has(name)) continue;
-      yield* entry(join(path, name), join(display, name), false);
+      if (plain.has(name)) {
+        yield { kind: "file", path: join(path, name), display: join(display, name), size: -1 };
+      } else yield* entry(join(path, name), join(display, name), false);
     }
   }
 

@@ -96,7 +96,7 @@ function notebook(
   }
   if (plant) {
     const cell = cells[Math.floor(cells.length / 2)];
-    if (plant.where === "output") cell.outputs[0].text.push(`token: ${plant.token}\n`);
+    if (plant.where === "output") cell.outputs[0].text!.push(`token: ${plant.token}\n`);
     else cell.source.push(`login("${plant.token}")\n`);
   }
   if (decoy) cells[0].source.push(`// ${decoy}\n`);

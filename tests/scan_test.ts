@@ -435,6 +435,26 @@ Deno.test("--staged scans the git index, not the work tree; exit codes 0, 1, 2",
     assert.equal((await cli(["scan", "--staged"], dir)).code, 0);
     assert.equal((await cli(["scan"], dir)).code, 1, "the work tree still has notes.txt");
 
+    // As a pre-commit hook (the README's line, with this checkout's path): the commit is refused.
+    const repo = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+    await Deno.writeTextFile(
+      `${dir}/.git/hooks/pre-commit`,
+      `#!/bin/sh\nexec "${Deno.execPath()}" run -A --config ${repo}/deno.json ${repo}/src/cli.ts scan --staged\n`,
+      { mode: 0o755 },
+    );
+    await Deno.writeTextFile(`${dir}/leak.md`, `${unstaged}\n`);
+    const add = new Deno.Command("git", { args: ["add", "leak.md"], cwd: dir }).outputSync();
+    assert.ok(add.success);
+    const commit = new Deno.Command("git", {
+      args: ["-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "x"],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    const said = new TextDecoder().decode(commit.stdout) + new TextDecoder().decode(commit.stderr);
+    assert.equal(commit.success, false, "the hook let a token through");
+    assert.ok(said.includes(maskToken(unstaged)) && !said.includes(unstaged), said);
+
     const outside = await tempDir();
     const usage = await cli(["scan", "--staged"], outside);
     assert.equal(usage.code, 2);

@@ -14,7 +14,8 @@ import { scan } from "../mod.ts";
 import { findTokens, isPlaceholderToken, removeOutputs } from "../src/scan/mod.ts";
 import { maskToken } from "../src/_mask.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
-import { kernelTest } from "./_jupyter.ts";
+import { kernelTest, startJupyter } from "./_jupyter.ts";
+import { inlineStyles, sanitizeLikeJupyterLab } from "./_sanitize.ts";
 import { executeNotebookFile, notebookProblems } from "./_notebook_runner.ts";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -330,6 +331,36 @@ Deno.test("--fix keeps number spellings, a BOM-less compact layout and the missi
   );
 });
 
+Deno.test("--fix through a symlink rewrites the notebook it points at; the link stays", async () => {
+  const dir = await tempDir();
+  try {
+    const token = fakeToken();
+    const nb = {
+      cells: [{
+        cell_type: "code",
+        metadata: {},
+        outputs: [{ output_type: "stream", name: "stdout", text: token }],
+        source: [],
+      }],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    await Deno.mkdir(`${dir}/real`);
+    await Deno.writeTextFile(`${dir}/real/a.ipynb`, JSON.stringify(nb, null, 1) + "\n");
+    await Deno.symlink("real/a.ipynb", `${dir}/link.ipynb`);
+    const report = await scan(["link.ipynb"], { cwd: dir, fix: true });
+    assert.equal(report.data.changes.length, 1);
+    assert.ok((await Deno.lstat(`${dir}/link.ipynb`)).isSymlink);
+    assert.deepEqual(
+      JSON.parse(await Deno.readTextFile(`${dir}/real/a.ipynb`)).cells[0].outputs,
+      [],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 kernelTest("--fix: the fixed corpus notebook still runs in the real kernel", async () => {
   const dir = await tempDir();
   try {
@@ -518,6 +549,9 @@ Deno.test("hf scan: help, JSON without tokens, a clean tree exits 0, usage error
       [["leak.md", 3, 3]],
     );
     assert.equal((await cli(["scan", "--bogus"], dir)).code, 2);
+    const missing = await cli(["scan", "nope/"], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\/ does not exist/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -534,6 +568,42 @@ Deno.test("HTML report: escaped, inline styles, grouped by token", async () => {
     assert.ok(html.includes("&lt;img src=x"));
     assert.ok(!html.includes(token));
     assert.equal((html.match(/rowspan="2"/g) ?? []).length, 2, "one token, two rows, grouped");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("HTML report: JupyterLab's sanitizer keeps every inline style (no <style> needed)", async () => {
+  const dir = await tempDir();
+  try {
+    const { notebook } = corpus();
+    await Deno.writeTextFile(`${dir}/corpus.ipynb`, JSON.stringify(notebook, null, 1) + "\n");
+    await Deno.writeTextFile(`${dir}/broken.ipynb`, "{");
+    const html = (await scan([], { cwd: dir, fix: true, dryRun: true })).toHtml();
+    const clean = sanitizeLikeJupyterLab(html);
+    const decode = (x: string) => x.replaceAll("&#39;", "'").replaceAll("&quot;", '"');
+    assert.doesNotMatch(clean, /<style/);
+    assert.deepEqual(inlineStyles(clean).map(decode), inlineStyles(html).map(decode));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+kernelTest("in a notebook: `await scan()` renders the table as HTML, tokens masked", async () => {
+  const dir = await tempDir();
+  try {
+    const token = fakeToken();
+    await Deno.writeTextFile(`${dir}/.env`, `HF_TOKEN=${token}\n`);
+    const repo = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+    await using server = await startJupyter({ cwd: repo, env: { HF_TOKEN: "" } });
+    await using kernel = await server.startKernel();
+    const result = await kernel.execute(
+      `const { scan } = await import("${repo}/mod.ts");\nawait scan([${JSON.stringify(dir)}]);`,
+    );
+    assert.equal(result.status, "ok", result.error?.evalue);
+    assert.match(result.html(), /<table[\s\S]*hf scan|hf scan[\s\S]*<table/);
+    assert.ok(result.html().includes(maskToken(token)));
+    assert.ok(!JSON.stringify(result.raw).includes(token), "the token reached the kernel output");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

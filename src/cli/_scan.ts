@@ -8,7 +8,7 @@
 import { scan } from "../scan/scan.ts";
 import { insideWorkTree } from "../scan/_staged.ts";
 import { UsageError } from "./_args.ts";
-import type { Context, ExitCode } from "./_context.ts";
+import { type Context, errorLine, type ExitCode } from "./_context.ts";
 
 /** Runs `hf scan`. */
 export async function runScan(ctx: Context): Promise<ExitCode> {
@@ -38,5 +38,16 @@ export async function runScan(ctx: Context): Promise<ExitCode> {
     env: ctx.env,
   });
   ctx.out.out(v.json === true ? JSON.stringify(report.toJSON(), null, 2) : report.toString());
+  const missing = report.notices.find((n) =>
+    n.code === "not-found" && ctx.positionals.includes(n.file)
+  );
+  if (missing) {
+    errorLine(
+      ctx,
+      `${missing.file} does not exist.`,
+      "check the path (relative to the working directory).",
+    );
+    return 2;
+  }
   return report.findings.some((f) => f.removed !== "removed") ? 1 : 0;
 }

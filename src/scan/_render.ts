@@ -21,6 +21,9 @@ const KIND_LABEL: Record<ScanToken["kind"], string> = {
   "org-legacy": "legacy org API token",
 };
 
+/** Notes of one kind shown in the text report before the rest are counted. */
+const NOTES_PER_CODE = 5;
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -114,7 +117,20 @@ export function renderScanText(data: ScanData): string {
   }
   if (data.notices.length > 0) {
     lines.push("", "Notes:");
-    for (const n of data.notices) lines.push(`  ${cleanText(n.file)}: ${cleanText(n.message)}`);
+    // A tree of many binary files would bury the rest: at most NOTES_PER_CODE of each kind.
+    const shown = new Map<string, number>();
+    for (const n of data.notices) {
+      const count = (shown.get(n.code) ?? 0) + 1;
+      shown.set(n.code, count);
+      if (count <= NOTES_PER_CODE) lines.push(`  ${cleanText(n.file)}: ${cleanText(n.message)}`);
+    }
+    for (const [code, count] of shown) {
+      if (count > NOTES_PER_CODE) {
+        lines.push(
+          `  … and ${count - NOTES_PER_CODE} more "${code}" notes (--json lists every one)`,
+        );
+      }
+    }
   }
   if (data.findings.length > 0 && data.mode === "none" && data.findings.some((f) => f.fixable)) {
     lines.push("", "`hf scan --fix` removes the outputs marked fixable; `--dry-run` shows what.");

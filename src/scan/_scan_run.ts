@@ -332,10 +332,13 @@ async function fixNotebooks(
     let text: string;
     let mode: number | undefined;
     let dirMode: number | undefined;
+    let target: string;
     try {
-      text = await Deno.readTextFile(path);
-      mode = (await Deno.stat(path)).mode ?? undefined;
-      const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+      // Through a symlink, the notebook it points at is rewritten (the link stays a link).
+      target = await Deno.realPath(path);
+      text = await Deno.readTextFile(target);
+      mode = (await Deno.stat(target)).mode ?? undefined;
+      const dir = target.slice(0, target.lastIndexOf("/")) || "/";
       dirMode = (await Deno.stat(dir)).mode ?? undefined;
     } catch (error) {
       c.notice(display, "fix-skipped", `could not be read again (${error}): not changed.`);
@@ -367,7 +370,7 @@ async function fixNotebooks(
     }
     if (!dryRun) {
       try {
-        await atomicWrite(path, fixed, {
+        await atomicWrite(target, fixed, {
           mode: mode === undefined ? undefined : mode & 0o777,
           dirMode: dirMode === undefined ? undefined : dirMode & 0o777,
         });

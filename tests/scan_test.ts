@@ -13,6 +13,8 @@ import { main } from "../src/cli.ts";
 import { scan } from "../mod.ts";
 import { findTokens, isPlaceholderToken, removeOutputs } from "../src/scan/mod.ts";
 import { maskToken } from "../src/_mask.ts";
+import { CHUNK_BYTES, lineColumns, scanBytes } from "../src/scan/_byte_scan.ts";
+import { jsonErrorPosition } from "../src/scan/_json_error.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
 import { kernelTest, startJupyter } from "./_jupyter.ts";
 import { inlineStyles, sanitizeLikeJupyterLab } from "./_sanitize.ts";
@@ -117,6 +119,67 @@ Deno.test("matcher: placeholders, fakes, masked, sandbox and near-miss shapes ar
   for (const text of decoys) {
     assert.deepEqual(findTokens(`x ${text} y`), [], `should not match: ${text}`);
   }
+});
+
+/** A byte source over memory, handing out at most `step` bytes per read. */
+function memory(bytes: Uint8Array, step = 1 << 30) {
+  let at = 0;
+  return {
+    read(into: Uint8Array) {
+      if (at >= bytes.length) return Promise.resolve(null);
+      const n = Math.min(into.length, step, bytes.length - at);
+      into.set(bytes.subarray(at, at + n));
+      at += n;
+      return Promise.resolve(n);
+    },
+    close() {},
+  };
+}
+
+Deno.test("byte search: a token across the 1 MiB read boundary is found once, at its offset", async () => {
+  const kinds = [fakeToken(), fakeToken("hf_oauth_"), fakeToken("api_org_")];
+  for (const token of kinds) {
+    for (let shift = -token.length - 40; shift <= 40; shift += 3) {
+      const at = CHUNK_BYTES + shift;
+      const bytes = new Uint8Array(CHUNK_BYTES * 2 + 100).fill(0x61); // "aaaa…"
+      bytes.fill(0x0a, 0, 10); // ten newlines first
+      const text = new TextEncoder().encode(` ${token} `);
+      bytes.set(text, at - 1);
+      for (const step of [1 << 30, 4096]) {
+        const scanned = await scanBytes(memory(bytes, step));
+        assert.deepEqual(
+          scanned.hits.map((h) => [h.token, h.offset]),
+          [[token, at]],
+          `shift ${shift}`,
+        );
+        assert.deepEqual(await lineColumns(memory(bytes, step), [at]), [[11, at - 10 + 1]]);
+      }
+    }
+  }
+});
+
+Deno.test("byte search: near-miss shapes are rejected on the bytes (hf_hub_download, too short, too long)", async () => {
+  const token = fakeToken();
+  const text = `hf_hub_download ${token.slice(0, 36)} ${token}9 my${token} ${
+    "hf_" + "x".repeat(34)
+  } ok`;
+  const scanned = await scanBytes(memory(new TextEncoder().encode(text)));
+  assert.deepEqual(scanned.hits, []);
+  assert.equal(scanned.anyPrefix, true);
+});
+
+Deno.test("broken JSON: the position and what was expected", () => {
+  assert.equal(jsonErrorPosition('{"a": [1, 2]}'), undefined);
+  assert.deepEqual(jsonErrorPosition('{\n "a": 1,\n}'), {
+    offset: 11,
+    line: 3,
+    column: 1,
+    expected: "a key in double quotes",
+  });
+  assert.equal(jsonErrorPosition('{"a": [1 2]}')?.expected, '"," or "]"');
+  assert.equal(jsonErrorPosition('{"a": tru}')?.expected, "a value");
+  assert.equal(jsonErrorPosition('{"a": 1} x')?.expected, "the end of the document");
+  assert.equal(jsonErrorPosition("[".repeat(100_000))?.expected, "a value"); // no stack overflow
 });
 
 // ---- the corpus notebook ---------------------------------------------------------------------

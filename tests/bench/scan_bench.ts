@@ -105,11 +105,17 @@ function notebook(
 
 /** `SCAN_BENCH_KEEP=1`: leave the tree in place (its path is printed) to profile against it. */
 const KEEP = Deno.env.get("SCAN_BENCH_KEEP") === "1";
-/** Runs `cmd` under /usr/bin/time in `cwd`: wall time, exit code, stdout, peak RSS (KB). */
+/** Whether GNU time is there to report peak RSS (Debian package `time`). */
+const HAS_TIME = await Deno.stat("/usr/bin/time").then(() => true, () => false);
+
+/**
+ * Runs `cmd` in `cwd` (under /usr/bin/time when present): wall time, exit code, stdout, peak RSS
+ * in KB (`NaN` without /usr/bin/time).
+ */
 async function timed(cwd: string, cmd: string, args: string[]) {
   const started = performance.now();
-  const out = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%M", cmd, ...args],
+  const out = await new Deno.Command(HAS_TIME ? "/usr/bin/time" : cmd, {
+    args: HAS_TIME ? ["-f", "%M", cmd, ...args] : args,
     cwd,
     stdout: "piped",
     stderr: "piped",
@@ -121,7 +127,7 @@ async function timed(cwd: string, cmd: string, args: string[]) {
     ms,
     code: out.code,
     stdout: new TextDecoder().decode(out.stdout),
-    peakKb: Number(err.at(-1)),
+    peakKb: HAS_TIME ? Number(err.at(-1)) : NaN,
   };
 }
 const tmp = await Deno.makeTempDir({ prefix: "hfna-scan-bench-" });

@@ -725,26 +725,51 @@ Deno.test("bad input: broken JSON, FIFO, symlink loops, binary, Latin-1, UTF-16,
   }
 });
 
-Deno.test("bad input: an unreadable folder is reported, the rest is searched", async () => {
+Deno.test("bad input: an unreadable folder (and file) is reported, the rest is searched", async () => {
+  // Root reads everything: as root, the scan runs in a child process as `nobody` (setpriv).
+  const asRoot = Deno.uid() === 0;
   const dir = await tempDir();
+  const denoDir = await tempDir();
   try {
     await Deno.mkdir(`${dir}/locked`);
     await Deno.writeTextFile(`${dir}/locked/a.txt`, fakeToken());
-    await Deno.writeTextFile(`${dir}/open.txt`, fakeToken());
+    await Deno.writeTextFile(`${dir}/closed.txt`, fakeToken());
+    const open = fakeToken();
+    await Deno.writeTextFile(`${dir}/open.txt`, open);
     await Deno.chmod(`${dir}/locked`, 0o000);
-    const canStillRead = await Deno.readDir(`${dir}/locked`)[Symbol.asyncIterator]().next()
-      .then(() => true, () => false);
-    const report = await scan([], { cwd: dir });
-    assert.ok(report.findings.some((f) => f.file === "open.txt"));
-    if (!canStillRead) {
-      assert.equal(report.notices.find((n) => n.file === "locked")?.code, "unreadable");
-    } else {
-      // Running as root: permissions do not stop reading, so the folder is simply searched.
-      assert.ok(report.findings.some((f) => f.file === "locked/a.txt"));
-    }
-    await Deno.chmod(`${dir}/locked`, 0o755);
+    await Deno.chmod(`${dir}/closed.txt`, 0o000);
+    await Deno.chmod(dir, 0o755);
+    await Deno.chmod(denoDir, 0o777);
+    const scanModule = new URL("../src/scan/scan.ts", import.meta.url).href;
+    const script = `import { scan } from "${scanModule}";\n` +
+      "const r = await scan([]);\n" +
+      "console.log(JSON.stringify({ notices: r.notices, files: r.findings.map((f) => f.file) }));";
+    const out = await new Deno.Command(asRoot ? "setpriv" : Deno.execPath(), {
+      args: [
+        ...(asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", Deno.execPath()] : []),
+        "eval",
+        "--no-config",
+        script,
+      ],
+      cwd: dir,
+      env: { DENO_DIR: denoDir, HOME: denoDir, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const result = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+      notices: { file: string; code: string; message: string }[];
+      files: string[];
+    };
+    assert.deepEqual(result.files, ["open.txt"]);
+    const byFile = Object.fromEntries(result.notices.map((n) => [n.file, n]));
+    assert.equal(byFile.locked?.code, "unreadable");
+    assert.match(byFile.locked.message, /folder cannot be read \(permission denied\)/);
+    assert.equal(byFile["closed.txt"]?.code, "unreadable");
   } finally {
+    await Deno.chmod(`${dir}/locked`, 0o755).catch(() => {});
     await Deno.remove(dir, { recursive: true });
+    await Deno.remove(denoDir, { recursive: true });
   }
 });
 

@@ -112,7 +112,7 @@ export async function* walk(
   options: WalkOptions = {},
 ): AsyncGenerator<WalkItem> {
   const visited = new Set<string>();
-  const abs = (p: string) => p.startsWith("/") ? p : join(cwd, p);
+  const abs = (p: string) => p.startsWith("/") ? p : p === "." ? cwd : join(cwd, p);
 
   async function* file(path: string, display: string, info: Deno.FileInfo) {
     if (info.isFile) yield { kind: "file", path, display, size: info.size } as WalkFile;

@@ -10,15 +10,15 @@
  */
 
 import { maskToken } from "../_mask.ts";
-import { atomicWrite } from "../store/_atomic_write.ts";
 import { type ByteSource, lineColumnOf, lineColumns, scanBytes } from "./_byte_scan.ts";
 import { checkToken, tokenInUse } from "./_check.ts";
 import { jsonErrorPosition } from "./_json_error.ts";
 import { openBlob, stagedFiles } from "./_staged.ts";
 import { walk } from "./_walk.ts";
-import { locateInNotebook, type NotebookHit, type ScanPart } from "./locate_in_notebook.ts";
+import { locateInNotebook, type NotebookHit } from "./locate_in_notebook.ts";
 import { findTokens, type TokenKind } from "./match_tokens.ts";
-import { removeOutputs } from "./remove_outputs.ts";
+import { fixNotebooks } from "./_fix_notebooks.ts";
+import { NOTEBOOK_FIX, textFix } from "./_advice.ts";
 import type { ScanOptions } from "./scan.ts";
 import {
   type ScanChange,
@@ -43,45 +43,6 @@ interface Input {
   size: number;
   open(): Promise<ByteSource>;
 }
-
-const GET_TOKEN = "const token = await getToken();";
-
-/** What to write instead, for a token in a file that is not a notebook. */
-function textFix(display: string): string {
-  const name = display.split("/").pop() ?? display;
-  if (/^\.env/.test(name)) {
-    return "Keep this file out of what you share: list it in .gitignore (and `git rm --cached` " +
-      "it if it was committed). On your own machine a .env is a fine place for the token.";
-  }
-  if (name === "token" || name === "stored_tokens") {
-    return "A Hugging Face token file: it belongs in ~/.cache/huggingface, never in a project. " +
-      "Delete this copy.";
-  }
-  if (/\.(ipynb)$/.test(name)) {
-    return "Remove it from the notebook by hand (the file is not valid JSON, so --fix leaves it " +
-      "alone); read the token with `" + GET_TOKEN + "` instead.";
-  }
-  if (/\.(ts|tsx|js|mjs|cjs|jsx|py|sh|bash|zsh|rb|go|rs|java|kt|r|jl|ps1)$/i.test(name)) {
-    return `Do not write the token in code: \`${GET_TOKEN}\` reads it from an HF_TOKEN secret ` +
-      "(or a git-ignored .env).";
-  }
-  return "Delete it from this file: keep the token in an HF_TOKEN secret or a git-ignored .env, " +
-    `and read it with \`${GET_TOKEN}\`.`;
-}
-
-const NOTEBOOK_FIX: Record<ScanPart, string> = {
-  "output": "Remove this output (`hf scan --fix` does, leaving the rest of the notebook as it " +
-    "is); show a token masked (`maskToken(token)`), never printed.",
-  "source": `Do not write the token in the cell: \`${GET_TOKEN}\` reads it from an HF_TOKEN ` +
-    "secret (Colab/Kaggle secrets, the environment, a git-ignored .env).",
-  "attachment": "Delete this attachment from the cell (the pasted image or file holds the token).",
-  "cell-metadata": "Delete this metadata entry (Jupyter: the cell's property inspector).",
-  "notebook-metadata": "Delete this notebook metadata entry (Jupyter: Edit Notebook Metadata).",
-  "widget-state": "Clear the saved widget state (delete metadata.widgets, or turn off saving " +
-    "widget state) and save the notebook again.",
-  "notebook-other": "Delete it from the notebook by hand.",
-  "text": "Delete it.",
-};
 
 class Collector {
   readonly findings: ScanFinding[] = [];
@@ -314,86 +275,6 @@ function fileInput(path: string, display: string, size: number): Input {
       });
     },
   };
-}
-
-/** Removes (or, dry, plans to remove) the fixable outputs of each notebook. */
-async function fixNotebooks(
-  c: Collector,
-  paths: Map<string, string>,
-  dryRun: boolean,
-): Promise<void> {
-  const byFile = new Map<string, ScanFinding[]>();
-  for (const f of c.findings) {
-    if (f.fixable) byFile.set(f.file, [...byFile.get(f.file) ?? [], f]);
-  }
-  for (const [display, found] of byFile) {
-    const path = paths.get(display);
-    if (!path) continue;
-    let text: string;
-    let mode: number | undefined;
-    let dirMode: number | undefined;
-    let target: string;
-    try {
-      // Through a symlink, the notebook it points at is rewritten (the link stays a link).
-      target = await Deno.realPath(path);
-      text = await Deno.readTextFile(target);
-      mode = (await Deno.stat(target)).mode ?? undefined;
-      const dir = target.slice(0, target.lastIndexOf("/")) || "/";
-      dirMode = (await Deno.stat(dir)).mode ?? undefined;
-    } catch (error) {
-      c.notice(display, "fix-skipped", `could not be read again (${error}): not changed.`);
-      continue;
-    }
-    const refs = [...new Map(found.map((f) => [`${f.cell}/${f.output}`, f])).values()]
-      .map((f) => ({ cell: f.cell!, output: f.output!, outputType: f.outputType }));
-    let fixed: string;
-    try {
-      fixed = removeOutputs(text, refs);
-      // Safety: the result must be the original minus exactly these outputs.
-      const expected = JSON.parse(text);
-      const drop = new Set(refs.map((r) => `${r.cell}/${r.output}`));
-      expected.cells?.forEach((cell: { outputs?: unknown[] }, i: number) => {
-        if (Array.isArray(cell.outputs)) {
-          cell.outputs = cell.outputs.filter((_, j) => !drop.has(`${i}/${j}`));
-        }
-      });
-      if (JSON.stringify(JSON.parse(fixed)) !== JSON.stringify(expected)) {
-        throw new Error("the result would differ in more than the removed outputs");
-      }
-    } catch (error) {
-      c.notice(
-        display,
-        "fix-skipped",
-        `not changed: ${error instanceof Error ? error.message : error}.`,
-      );
-      continue;
-    }
-    if (!dryRun) {
-      try {
-        await atomicWrite(target, fixed, {
-          mode: mode === undefined ? undefined : mode & 0o777,
-          dirMode: dirMode === undefined ? undefined : dirMode & 0o777,
-        });
-      } catch (error) {
-        c.notice(
-          display,
-          "fix-skipped",
-          `could not be written: ${error instanceof Error ? error.message : error}`,
-        );
-        continue;
-      }
-    }
-    for (const f of found) f.removed = dryRun ? "would-remove" : "removed";
-    c.changes.push({
-      file: display,
-      removed: refs,
-      written: !dryRun,
-      bytes: {
-        before: new TextEncoder().encode(text).length,
-        after: new TextEncoder().encode(fixed).length,
-      },
-    });
-  }
 }
 
 /** The body of `scan()`. */

@@ -475,6 +475,10 @@ Deno.test("--check against the sandbox: live (account, role), revoked, offline, 
     assert.equal(a.status?.account, "sandbox-alice");
     assert.equal(a.status?.role, "read");
     assert.equal(a.inUse, true);
+    assert.match(
+      a.advice ?? "",
+      /^This token still works: revoke it first at https:\/\/huggingface\.co\/settings\/tokens/,
+    );
     assert.equal(b.status?.state, "revoked");
     assert.equal(b.inUse, false);
     assert.match(

@@ -18,6 +18,7 @@ import { walk } from "./_walk.ts";
 import { locateInNotebook, type NotebookHit } from "./locate_in_notebook.ts";
 import { findTokens, type TokenKind } from "./match_tokens.ts";
 import { fixNotebooks } from "./_fix_notebooks.ts";
+import { tokenAdvice } from "./_render.ts";
 import { NOTEBOOK_FIX, textFix } from "./_advice.ts";
 import type { ScanOptions } from "./scan.ts";
 import {
@@ -333,6 +334,7 @@ export async function runScan(
       entry.inUse = current === token;
     }
   }
+  for (const entry of tokens) entry.advice = tokenAdvice(entry);
   if ((options.fix || options.dryRun) && !options.staged) {
     await fixNotebooks(c, workPaths, !options.fix || options.dryRun === true);
   }

@@ -73,6 +73,8 @@ export interface ScanToken {
   status?: TokenStatus;
   /** From `--check` only: it is the token this machine uses now (`getToken()`, no prompt). */
   inUse?: boolean;
+  /** What to do first about the token itself (a live one: revoke it, then clean the files). */
+  advice?: string;
 }
 
 /** Codes of {@linkcode ScanNotice}. */

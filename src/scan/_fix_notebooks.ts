@@ -11,6 +11,14 @@ import { atomicWrite } from "../store/_atomic_write.ts";
 import { removeOutputs } from "./remove_outputs.ts";
 import type { ScanChange, ScanFinding, ScanNotice } from "./scan_report.ts";
 
+/** Why a write failed, from the error the writer wraps (its own message speaks of token files). */
+function writeFailure(error: unknown): string {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  if (cause instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (cause instanceof Deno.errors.NotCapable) return "Deno was not given --allow-write for it";
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 /** Removes (or, dry, plans to remove) the fixable outputs of each notebook. */
 export async function fixNotebooks(
   c: {
@@ -71,13 +79,13 @@ export async function fixNotebooks(
       try {
         await atomicWrite(target, fixed, {
           mode: mode === undefined ? undefined : mode & 0o777,
-          dirMode: dirMode === undefined ? undefined : dirMode & 0o777,
+          dirMode: dirMode === undefined ? undefined : dirMode & 0o7777, // keep setgid/sticky bits
         });
       } catch (error) {
         c.notice(
           display,
           "fix-skipped",
-          `could not be written: ${error instanceof Error ? error.message : error}`,
+          `could not be written (${writeFailure(error)}): nothing was changed.`,
         );
         continue;
       }

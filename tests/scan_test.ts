@@ -707,9 +707,13 @@ Deno.test("bad input: broken JSON, FIFO, symlink loops, binary, Latin-1, UTF-16,
     }
     await Deno.writeFile(`${dir}/.env.local`, le);
 
+    // A notebook cut short with no token in it is reported too.
+    await Deno.writeTextFile(`${dir}/cut.ipynb`, '{\n "cells": [\n  {"cell_type": "code", "sou');
+
     const report = await scan([], { cwd: dir });
     const notice = (file: string) => report.notices.find((n) => n.file === file);
     assert.match(notice("broken.ipynb")!.message, /not valid JSON at line 3, column 57/);
+    assert.match(notice("cut.ipynb")!.message, /not valid JSON at line 3, column 25 .*no token/);
     assert.equal(notice("pipe")?.code, "special-file");
     assert.match(notice("pipe")!.message, /FIFO/);
     assert.equal(notice("loop-a")?.code, "symlink-loop");

@@ -42,6 +42,8 @@ export interface ByteScan {
   utf16: "le" | "be" | undefined;
   /** Whether `hf_` / `api_org_` appears at all (a hint that a notebook is worth parsing). */
   anyPrefix: boolean;
+  /** The first and last bytes that are not whitespace (a notebook must be `{` … `}`). */
+  edges: [number | undefined, number | undefined];
 }
 
 /** Read size. */
@@ -60,6 +62,10 @@ function latin1(bytes: Uint8Array): string {
     s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
   }
   return s;
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 /** Letters and digits (the body of a token). */
@@ -148,6 +154,7 @@ async function scanInto(
     notUtf8: false,
     utf16: undefined,
     anyPrefix: false,
+    edges: [undefined, undefined],
   };
   for (;;) {
     signal?.throwIfAborted();
@@ -184,6 +191,15 @@ async function scanInto(
       const window = latin1(region.subarray(winStart, Math.min(end, offset + CANDIDATE_WINDOW)));
       const match = findTokens(window).find((m) => m.index === offset - winStart);
       if (match) hits.push({ token: match.token, kind: match.kind, offset: base + offset });
+    }
+    for (let p = skipBelow; p < end && result.edges[0] === undefined; p++) {
+      if (!isSpace(buf[p])) result.edges[0] = buf[p];
+    }
+    for (let p = end - 1; p >= 0 && p >= (carry === 0 ? 0 : BEHIND); p--) {
+      if (!isSpace(buf[p])) {
+        result.edges[1] = buf[p];
+        break;
+      }
     }
     if (atEnd) break;
     // Keep the last CARRY bytes: BEHIND of them are context, the rest are not yet examined.

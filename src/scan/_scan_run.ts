@@ -12,7 +12,7 @@
 import { maskToken } from "../_mask.ts";
 import { type ByteSource, lineColumnOf, lineColumns, scanBytes } from "./_byte_scan.ts";
 import { checkToken, tokenInUse } from "./_check.ts";
-import { jsonErrorPosition } from "./_json_error.ts";
+import { type JsonErrorPosition, jsonErrorPosition } from "./_json_error.ts";
 import { openBlob, stagedFiles } from "./_staged.ts";
 import { walk } from "./_walk.ts";
 import { locateInNotebook, type NotebookHit } from "./locate_in_notebook.ts";
@@ -138,6 +138,14 @@ function addNotebookHits(c: Collector, display: string, hits: NotebookHit[], fix
   }
 }
 
+/** The notice for a notebook that is not JSON. */
+function brokenJson(at: JsonErrorPosition | undefined, holdsToken: boolean): string {
+  const where = at ? ` at line ${at.line}, column ${at.column} (expected ${at.expected})` : "";
+  return holdsToken
+    ? `not valid JSON${where}: searched as text; findings give lines, --fix leaves it alone.`
+    : `not valid JSON${where} (Jupyter cannot open it); searched as text, no token in it.`;
+}
+
 /** Searches one file. */
 async function searchFile(c: Collector, input: Input, signal?: AbortSignal): Promise<void> {
   let source: ByteSource;
@@ -201,7 +209,17 @@ async function searchFile(c: Collector, input: Input, signal?: AbortSignal): Pro
       "not UTF-8 text (Latin-1 or another legacy encoding?): searched as bytes; columns count bytes.",
     );
   }
-  if (scanned.hits.length === 0) return;
+  const [first, last] = scanned.edges;
+  const malformed = first !== 0x7b || last !== 0x7d; // not `{` … `}`: cut short, or not JSON
+  if (scanned.hits.length === 0) {
+    // A notebook is parsed only when it holds a token; one that cannot be JSON still gets
+    // its position reported (the commonest break: a save cut short).
+    if (isNotebook && malformed && scanned.bytes <= NOTEBOOK_PARSE_LIMIT) {
+      const at = jsonErrorPosition(new TextDecoder().decode(await readAll(input, scanned.bytes)));
+      if (at) c.notice(input.display, "broken-json", brokenJson(at, false));
+    }
+    return;
+  }
   if (isNotebook) {
     if (scanned.bytes > NOTEBOOK_PARSE_LIMIT) {
       c.notice(
@@ -218,14 +236,7 @@ async function searchFile(c: Collector, input: Input, signal?: AbortSignal): Pro
         notebook = JSON.parse(text);
         parsed = true;
       } catch {
-        const at = jsonErrorPosition(text);
-        c.notice(
-          input.display,
-          "broken-json",
-          `not valid JSON${
-            at ? ` at line ${at.line}, column ${at.column} (expected ${at.expected})` : ""
-          }: searched as text; findings give lines, --fix leaves it alone.`,
-        );
+        c.notice(input.display, "broken-json", brokenJson(jsonErrorPosition(text), true));
       }
       if (parsed) {
         const hits = locateInNotebook(notebook);

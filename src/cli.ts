@@ -1,7 +1,7 @@
 /**
  * The command line: `deno task hf <command>` (or `deno run -A src/cli.ts …`)
  * checks a Hugging Face token from a shell or a CI job, with no notebook:
- * `whoami`, `probe`, `login`, `logout`, `sources`, `switch`. Exit codes: 0 ok,
+ * `whoami`, `probe`, `login`, `logout`, `sources`, `switch`, `scan`. Exit codes: 0 ok,
  * 1 token not found / not valid (or a failed probe with `--strict`), 2 usage
  * error, 130 prompt cancelled. Tokens are only ever printed masked.
  *
@@ -34,6 +34,7 @@ import { runLogin } from "./cli/_login.ts";
 import { runLogout } from "./cli/_logout.ts";
 import { runProbe } from "./cli/_probe.ts";
 import { runSources } from "./cli/_sources.ts";
+import { runScan } from "./cli/_scan.ts";
 import { runSwitch } from "./cli/_switch.ts";
 import { PromptCancelledError } from "./cli/_token.ts";
 import { runWhoami } from "./cli/_whoami.ts";
@@ -49,6 +50,7 @@ const RUN: Record<Command, (ctx: Context) => Promise<ExitCode>> = {
   logout: runLogout,
   sources: runSources,
   switch: runSwitch,
+  scan: runScan,
 };
 
 /**
@@ -130,7 +132,8 @@ function reportError(out: Output, error: unknown, debug: boolean): ExitCode {
  * Commands: `whoami [--json]`, `probe [--only ID]… [--skip ID]… [--model ID
  * --task TASK [--provider P]]… [--timeout S] [--concurrency N] [--dry-run]
  * [--strict] [--json]`, `login [--persist] [--name NAME] [--force]`,
- * `logout [--name NAME | --all]`, `sources [--json]`, `switch NAME`; global
+ * `logout [--name NAME | --all]`, `sources [--json]`, `switch NAME`, `scan [PATH…]
+ * [--check] [--fix] [--dry-run] [--staged] [--no-ignore] [--json]`; global
  * flags `--hub-url`, `--inference-url`, `--debug`, `--no-color`, `--help`.
  * Every line written goes through `redact()` with every token the run has
  * seen, so a token is never printed unmasked, not even with `--debug`. Called

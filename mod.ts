@@ -31,6 +31,7 @@
  * | `@hf-notebook/auth/hub` | Hub endpoints and the guarded fetch that keeps the token on them, the browser login's source id and OAuth client id |
  * | `@hf-notebook/auth/diagnose` | the pure diagnosis of a validation and of a failed probe |
  * | `@hf-notebook/auth/probes` | the default probe suite, probe defaults and row counts |
+ * | `@hf-notebook/auth/scan` | the token matcher, notebook locator and output remover behind `scan()` |
  * | `@hf-notebook/auth/display` | the pure HTML and text renderers (cards, tables, the browser login) and their stylesheet |
  * | `@hf-notebook/auth/sandbox` | a local fake Hub for tests and demos |
  * | `@hf-notebook/auth/cli` | the `hf`-style command line |
@@ -170,6 +171,21 @@ export type {
   InferenceClientOptions,
   RetryWait,
 } from "./src/calls/mod.ts";
+// Finding a leaked token before it is shared: scan() returns the report (`hf scan` in a shell).
+export { scan } from "./src/scan/scan.ts";
+export type { ScanOptions } from "./src/scan/scan.ts";
+export type {
+  ScanChange,
+  ScanData,
+  ScanFinding,
+  ScanNotice,
+  ScanNoticeCode,
+  ScanResult,
+  ScanToken,
+  TokenStatus,
+} from "./src/scan/scan_report.ts";
+export type { TokenKind } from "./src/scan/match_tokens.ts";
+export type { ScanPart } from "./src/scan/locate_in_notebook.ts";
 
 // What the cards and tables are: displayable values (HTML in Jupyter, text in a terminal).
 export type { Displayable, MimeBundle } from "./src/display/displayable.ts";

@@ -78,3 +78,36 @@ export function describeLimit(limit: number): string {
     ? `${Math.round(limit / 1024)} KiB`
     : `${limit} bytes`;
 }
+
+/**
+ * The diagnosis of a body cut at its cap, in words for a message: "an answer larger than
+ * 1 MiB (the limit here): a proxy or a broken server".
+ */
+export function tooLargeText(limit: number): string {
+  return `an answer larger than ${
+    describeLimit(limit)
+  } (the limit here): a proxy or a broken server`;
+}
+
+/**
+ * A redirect answer (3xx with or without `Location`) of a request sent with
+ * `redirect: "manual"`, in words: `HTTP 302 to https://other.example`. `undefined` when
+ * `response` is no redirect. Only the target's origin is named (its path or query might
+ * carry something private).
+ */
+export function redirectText(response: Response): string | undefined {
+  // An opaque redirect (status 0, type "opaqueredirect") is what browsers give for "manual".
+  if (response.type !== "opaqueredirect" && (response.status < 300 || response.status > 399)) {
+    return undefined;
+  }
+  const location = response.headers.get("location");
+  let where = "an address it did not say";
+  if (location) {
+    try {
+      where = new URL(location, response.url || undefined).origin;
+    } catch {
+      where = "an address that is not a URL";
+    }
+  }
+  return `HTTP ${response.status || 3} to ${where}`;
+}

@@ -13,7 +13,11 @@
  * @module
  */
 
+import { JSON_BODY_LIMIT, redirectText, tooLargeText } from "./_body.ts";
 import type { EnvLike } from "./_env.ts";
+import { readJsonAnswer } from "./_json.ts";
+import { shorten } from "./_text.ts";
+import { serverTokenProblem, tokenLifetime } from "./_token_chars.ts";
 import { DeviceCodeError } from "./errors.ts";
 
 export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV, deviceClientId } from "./_oauth_client.ts";
@@ -53,6 +57,11 @@ export interface DeviceFlowOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Per-request timeout in milliseconds. Default 15 s. */
   requestTimeoutMs?: number;
+  /**
+   * Other secrets of the session (the current access and refresh tokens, id tokens): masked,
+   * with the device code, in every message built from the server's words.
+   */
+  secrets?: readonly (string | undefined)[];
 }
 
 /** A device authorization, checked and bounded. */
@@ -127,12 +136,12 @@ function cancelled(url: string, signal: AbortSignal | undefined): DeviceCodeErro
   );
 }
 
-/** One printable line of server text, bounded (error_description and the like). */
-function serverText(value: unknown, max = 200): string {
-  if (typeof value !== "string") return "";
-  // deno-lint-ignore no-control-regex
-  const flat = value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-  return flat.length > max ? flat.slice(0, max) + "…" : flat;
+/**
+ * One printable line of server text, bounded, with every secret of the login masked before
+ * it is cut (error_description and the like).
+ */
+function serverText(value: unknown, max = 200, secrets: Iterable<string | undefined> = []): string {
+  return typeof value === "string" ? shorten(value, max, secrets) : "";
 }
 
 function post(
@@ -154,28 +163,30 @@ function post(
   });
 }
 
-function describeBody(response: Response, text: string): string {
-  const type = response.headers.get("content-type")?.split(";")[0].trim() || "no content type";
-  if (/^\s*</.test(text)) return `an HTML page (${type}), not JSON`;
-  if (text.trim() === "") return "an empty body";
-  return `a body that is not JSON (${type})`;
+/** A redirect is never followed: the request carries the device code (a secret). */
+function refuseRedirect(response: Response, url: string, secrets: (string | undefined)[]): void {
+  const redirect = redirectText(response);
+  if (redirect === undefined) return;
+  response.body?.cancel().catch(() => {});
+  throw new DeviceCodeError(
+    "redirect",
+    `${url} answered a redirect (${
+      serverText(redirect, 200, secrets)
+    }): refused, because the request carries the login's device code, which must not go to ` +
+      `another address. HF_ENDPOINT should name the Hub itself; log in with a token instead: ` +
+      `login({ method: "token" }).`,
+  );
 }
 
-async function readJson(
-  response: Response,
-): Promise<{ ok: true; value: unknown } | { ok: false; why: string }> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    return { ok: false, why: `a body that could not be read (${serverText(String(error))})` };
-  }
-  if (text.length > 65_536) return { ok: false, why: `a body of ${text.length} characters` };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, why: describeBody(response, text) };
-  }
+function tooLarge(url: string): DeviceCodeError {
+  return new DeviceCodeError(
+    "too-large",
+    `${url} sent ${tooLargeText(JSON_BODY_LIMIT)}, so the browser login stops.`,
+    {
+      next:
+        'Check HF_ENDPOINT and the network, or log in with a token: login({ method: "token" }).',
+    },
+  );
 }
 
 function bounded(
@@ -227,6 +238,27 @@ function requiredString(
 }
 
 /**
+ * Refuses tokens a server sent that a pasted token could not be (a space, a newline, a
+ * control, a quote, non-ASCII, too long): a specific error, and nothing gets written.
+ */
+function checkServerTokens(url: string, tokens: Record<string, string | undefined>): void {
+  for (const [field, value] of Object.entries(tokens)) {
+    if (value === undefined) continue;
+    const problem = serverTokenProblem(value);
+    if (problem) {
+      throw new DeviceCodeError(
+        "bad-token",
+        `${url} answered an "${field}" that cannot be a token: ${problem}. Nothing was saved.`,
+        {
+          next:
+            'Check HF_ENDPOINT (a proxy in the way?), or log in with a token: login({ method: "token" }).',
+        },
+      );
+    }
+  }
+}
+
+/**
  * Asks the Hub for a device code (RFC 8628 §3.1–3.2).
  *
  * @param options Hub URL, fetch, signal, client id.
@@ -245,18 +277,22 @@ export async function requestDeviceCode(options: DeviceFlowOptions): Promise<Dev
     throw new DeviceCodeError(
       "network",
       `Could not reach ${url} to start a browser login (${
-        serverText(error instanceof Error ? error.message : String(error))
+        serverText(error instanceof Error ? error.message : String(error), 200, options.secrets)
       }).`,
       { cause: error, next: "Check the network (or HF_ENDPOINT), then try again." },
     );
   }
-  const body = await readJson(response);
-  const data = body.ok && body.value && typeof body.value === "object" && !Array.isArray(body.value)
-    ? body.value as Record<string, unknown>
-    : undefined;
+  refuseRedirect(response, url, []);
+  const body = await readJsonAnswer(response, JSON_BODY_LIMIT);
+  if (!body.ok && body.kind === "too-large") throw tooLarge(url);
+  const data = body.ok ? body.value : undefined;
   if (!response.ok) {
-    const oauth = typeof data?.error === "string" ? serverText(data.error, 64) : undefined;
-    const detail = serverText(data?.error_description);
+    const echoed = [
+      ...(options.secrets ?? []),
+      typeof data?.device_code === "string" ? data.device_code : undefined,
+    ];
+    const oauth = typeof data?.error === "string" ? serverText(data.error, 64, echoed) : undefined;
+    const detail = serverText(data?.error_description, 200, echoed);
     if (oauth) {
       throw new DeviceCodeError(
         oauth,
@@ -343,6 +379,7 @@ export async function pollDeviceToken(
   const maxPolls = Math.ceil(Math.min(info.expiresIn, MAX_EXPIRES_IN_S)) + 2;
   let heard = false;
   let lastTransient = "";
+  const secrets = [...(options.secrets ?? []), info.deviceCode];
   for (let polls = 0; polls < maxPolls && now() < info.expiresAt; polls++) {
     if (options.signal?.aborted) throw cancelled(url, options.signal);
     let data: Record<string, unknown> | undefined;
@@ -352,45 +389,51 @@ export async function pollDeviceToken(
         device_code: info.deviceCode,
         client_id: clientId,
       }, options);
+      refuseRedirect(response, url, secrets);
       if (response.status >= 500) {
         await response.body?.cancel();
         lastTransient = `HTTP ${response.status}`;
       } else {
-        const body = await readJson(response);
-        if (body.ok && body.value && typeof body.value === "object" && !Array.isArray(body.value)) {
-          data = body.value as Record<string, unknown>;
+        const body = await readJsonAnswer(response, JSON_BODY_LIMIT);
+        if (body.ok) {
+          data = body.value;
+        } else if (body.kind === "too-large") {
+          throw tooLarge(url);
         } else {
-          lastTransient = `HTTP ${response.status} with ${
-            body.ok ? "JSON that is not an object" : body.why
-          }`;
+          lastTransient = `HTTP ${response.status} with ${body.why}`;
         }
       }
     } catch (error) {
+      if (error instanceof DeviceCodeError) throw error;
       if (options.signal?.aborted) throw cancelled(url, options.signal);
       lastTransient = `network error: ${
-        serverText(error instanceof Error ? error.message : String(error), 120)
+        serverText(error instanceof Error ? error.message : String(error), 120, secrets)
       }`;
     }
 
     if (data !== undefined) {
       if (typeof data.access_token === "string" && data.access_token.trim() !== "") {
-        const expires = typeof data.expires_in === "number" && Number.isFinite(data.expires_in) &&
-            data.expires_in > 0
-          ? Math.floor(data.expires_in)
+        const refresh = typeof data.refresh_token === "string" && data.refresh_token.trim() !== ""
+          ? data.refresh_token.trim()
           : undefined;
+        // Checked as a pasted token is, before anything is written: a newline would inject
+        // a section into stored_tokens, a second line into the token file.
+        checkServerTokens(url, { access_token: data.access_token.trim(), refresh_token: refresh });
         return {
           accessToken: data.access_token.trim(),
-          refreshToken: typeof data.refresh_token === "string" && data.refresh_token.trim() !== ""
-            ? data.refresh_token.trim()
-            : undefined,
-          expiresIn: expires,
+          refreshToken: refresh,
+          expiresIn: tokenLifetime(data.expires_in),
           tokenType: typeof data.token_type === "string"
-            ? serverText(data.token_type, 32)
+            ? serverText(data.token_type, 32, secrets)
             : undefined,
         };
       }
       const error = data.error;
-      const detail = serverText(data.error_description);
+      const detail = serverText(data.error_description, 200, [
+        ...secrets,
+        typeof data.access_token === "string" ? data.access_token : undefined,
+        typeof data.refresh_token === "string" ? data.refresh_token : undefined,
+      ]);
       if (error === undefined || error === null) {
         lastTransient = "JSON without an access token or an OAuth error";
       } else if (error === "authorization_pending") {
@@ -416,7 +459,7 @@ export async function pollDeviceToken(
           },
         );
       } else {
-        const code = typeof error === "string" ? serverText(error, 64) : "bad-response";
+        const code = typeof error === "string" ? serverText(error, 64, secrets) : "bad-response";
         throw new DeviceCodeError(
           code,
           `${url} ended the browser login with the OAuth error ${JSON.stringify(code)}` +

@@ -37,6 +37,47 @@ export function cleanText(text: string): string {
   return text.replace(UNSAFE, escaped);
 }
 
+/**
+ * `value` with every string in it (deeply: arrays and plain objects) passed through
+ * {@linkcode cleanText}. Renderers clean their whole input once this way, so no field a
+ * server or a file filled can reach a terminal raw, whichever line it ends up on.
+ */
+export function cleanStrings<T>(value: T): T {
+  if (typeof value === "string") return cleanText(value) as T;
+  if (Array.isArray(value)) return value.map(cleanStrings) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = cleanStrings(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** This module's own colour sequences (SGR: `ESC [ digits m`), the only escape it emits. */
+// deno-lint-ignore no-control-regex
+const OWN_SGR = /\x1b\[[0-9;]{0,16}m/g;
+
+/**
+ * The last guard before a terminal: `text` with every control character escaped as
+ * `\uXXXX` (also valid inside a JSON string, so `--json` output stays JSON), except this
+ * module's own SGR colour sequences, which are kept. Text that went through
+ * {@linkcode cleanText} holds no ESC of a server's any more, so what is kept is ours.
+ */
+export function cleanTerminal(text: string): string {
+  let out = "";
+  let at = 0;
+  OWN_SGR.lastIndex = 0;
+  for (let m = OWN_SGR.exec(text); m; m = OWN_SGR.exec(text)) {
+    out += text.slice(at, m.index).replace(UNSAFE, jsonEscaped) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + text.slice(at).replace(UNSAFE, jsonEscaped);
+}
+
+function jsonEscaped(ch: string): string {
+  return `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
 /** `true` when `text` holds a control or bidi character that {@linkcode cleanText} would escape. */
 export function hasUnsafeText(text: string): boolean {
   UNSAFE.lastIndex = 0;

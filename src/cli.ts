@@ -1,7 +1,7 @@
 /**
  * The command line: `deno task hf <command>` (or `deno run -A src/cli.ts …`)
  * checks a Hugging Face token from a shell or a CI job, with no notebook:
- * `whoami`, `probe`, `login`, `logout`, `sources`, `switch`. Exit codes: 0 ok,
+ * `whoami`, `probe`, `login`, `logout`, `sources`, `switch`, `scan`. Exit codes: 0 ok,
  * 1 token not found / not valid (or a failed probe with `--strict`), 2 usage
  * error, 130 prompt cancelled. Tokens are only ever printed masked.
  *
@@ -24,7 +24,7 @@ import { resolveEndpoints } from "./hub/endpoints.ts";
 import { sessionState } from "./resolve/session_cache.ts";
 import { ALL_TOKEN_NAMES } from "./sources/env_vars.ts";
 import { tokenPaths } from "./store/paths.ts";
-import { parseStoredTokens } from "./store/stored_tokens_ini.ts";
+import { readActive, readStoredFile } from "./store/save_token.ts";
 import { type Command, parseCommandLine, UsageError } from "./cli/_args.ts";
 import { paint, useColor } from "./cli/_color.ts";
 import { type Context, errorLine, type ExitCode } from "./cli/_context.ts";
@@ -34,6 +34,7 @@ import { runLogin } from "./cli/_login.ts";
 import { runLogout } from "./cli/_logout.ts";
 import { runProbe } from "./cli/_probe.ts";
 import { runSources } from "./cli/_sources.ts";
+import { runScan } from "./cli/_scan.ts";
 import { runSwitch } from "./cli/_switch.ts";
 import { PromptCancelledError } from "./cli/_token.ts";
 import { runWhoami } from "./cli/_whoami.ts";
@@ -49,18 +50,21 @@ const RUN: Record<Command, (ctx: Context) => Promise<ExitCode>> = {
   logout: runLogout,
   sources: runSources,
   switch: runSwitch,
+  scan: runScan,
 };
 
-/** Learns the stored tokens so that they are masked even if some message quotes one. */
+/**
+ * Learns the stored tokens so that they are masked even if some message quotes one. Both files
+ * are read with the library's one secret-file reader (a FIFO or a /dev/zero link is refused, not
+ * waited on or read whole); a file that cannot be read is reported by the command that reads it.
+ */
 async function learnStoredTokens(out: Output, ctx: Pick<Context, "env">): Promise<void> {
   const { tokenPath, storedTokensPath } = tokenPaths({ env: ctx.env });
-  out.addSecret(await Deno.readTextFile(tokenPath).then((t) => t.trim(), () => undefined));
-  const stored = await Deno.readTextFile(storedTokensPath).catch(() => undefined);
-  if (stored === undefined) return;
-  try {
-    for (const token of parseStoredTokens(stored, storedTokensPath).values()) out.addSecret(token);
-  } catch {
-    // A malformed file is reported by the command that reads it.
+  out.addSecret(await readActive(tokenPath).catch(() => undefined));
+  const stored = await readStoredFile(storedTokensPath).catch(() => undefined);
+  for (const section of stored?.sections ?? []) {
+    out.addSecret(section.fields.hf_token);
+    out.addSecret(section.fields.refresh_token);
   }
 }
 
@@ -128,7 +132,8 @@ function reportError(out: Output, error: unknown, debug: boolean): ExitCode {
  * Commands: `whoami [--json]`, `probe [--only ID]… [--skip ID]… [--model ID
  * --task TASK [--provider P]]… [--timeout S] [--concurrency N] [--dry-run]
  * [--strict] [--json]`, `login [--persist] [--name NAME] [--force]`,
- * `logout [--name NAME | --all]`, `sources [--json]`, `switch NAME`; global
+ * `logout [--name NAME | --all]`, `sources [--json]`, `switch NAME`, `scan [PATH…]
+ * [--check] [--fix] [--dry-run] [--staged] [--no-ignore] [--json]`; global
  * flags `--hub-url`, `--inference-url`, `--debug`, `--no-color`, `--help`.
  * Every line written goes through `redact()` with every token the run has
  * seen, so a token is never printed unmasked, not even with `--debug`. Called

@@ -169,7 +169,9 @@ export class TokenStorageError extends HfAuthError {
  * the code expired, the Hub answered something unusable or could not be
  * reached. `code` is the OAuth `error` value when the Hub sent one
  * (`access_denied`, `expired_token`, …), else one of `bad-response`,
- * `server`, `network`, `unreachable`, `cancelled`, `offline` (`HF_HUB_OFFLINE`).
+ * `server`, `network`, `unreachable`, `cancelled`, `offline` (`HF_HUB_OFFLINE`),
+ * `too-large` (an answer past 1 MiB), `redirect` (a 3xx, refused: the request
+ * carried a secret), `bad-token` (the Hub sent a token a pasted one could not be).
  *
  * @example Usage
  * ```ts
@@ -217,7 +219,8 @@ export class DeviceCodeError extends HfAuthError {
  * `no-id-token` (not in GitHub Actions and no `HF_OIDC_ID_TOKEN`),
  * `github-permissions` (`ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN` missing),
  * `github-refused`, `exchange-refused` (the Hub's OAuth `error`, e.g.
- * `invalid_grant`, `invalid_target`), `server` (5xx), `network`, `bad-response`.
+ * `invalid_grant`, `invalid_target`), `server` (5xx), `network`, `bad-response`,
+ * `too-large` (an answer past 1 MiB), `redirect` (refused), `bad-token`.
  *
  * @example Usage
  * ```ts

@@ -14,10 +14,21 @@
  * and `tests/zz_leak_scan_test.ts` (named to run last) scans the whole spool
  * (`out/leak-spool/`) and fails on any unmasked token.
  *
+ * What it knows: the persona tokens, every secret a test teaches with `learnSecret`, and
+ * every secret a sandbox issues in this run (access and refresh tokens, device codes, OIDC
+ * id tokens, GitHub's request token: the sandbox writes them to `out/leak-secrets/` because
+ * importing this module sets `HFNA_LEAK_SECRETS_DIR`). Any 8-character piece of one of them
+ * is a leak, unless the piece is only public words the sandbox builds its secrets from
+ * (`hf_sandbox_`, a persona's name, a counter); a piece of 75 % of a secret always is.
+ *
+ * It also checks that no text output (a string, `toString()`, a captured stdout/stderr, a
+ * kernel's text) holds a raw ESC, C1 or bidi control: only this module's own colour and
+ * line-erase sequences (`ESC [ … m`, `ESC [ 2K`, `ESC [ n A`) may reach a terminal.
+ *
  * @module
  */
 
-import { PERSONAS } from "../src/sandbox/mod.ts";
+import { OAUTH_PERSONAS, PERSONAS } from "../src/sandbox/mod.ts";
 
 /** Where spooled outputs go (git-ignored `out/`). */
 export const SPOOL_DIR: string = new URL("../out/leak-spool/", import.meta.url).pathname;
@@ -28,8 +39,8 @@ export interface LeakFinding {
   label: string;
   /** Which secret (masked: never the secret itself). */
   secret: string;
-  /** How it appeared. */
-  kind: "raw" | "base64" | "url-encoded" | "fragment" | "pattern";
+  /** How it appeared (`control`: a raw ESC, C1 or bidi character in a text output). */
+  kind: "raw" | "base64" | "url-encoded" | "fragment" | "pattern" | "control";
   /** Which rendering of the value showed it (`text`, `json`, `inspect`, `toString`, `toHtml`). */
   view: string;
   /** Some context around the hit, with the secret masked. */
@@ -78,11 +89,81 @@ export function renderings(value: unknown): { view: string; text: string }[] {
       attempt("jupyter", () => JSON.stringify(display.call(value)));
     }
   }
+  const shown = terminalStrings(value);
+  if (shown.length) out.push({ view: "terminal", text: shown.join("\n") });
   if (value instanceof Error) {
     attempt("stack", () => value.stack);
     attempt("cause", () => Deno.inspect(value.cause, { depth: Infinity }));
   }
   if (out.length === 0) out.push({ view: "text", text: String(value) });
+  return out;
+}
+
+/** Keys whose strings a person sees on a terminal or in a notebook as text. */
+const SHOWN_KEYS = new Set(["stdout", "stderr", "text", "text/plain", "message", "output"]);
+
+/**
+ * The strings of `value` that reach a terminal as they are: captured stdout/stderr, a
+ * kernel's stream text and `text/plain`, an error's message (plain objects and arrays are
+ * walked; JSON data fields are data, not output).
+ */
+function terminalStrings(value: unknown, key = "", depth = 0): string[] {
+  if (depth > 12) return [];
+  if (typeof value === "string") return SHOWN_KEYS.has(key) ? [value] : [];
+  if (value instanceof Error) return [value.message];
+  if (Array.isArray(value)) return value.flatMap((v) => terminalStrings(v, key, depth + 1));
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value).flatMap(([k, v]) => terminalStrings(v, k, depth + 1));
+  }
+  return [];
+}
+
+/** Views that are what a terminal shows (not JSON data, not HTML). */
+const TEXT_VIEWS = new Set(["text", "toString", "terminal"]);
+
+/**
+ * A raw control a terminal would act on that is not one of this module's own sequences:
+ * ESC (but `ESC [ digits m`, `ESC [ 2K`, `ESC [ n A`), C1, the bidi controls, the line and
+ * paragraph separators.
+ */
+const RAW_CONTROL =
+  // deno-lint-ignore no-control-regex
+  /\x1b(?!\[[0-9;]{0,16}[mKA])|[\x80-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+/**
+ * Public text the sandbox's secrets are built from (shape prefixes, persona and account
+ * names): persona tokens such as `hf_sandbox_fineGrainedNoInference_alice` are made of
+ * words that outputs rightly hold (`inference_provider`), so a piece made only of these
+ * words is no evidence of a leak. What the 8-character rule catches is the secret material:
+ * the random parts of access and refresh tokens, device codes and id tokens.
+ */
+const PUBLIC_TEXT: string = [
+  "hf_sandbox_",
+  "hf_oauth_sandbox_",
+  "hf_oauthrefresh_sandbox_",
+  "hf_jwt_sandbox_",
+  "sandbox-github-request-",
+  JSON.stringify(Object.values(PERSONAS).map(({ token: _, ...rest }) => rest)),
+  JSON.stringify(OAUTH_PERSONAS),
+].join(" ").toLowerCase();
+
+/**
+ * Whether an 8-character piece is public: each of its `_`/`-`/`.`-separated parts is public
+ * text (any case) or a short counter (`0001`).
+ */
+function publicPiece(piece: string): boolean {
+  return piece.split(/[_.-]/).every((part) =>
+    part === "" || /^\d{1,4}$/.test(part) || PUBLIC_TEXT.includes(part.toLowerCase())
+  );
+}
+
+/** The 8-character pieces of `secret` that are secret material. */
+function secretPieces(secret: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= secret.length; i++) {
+    const piece = secret.slice(i, i + 8);
+    if (!publicPiece(piece)) out.push(piece);
+  }
   return out;
 }
 
@@ -99,6 +180,8 @@ export const SANDBOX_SECRET_PATTERNS: readonly RegExp[] = [
 /** Scans outputs for secrets and records what it finds. */
 export class LeakScanner {
   #secrets = new Set<string>();
+  /** Every secret 8-character piece → the secret it belongs to. */
+  #pieces = new Map<string, string>();
   /** Everything found so far. */
   readonly findings: LeakFinding[] = [];
   /** Number of `scan` calls (so a test can prove it scanned something). */
@@ -110,7 +193,7 @@ export class LeakScanner {
    */
   constructor(extra: Iterable<string> = [], options: { personas?: boolean } = {}) {
     if (options.personas ?? true) {
-      for (const p of Object.values(PERSONAS)) this.#secrets.add(p.token);
+      for (const p of Object.values(PERSONAS)) this.addSecret(p.token);
     }
     for (const s of extra) this.addSecret(s);
   }
@@ -119,6 +202,7 @@ export class LeakScanner {
   addSecret(secret: string): this {
     if (secret.length < 8) throw new Error("a secret to scan for must have at least 8 characters");
     this.#secrets.add(secret);
+    for (const piece of secretPieces(secret)) this.#pieces.set(piece, secret);
     return this;
   }
 
@@ -148,6 +232,25 @@ export class LeakScanner {
       }
     }
     for (const { view, text } of renderings(value)) {
+      const piece = this.#findPiece(text);
+      if (piece && !found.some((f) => f.view === view)) {
+        const context = text.slice(Math.max(0, piece.index - 40), piece.index + 48)
+          .split(piece.piece).join("••••••••");
+        found.push({ label, secret: mask(piece.secret), kind: "fragment", view, context });
+      }
+      if (TEXT_VIEWS.has(view)) {
+        const control = RAW_CONTROL.exec(text);
+        if (control) {
+          const at = control.index;
+          found.push({
+            label,
+            secret: `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
+            kind: "control",
+            view,
+            context: JSON.stringify(text.slice(Math.max(0, at - 40), at + 40)),
+          });
+        }
+      }
       for (const pattern of SANDBOX_SECRET_PATTERNS) {
         const hit = pattern.exec(text);
         if (!hit) continue;
@@ -159,6 +262,38 @@ export class LeakScanner {
     }
     this.findings.push(...found);
     return found;
+  }
+
+  /**
+   * Scans one spooled file (`# label`, then `=== view` sections as {@linkcode spoolOutput}
+   * writes them): secrets in every section, raw controls in the text views only.
+   */
+  scanSpooled(label: string, file: string): LeakFinding[] {
+    const parts = file.split(/^=== (\S+)\n/m);
+    const found: LeakFinding[] = [];
+    for (let i = 1; i + 1 < parts.length; i += 2) {
+      const view = parts[i];
+      for (const f of this.scan(label, parts[i + 1])) {
+        if (f.kind === "control" && !TEXT_VIEWS.has(view)) {
+          this.findings.splice(this.findings.indexOf(f), 1);
+          continue;
+        }
+        f.view = view;
+        found.push(f);
+      }
+    }
+    return found;
+  }
+
+  /** The first secret 8-character piece in `text` (one pass over the text). */
+  #findPiece(text: string): { index: number; piece: string; secret: string } | undefined {
+    if (this.#pieces.size === 0) return undefined;
+    for (let i = 0; i + 8 <= text.length; i++) {
+      const piece = text.slice(i, i + 8);
+      const secret = this.#pieces.get(piece);
+      if (secret !== undefined) return { index: i, piece, secret };
+    }
+    return undefined;
   }
 
   /** A readable report of the findings (masked). */
@@ -195,7 +330,8 @@ function findSecret(
       if (at >= 0) return { index: at, length: b64.length, kind: "base64" };
     }
   }
-  // A long fragment (a truncated token is still most of a token).
+  // A long fragment (a truncated token is still most of a token). Any 8-character piece of
+  // secret material is found by `LeakScanner.#findPiece`, in one pass over the text.
   const window = Math.max(12, Math.ceil(secret.length * 0.75));
   if (secret.length > window) {
     for (let i = 0; i + window <= secret.length; i++) {
@@ -237,6 +373,14 @@ export function spoolOutputSync(label: string, value: unknown): void {
 
 /** Where learned secrets go (outside the spool: they are what is searched for, not outputs). */
 export const SECRETS_DIR: string = new URL("../out/leak-secrets/", import.meta.url).pathname;
+
+// Every sandbox started in this process (or a child that inherits the environment) writes
+// the secrets it issues there (src/sandbox/_oauth.ts `reportIssuedSecrets`).
+try {
+  Deno.env.set("HFNA_LEAK_SECRETS_DIR", SECRETS_DIR);
+} catch {
+  // without --allow-env, tests teach their secrets with learnSecret only
+}
 
 /**
  * Teaches the run-wide leak scan a secret that only exists at run time (an OAuth access or

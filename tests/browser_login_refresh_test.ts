@@ -300,3 +300,140 @@ Deno.test("corrupt refresh metadata (expires_at not a number): not refreshed, to
   assert.deepEqual(listed.browserLogin, { renews: true });
   clearToken();
 });
+
+// ------------------------------------------------------------ issue 19 rows 14, 15
+
+/**
+ * What `hf auth login --token` does (huggingface_hub `_save_token` + `_write_secret`), without
+ * the lock: read stored_tokens with configparser, add a section, write it back whole, sorted,
+ * and make it the active token. Run as its own Python process (stdlib only).
+ */
+const PYTHON_LOGIN_WITHOUT_LOCK = `import configparser, io, os, sys
+path, token_path, name, token = sys.argv[1:5]
+config = configparser.ConfigParser(interpolation=None)
+config.read(path)
+stored = {n: dict(config.items(n)) for n in config.sections()}
+stored[name] = {"hf_token": token}
+out = configparser.ConfigParser(interpolation=None)
+for n in sorted(stored):
+    out.add_section(n)
+    for k, v in stored[n].items():
+        out.set(n, k, v)
+buf = io.StringIO()
+out.write(buf)
+for p, content in ((path, buf.getvalue()), (token_path, token)):
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(content)
+print("saved", flush=True)`;
+
+Deno.test("row 14: a token saved without the lock while the refresh waits for the network survives (the file is re-read after the call)", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using h = await seed(hub, HOUR);
+  clearToken();
+  let pythonRan = false;
+  // A slow refresh: while its request is in flight, a Python process saves a new token.
+  const slowFetch: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (new URL(url).pathname === "/oauth/token") {
+      const out = await new Deno.Command("/usr/bin/python3", {
+        args: [
+          "-c",
+          PYTHON_LOGIN_WITHOUT_LOCK,
+          `${h.hf}/stored_tokens`,
+          `${h.hf}/token`,
+          "laptop",
+          "hf_sandbox_write_bob",
+        ],
+        stdout: "piped",
+      }).output();
+      assert.equal(new TextDecoder().decode(out.stdout), "saved\n");
+      pythonRan = true;
+    }
+    return await fetch(input, init);
+  };
+  const r = await resolveToken({ env: h.env, ...quiet, refresh: true, fetch: slowFetch });
+  assert.ok(pythonRan);
+  assert.equal(r.browserLogin?.refresh, "refreshed");
+  assert.equal(refreshes(hub).length, 1);
+  const stored = parseStoredTokensFile(await Deno.readTextFile(`${h.hf}/stored_tokens`), "x");
+  const byName = new Map(stored.sections.map((s) => [s.name, s.fields]));
+  assert.equal(byName.get("laptop")?.hf_token, "hf_sandbox_write_bob", "Python's save kept");
+  assert.equal(byName.get(NAME)?.hf_token, r.token, "the refreshed section written");
+  assert.deepEqual([...byName.keys()], [
+    "Zeta org",
+    "laptop",
+    "notebook",
+    NAME,
+    "work",
+  ]);
+  // The token file now names Python's token: the refresh left it alone.
+  assert.equal(await Deno.readTextFile(`${h.hf}/token`), "hf_sandbox_write_bob");
+  clearToken();
+});
+
+Deno.test("row 14: the section was replaced while the refresh waited: the refresh does not overwrite it", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using h = await seed(hub, HOUR);
+  clearToken();
+  const slowFetch: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (new URL(url).pathname === "/oauth/token") {
+      await new Deno.Command("/usr/bin/python3", {
+        args: [
+          "-c",
+          PYTHON_LOGIN_WITHOUT_LOCK,
+          `${h.hf}/stored_tokens`,
+          `${h.hf}/token`,
+          NAME,
+          "hf_sandbox_read_alice",
+        ],
+        stdout: "null",
+      }).output();
+    }
+    return await fetch(input, init);
+  };
+  await resolveToken({ env: h.env, ...quiet, refresh: true, fetch: slowFetch });
+  const stored = parseStoredTokensFile(await Deno.readTextFile(`${h.hf}/stored_tokens`), "x");
+  const section = stored.sections.find((s) => s.name === NAME)!;
+  assert.deepEqual(section.fields, { hf_token: "hf_sandbox_read_alice" }, "their save wins");
+  assert.equal(await Deno.readTextFile(`${h.hf}/token`), "hf_sandbox_read_alice");
+  clearToken();
+});
+
+Deno.test("row 15: a section without hf_token elsewhere in the file does not stop the refresh", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using h = await seed(hub, HOUR);
+  const text = h.text + "[notes]\nfoo = bar\n";
+  await Deno.writeTextFile(`${h.hf}/stored_tokens`, text);
+  clearToken();
+  const r = await resolveToken({ env: h.env, ...quiet, refresh: true });
+  assert.equal(r.browserLogin?.refresh, "refreshed");
+  assert.equal(refreshes(hub).length, 1);
+  const after = await Deno.readTextFile(`${h.hf}/stored_tokens`);
+  assert.ok(after.endsWith("[notes]\nfoo = bar\n"), "the section without a token is kept");
+  assert.deepEqual(
+    (await listStoredTokens({ env: h.env })).find((t) => t.name === "notes"),
+    { name: "notes", masked: "<not set>", active: false },
+  );
+  clearToken();
+});
+
+Deno.test("row 15: a stored_tokens that cannot be read during a refresh is a warning naming the file and line", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using h = await seed(hub, HOUR);
+  const broken = h.text + "[work]\nhf_token = hf_sandbox_again\n";
+  await Deno.writeTextFile(`${h.hf}/stored_tokens`, broken);
+  clearToken();
+  const r = await resolveToken({ env: h.env, ...quiet, refresh: true });
+  assert.equal(r.token, h.issued.access_token, "the token file's token is used");
+  assert.equal(refreshes(hub).length, 0);
+  const w = r.warnings.find((x) => x.code === "stored-tokens-unreadable");
+  assert.ok(w, JSON.stringify(r.warnings));
+  assert.match(
+    w.message,
+    /not renewed even if it is a browser login: .*\/hf\/stored_tokens line 15: section \[work\] appears twice \(first on line 12\)/,
+  );
+  assert.equal(await Deno.readTextFile(`${h.hf}/stored_tokens`), broken, "nothing written");
+  clearToken();
+});

@@ -670,3 +670,31 @@ Deno.test("no output of any run above contains a persona token unmasked", () => 
     assert.doesNotMatch(text, /hf_sandbox_[A-Za-z]+_[a-z]+/, what);
   }
 });
+
+Deno.test("login --persist in a project whose .env holds HF_TOKEN: the save line says the machine's active token is now that .env's token", async () => {
+  await using hub = startSandbox({ quiet: true });
+  await using h = await home(hub);
+  const project = `${h.dir}/project`;
+  await Deno.mkdir(project);
+  await Deno.writeTextFile(`${project}/.env`, `HF_TOKEN=${PERSONAS.write.token}\n`);
+  const r = await run(["login", "--persist"], h.env, { cwd: project });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `Saved as "sandbox-write" \\(hf_sa…ice\\) in ~/hf/stored_tokens; the machine's active ` +
+        `token \\(~/hf/token\\) is now the token from ${project}/\\.env \\(HF_TOKEN\\): hf, ` +
+        `huggingface_hub and every notebook on this machine use it, not only this project\\.`,
+    ),
+  );
+  assert.equal(await Deno.readTextFile(`${h.hfHome}/token`), PERSONAS.write.token);
+  // A token from the environment: the plain line.
+  const env = await run(["login", "--persist", "--name", "ci"], {
+    ...h.env,
+    HF_TOKEN: PERSONAS.read.token,
+  });
+  assert.match(
+    env.stdout,
+    /Saved as "ci" \(hf_sa…ice\) in ~\/hf\/stored_tokens; it is now the active token \(~\/hf\/token\)\./,
+  );
+});

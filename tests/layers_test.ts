@@ -22,6 +22,9 @@ import assert from "node:assert/strict";
  * - 2  `src/resolve/`: the resolution, the session cache, the sources table, secrets.
  * - 3  `src/hub/`: whoami, login, the validation and its diagnosis.
  * - 4  `src/probes/`: the capability probes.
+ * - 5  `src/scan/`: finding leaked tokens in files. It sits above the hub because `--check`
+ *   asks whoami-v2 (and the resolution, for "the token this machine uses"), and renders with
+ *   display and writes with the store's one atomic writer; nothing below imports it.
  * - 9  the top: `mod.ts`, the CLI (`src/cli.ts`, `src/cli/`), `src/demo.ts` and the
  *   subpath entry modules that gather several layers (`src/diagnose.ts`).
  *   `tests/` sits there too: `src/demo.ts` runs the example notebook with its harness.
@@ -40,6 +43,7 @@ const RANKS: { prefix: string; rank: number; typesAnywhere?: boolean; isolated?:
   { prefix: "src/probes/", rank: 4 },
   // Your own calls: explain() and the clients need the session (resolve) and the classifier (hub).
   { prefix: "src/calls/", rank: 5 },
+  { prefix: "src/scan/", rank: 5 },
   { prefix: "src/sandbox/", rank: 9, isolated: true },
   { prefix: "src/cli/", rank: 9 },
   { prefix: "src/cli.ts", rank: 9 },

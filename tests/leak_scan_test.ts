@@ -14,7 +14,7 @@ import {
 } from "../mod.ts";
 import { guardedFetch } from "../src/hub/mod.ts";
 import { PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
-import { LeakScanner, renderings } from "./_leak_scanner.ts";
+import { LeakScanner, learnedSecrets, renderings, spoolOutput } from "./_leak_scanner.ts";
 
 const TOKEN = PERSONAS.read.token;
 
@@ -209,4 +209,49 @@ Deno.test("leak scanner: sandbox OAuth access and refresh tokens are caught by s
   assert.equal(scanner.scan("refresh", { r: issued.refresh_token }).length >= 1, true);
   assert.deepEqual(scanner.scan("masked", maskToken(issued.access_token)), []);
   assert.deepEqual(scanner.scan("masked-refresh", maskToken(issued.refresh_token)), []);
+});
+
+Deno.test("scanner: any 8-character piece of a random secret is a leak; public words are not", () => {
+  const deviceCode = "Q7x9Lm2Pz4KdRwT5yU8iO1pA3sD6fG9hJ2kL5zX8";
+  const access = "hf_oauth_sandbox_aliceNoInference_0007_Vb3Np6Xc";
+  const scanner = new LeakScanner([deviceCode, access]);
+  assert.equal(scanner.scan("piece", `code …${deviceCode.slice(17, 25)}…`).length, 1);
+  assert.equal(scanner.scan("tail", `token ends 7_Vb3Np6Xc`).length, 1);
+  // words a persona token is made of, in outputs that rightly hold them: no finding
+  const clean = new LeakScanner([access]);
+  clean.scan("words", "GET /api/models?inference_provider=all · sandbox-alice · NoInference_0007");
+  clean.scan("masked", maskToken(access));
+  clean.assertClean();
+});
+
+Deno.test("scanner: raw ESC, C1 and bidi in a text output are reported; own colours and JSON data are not", () => {
+  const scanner = new LeakScanner();
+  assert.equal(scanner.scan("osc52", "x\x1b]52;c;aGk=\x07y")[0]?.kind, "control");
+  assert.equal(scanner.scan("c1", "x\x9b31my")[0]?.kind, "control");
+  assert.equal(scanner.scan("bidi", "a\u202eb")[0]?.kind, "control");
+  assert.equal(scanner.scan("cli", { stdout: "ok\x1b[2J" })[0]?.view, "terminal");
+  const clean = new LeakScanner();
+  clean.scan("sgr", "\x1b[1mbold\x1b[0m \r\x1b[2Kline \x1b[3A");
+  clean.scan("data", { provider: "p\x9b\u202e" }); // data, shown escaped by the renderers
+  clean.assertClean();
+});
+
+Deno.test("scanner: a spooled file is checked per view, and every sandbox secret is learned", async () => {
+  const scanner = new LeakScanner();
+  const spooled = `# x\n=== json\n{"a":"\u202e"}\n=== toString\nclean\n`;
+  assert.deepEqual(scanner.scanSpooled("x", spooled), []);
+  assert.equal(scanner.scanSpooled("y", `# y\n=== toString\n\u202e\n`)[0]?.kind, "control");
+  await using hub = startSandbox({ quiet: true });
+  const issued = hub.issueOAuthToken();
+  const response = await fetch(`${hub.url}/oauth/device`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "client_id=x",
+  });
+  const { device_code } = await response.json();
+  const learned = await learnedSecrets();
+  for (const secret of [issued.access_token, issued.refresh_token, device_code]) {
+    assert.ok(learned.includes(secret), "a sandbox secret was not learned");
+  }
+  await spoolOutput("leak_scan_test/masked", maskToken(device_code));
 });

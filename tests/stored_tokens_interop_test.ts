@@ -356,3 +356,29 @@ Deno.test("a lock held too long: a specific TokenStorageError, nothing changed, 
   await saveToken("hf_sandbox_write_bob", { name: "laptop", env: h.env, activate: false });
   assert.equal(await Deno.readTextFile(h.storedTokensPath), await fixture("after_save_new_name"));
 });
+
+Deno.test("row 15: a section without hf_token (as `hf auth list` shows <not set>) blocks nothing", async () => {
+  await using h = await seeded();
+  const text = (await fixture("stored_tokens_oauth")) + "[notes]\nfoo = bar\n";
+  await Deno.writeTextFile(h.storedTokensPath, text);
+  const listed = await listStoredTokens({ env: h.env });
+  assert.deepEqual(listed.find((t) => t.name === "notes"), {
+    name: "notes",
+    masked: "<not set>",
+    active: false,
+  });
+  assert.equal(listed.length, 5);
+  // Saving another name keeps it byte for byte; switching to it says why not; forgetting it works.
+  await saveToken("hf_sandbox_write_bob", { name: "laptop", env: h.env, activate: false });
+  assert.equal(
+    await Deno.readTextFile(h.storedTokensPath),
+    (await fixture("after_save_new_name")) + "[notes]\nfoo = bar\n",
+  );
+  await assert.rejects(
+    () => switchToken("notes", { env: h.env }),
+    /The stored name "notes" has no token \(its section in .*stored_tokens has no "hf_token = …" line; `hf auth list` shows it as <not set>\)\. Nothing was changed\./,
+  );
+  assert.equal(await Deno.readTextFile(h.tokenPath), await fixture("token_oauth"));
+  await forgetToken({ name: "notes", env: h.env });
+  assert.equal(await Deno.readTextFile(h.storedTokensPath), await fixture("after_save_new_name"));
+});

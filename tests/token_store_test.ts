@@ -11,7 +11,12 @@ import {
 } from "../mod.ts";
 import { normalizeToken } from "../src/sources/mod.ts";
 import { sessionState } from "../src/resolve/mod.ts";
-import { parseStoredTokens, serializeStoredTokens, tokenPaths } from "../src/store/mod.ts";
+import {
+  parseStoredTokens,
+  parseStoredTokensFile,
+  serializeStoredTokens,
+  tokenPaths,
+} from "../src/store/mod.ts";
 
 const FIXTURES = new URL("./fixtures/huggingface_hub/", import.meta.url);
 
@@ -91,27 +96,70 @@ Deno.test("INI: parses and re-serialises huggingface_hub's own stored_tokens byt
   assert.equal(serializeStoredTokens(new Map([...parsed].reverse())), bytes);
 });
 
-Deno.test("INI: malformed files are reported with line numbers", () => {
+Deno.test("INI: what configparser refuses is reported with its line; the file is never rewritten", () => {
   const cases: [string, RegExp][] = [
     ["hf_token = x\n", /line 1: an entry before any \[section\] header/],
     [
       "[a]\nhf_token = x\n[a]\nhf_token = y\n",
       /line 3: section \[a\] appears twice \(first on line 1\)/,
     ],
-    ["[a]\nother = 1\n", /line 1: section \[a\] has no "hf_token = …" entry/],
     ["[a\nhf_token = x\n", /line 1: a section header without its closing bracket/],
-    ["[a]\nhf_token = hf_abc\n  def\n", /line 3: an indented line continues the previous value/],
+    ["[a]\n[]\n", /line 2: a section header without its closing bracket \(or with an empty name\)/],
     ["[a]\njust words\n", /line 2: a line that is neither/],
-    ["[a]\nhf_token =\n", /line 2: hf_token in section \[a\] is empty/],
+    ["[a]\nhf_token = x\nHF_TOKEN = y\n", /line 3: hf_token appears twice in section \[a\]/],
+    ["[a]\n= x\n", /line 2: an entry with an empty key/],
   ];
   for (const [text, pattern] of cases) {
     assert.throws(() => parseStoredTokens(text, "/x/stored_tokens"), (e: unknown) => {
       assert.ok(e instanceof TokenStorageError);
       assert.match(e.message, pattern);
-      assert.match(e.message, /left untouched/);
+      assert.match(e.message, /configparser\) cannot read it either\. The file was left untouched/);
       return true;
     });
   }
+});
+
+Deno.test("INI: reads what configparser reads (checked against /usr/bin/python3's configparser)", async () => {
+  // Each text, and what huggingface_hub's get_stored_tokens() returns for it.
+  const cases: [string, Record<string, string>][] = [
+    ["[a]\nother = 1\n", { a: "" }], // no hf_token: listed as <not set>
+    ["[a]\nhf_token =\n", { a: "" }],
+    ["[a]\nhf_token = hf_abc\n  def\n", { a: "hf_abc\ndef" }], // a continuation line
+    ["[a]\nhf_token = x\n\n  more\n[b]\nhf_token=y\n", { a: "x\n\nmore", b: "y" }],
+    ["[a] junk\nhf_token = x\n", { a: "x" }],
+    ["[a]]\nhf_token=x\n", { "a]": "x" }],
+    ["[DEFAULT]\nhf_token = d\n[a]\nfoo = 1\n[b]\nhf_token = e\n", { a: "d", b: "e" }],
+    ["  [b]\nhf_token=x\n", { b: "x" }],
+    ["[a]\n  # c\nhf_token = x ; not a comment\n", { a: "x ; not a comment" }],
+    ["[a]\r\nHF_Token : x\r\n\r\n[ b ]\rhf_token=y", { a: "x", " b ": "y" }],
+    ["[a]\nx = 1\n\thf_token = y\n", { a: "" }],
+  ];
+  const script = `import configparser, json, sys
+out = []
+for text in json.load(sys.stdin):
+    c = configparser.ConfigParser(interpolation=None)
+    c.read_string(text.replace("\\r\\n", "\\n").replace("\\r", "\\n"))
+    out.append({s: c.get(s, "hf_token", fallback="") for s in c.sections()})
+print(json.dumps(out))`;
+  const python = new Deno.Command("/usr/bin/python3", {
+    args: ["-c", script],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = python.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(cases.map(([text]) => text))));
+  await writer.close();
+  const fromPython = JSON.parse(new TextDecoder().decode((await python.output()).stdout));
+  cases.forEach(([text, expected], i) => {
+    const ours = Object.fromEntries(
+      parseStoredTokensFile(text, "x").sections.map((s) => [
+        s.name,
+        s.fields.hf_token ?? "",
+      ]),
+    );
+    assert.deepEqual(ours, expected, JSON.stringify(text));
+    assert.deepEqual(fromPython[i], expected, `python: ${JSON.stringify(text)}`);
+  });
 });
 
 Deno.test("saveToken writes huggingface_hub's exact files, atomically, 0600 files in a 0700 dir", async () => {
@@ -203,4 +251,63 @@ Deno.test("forgetToken drops a session resolution that held a forgotten token", 
   await forgetToken({ name: "notebook", env: t.env });
   assert.equal(sessionState().resolution, undefined, "the forgotten token: dropped");
   clearToken();
+});
+
+Deno.test("row 9: names with control or bidi characters are refused when saving and switching, shown escaped when listed", async () => {
+  await using t = await tempHome();
+  for (
+    const [name, code] of [
+      ["\x1bc", "U+001B"], // ESC c: resets the terminal
+      ["work\u202Egpj.exe", "U+202E"], // right-to-left override
+      ["a\x9bb", "U+009B"], // C1 CSI
+      ["a\x7fb", "U+007F"],
+    ]
+  ) {
+    await assert.rejects(
+      () => saveToken("hf_sandbox_read_alice", { name, env: t.env }),
+      (e: unknown) => {
+        assert.ok(e instanceof TypeError);
+        assert.match(
+          e.message,
+          new RegExp(`holds a control or bidi character \\(${code.replace("+", "\\+")}\\)`),
+        );
+        // deno-lint-ignore no-control-regex
+        assert.ok(!/[\x1b\x7f\x9b\u202e]/.test(e.message), "the message shows it escaped");
+        return true;
+      },
+    );
+  }
+  await assert.rejects(
+    () => saveToken("hf_sandbox_read_alice", { name: "DEFAULT", env: t.env }),
+    /configparser \(huggingface_hub\) treats \[DEFAULT\] as the defaults of every section/,
+  );
+  assert.deepEqual([...Deno.readDirSync(t.home)], [], "nothing written");
+
+  // A section another tool wrote with an ESC in its name: read, listed, never printed raw.
+  const { storedTokensPath } = tokenPaths({ env: t.env });
+  await Deno.mkdir(`${t.home}/hf`);
+  await Deno.writeTextFile(
+    storedTokensPath,
+    "[ev\x1b]0;owned\x07il]\nhf_token = hf_sandbox_read_alice\n\n[work]\nhf_token = hf_sandbox_write_bob\n",
+  );
+  const listed = await listStoredTokens({ env: t.env });
+  assert.deepEqual(listed.map((x) => x.name), ["ev\x1b]0;owned\x07il", "work"]);
+  await assert.rejects(() => switchToken("ev\x1b]0;owned\x07il", { env: t.env }), /U\+001B/);
+  const error = await forgetToken({ name: "nope", env: t.env }).catch((e) => e);
+  assert.match(error.message, /Stored names: ev\\x1B\]0;owned\\x07il, work\./);
+  // deno-lint-ignore no-control-regex
+  assert.ok(!/[\x00-\x1f]/.test(error.message));
+  // `hf logout --name` lists what is left, escaped.
+  let out = "";
+  const { main } = await import("../src/cli.ts");
+  const code = await main(["logout", "--name", "work"], {
+    env: { ...t.env, HOME: t.home },
+    stdout: (s) => out += s,
+    stderr: (s) => out += s,
+    stdinIsTty: false,
+  });
+  assert.equal(code, 0, out);
+  assert.match(out, /Still stored: ev\\x1B\]0;owned\\x07il\./);
+  // deno-lint-ignore no-control-regex
+  assert.ok(!/[\x1b\x07]/.test(out), JSON.stringify(out));
 });

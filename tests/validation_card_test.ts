@@ -159,7 +159,7 @@ Deno.test("the text card is aligned, uncoloured by default, and neutralises cont
   assert.ok(!plain.includes("\x1b"), "no ANSI without color");
   assert.ok(!plain.includes("\u202e"), "no bidi override");
   assert.match(plain, /^Hugging Face token · VALID$/m);
-  assert.match(plain, /^ {2}Account {5}eve — Eve\uFFFD\[31m RED\uFFFD\[0m\uFFFD$/m);
+  assert.match(plain, /^ {2}Account {5}eve — Eve\\x1B\[31m RED\\x1B\[0m\\u202E$/m);
   assert.match(plain, /^ {2}Token {7}hf_sa…ice$/m);
   const colored = renderValidationText(BASE, { color: true });
   assert.ok(colored.includes("\x1b[32mVALID\x1b[0m"));

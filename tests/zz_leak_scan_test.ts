@@ -28,7 +28,7 @@ import {
 import { normalizeToken } from "../src/sources/mod.ts";
 import { sessionState } from "../src/resolve/mod.ts";
 import { type PersonaName, PERSONAS, startSandbox } from "../src/sandbox/mod.ts";
-import { LeakScanner, learnedSecrets, SPOOL_DIR } from "./_leak_scanner.ts";
+import { LeakScanner, learnedSecrets, SECRETS_DIR, SPOOL_DIR } from "./_leak_scanner.ts";
 
 const READ = PERSONAS.read.token;
 const WRITE = PERSONAS.write.token;
@@ -185,8 +185,9 @@ Deno.test("leak scan: every public object, in every state, shows tokens masked o
   scanner.assertClean();
 });
 
-Deno.test("leak scan: every output spooled by other tests is free of unmasked tokens", async () => {
-  // Persona tokens, plus the OAuth tokens and device codes other tests learned at run time.
+Deno.test("leak scan: every output spooled by other tests is free of unmasked tokens and raw controls", async () => {
+  // Persona tokens, plus the OAuth tokens, device codes and id tokens other tests and every
+  // sandbox of the run learned at run time.
   const scanner = new LeakScanner(await learnedSecrets());
   const files: string[] = [];
   try {
@@ -196,7 +197,10 @@ Deno.test("leak scan: every output spooled by other tests is free of unmasked to
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  for (const file of files) scanner.scan(file.slice(SPOOL_DIR.length), await Deno.readFile(file));
+  // Every 8-character piece of every secret, in every view; raw ESC/C1/bidi in text views.
+  for (const file of files) {
+    scanner.scanSpooled(file.slice(SPOOL_DIR.length), await Deno.readTextFile(file));
+  }
   console.log(`scanned ${files.length} spooled outputs in ${SPOOL_DIR}`);
   if (Deno.env.get("HFNA_FULL_SUITE") === "1") {
     // `deno task test` runs everything: the scan must have seen every kind of output a
@@ -211,4 +215,6 @@ Deno.test("leak scan: every output spooled by other tests is free of unmasked to
   }
   scanner.assertClean();
   for (const file of files) await Deno.remove(file);
+  // the run's secrets were looked for: the next run learns its own
+  await Deno.remove(SECRETS_DIR, { recursive: true }).catch(() => {});
 });

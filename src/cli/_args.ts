@@ -26,7 +26,15 @@ export class UsageError extends Error {
 }
 
 /** The commands. */
-export const COMMANDS = ["whoami", "probe", "login", "logout", "sources", "switch"] as const;
+export const COMMANDS = [
+  "whoami",
+  "probe",
+  "login",
+  "logout",
+  "sources",
+  "switch",
+  "scan",
+] as const;
 /** A command name. */
 export type Command = typeof COMMANDS[number];
 
@@ -66,9 +74,17 @@ export const COMMAND_OPTIONS: Record<Command, Record<string, OptionSpec>> = {
   logout: { name: { type: "string" }, all: { type: "boolean" } },
   sources: { json: { type: "boolean" } },
   switch: {},
+  scan: {
+    check: { type: "boolean" },
+    fix: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    staged: { type: "boolean" },
+    "no-ignore": { type: "boolean" },
+    json: { type: "boolean" },
+  },
 };
 
-/** How many positional arguments each command takes (after the command). */
+/** The positional arguments each command takes (after the command); `…` = any number. */
 const POSITIONALS: Record<Command, string[]> = {
   whoami: [],
   probe: [],
@@ -76,6 +92,7 @@ const POSITIONALS: Record<Command, string[]> = {
   logout: [],
   sources: [],
   switch: ["NAME"],
+  scan: ["PATH…"],
 };
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -221,7 +238,7 @@ export function parseCommandLine(args: readonly string[]): Parsed {
   const values = parsed.values as Values;
   if (values.help) return { kind: "help", command, values };
   const expected = POSITIONALS[command];
-  if (parsed.positionals.length > expected.length) {
+  if (!expected.at(-1)?.endsWith("…") && parsed.positionals.length > expected.length) {
     const extra = parsed.positionals[expected.length];
     throw new UsageError(
       `unexpected argument ${JSON.stringify(extra)} for \`${command}\`.`,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { cleanText } from "../_text.ts";
+
 /** The streams used (replaceable in tests). */
 export interface ChooseIO {
   /** Input: must be a terminal. */
@@ -36,7 +38,7 @@ export async function chooseOne(
     if (!first) write(`\x1b[${choices.length}A`);
     for (let i = 0; i < choices.length; i++) {
       const mark = i === current ? "›" : " ";
-      write(`\r\x1b[2K ${mark} ${i + 1}. ${choices[i]}\n`);
+      write(`\r\x1b[2K ${mark} ${i + 1}. ${cleanText(choices[i])}\n`);
     }
   };
   const buffer = new Uint8Array(64);

@@ -14,8 +14,8 @@ const GLOBAL = `Global options:
   --no-color            No colours (also: NO_COLOR=1, or when stdout is not a terminal)
   -h, --help            Show help`;
 
-const EXIT = `Exit codes: 0 ok · 1 token not found / not valid (or a probe failed with --strict) ·
-2 usage error · 130 prompt or login cancelled (Ctrl-C)`;
+const EXIT = `Exit codes: 0 ok · 1 token not found / not valid (or a probe failed with --strict;
+for scan: a token found) · 2 usage error · 130 prompt or login cancelled (Ctrl-C)`;
 
 /** The tool's help. */
 export const TOOL_HELP = `hf — find, check and probe your Hugging Face token
@@ -30,6 +30,7 @@ Commands:
   logout    Forget stored tokens (the active one, --name NAME, or --all)
   sources   Every place a token can come from: which one wins, which are shadowed
   switch    Make a stored named token the active one
+  scan      Find leaked tokens in notebooks and files before they are shared
 
 The token is looked up in secret stores, HF_TOKEN & co., .env.local/.env, then the
 token file written by \`hf auth login\`; when none has one and stdin is a terminal,
@@ -122,6 +123,30 @@ Options:
   --json                Print the table as JSON (tokens masked)
 
 Exits 1 when no source has a token.`,
+  scan:
+    `Usage: deno task hf scan [PATH…] [--check] [--fix [--dry-run]] [--staged] [--no-ignore] [--json]
+
+Searches files and folders (default: the working directory) for Hugging Face tokens
+(hf_… user, fine-grained and OAuth tokens, legacy api_org_…): notebooks cell by cell
+(sources, every output, attachments, metadata, saved widget state), other files line by
+line. Skips .git, node_modules and what .gitignore ignores. Placeholders (hf_xxx…),
+masked tokens (hf_Ab…xyz) and sandbox tokens are not findings. Tokens are shown masked.
+
+Options:
+  --check               Ask the Hub whether each token still works (one whoami-v2 per
+                        token; nothing is sent without it) and whether it is the token this
+                        machine uses; a live token must be revoked first
+  --fix                 Remove the notebook outputs that hold a token (nothing else changes;
+                        atomic write). Sources and other files are reported, never rewritten
+  --dry-run             With or without --fix: show what --fix would change, change nothing
+  --staged              Search what git is about to commit (the index), not the work tree.
+                        As a pre-commit hook:
+                          echo 'deno run -A src/cli.ts scan --staged' > .git/hooks/pre-commit
+  --no-ignore           Also search what .gitignore ignores, and node_modules
+  --json                Print the report as JSON (tokens masked)
+
+Exits 0 when nothing is found, 1 when a token is found (and not removed by --fix),
+2 on a usage error (e.g. --staged outside a git repository).`,
   switch: `Usage: deno task hf switch NAME
 
 Makes the stored token NAME the active one (writes the token file, as \`hf auth switch\`).

@@ -7,6 +7,7 @@
 
 import { envGet, type EnvLike } from "../_env.ts";
 import { redact } from "../_mask.ts";
+import { cleanTerminal } from "../_text.ts";
 import type { PromptOutcome } from "../sources/prompt.ts";
 
 /** What {@linkcode main} reads and writes; every field has a real default. */
@@ -80,7 +81,7 @@ export function resolveIO(io: CliIO = {}): ResolvedIO {
 }
 
 /**
- * Writes to stdout/stderr through `redact()`: every token the command has
+ * Writes to stdout/stderr through `redact()` and `cleanTerminal()`: every token the command has
  * seen (resolved, stored, in the environment) is masked, whatever the text.
  */
 export class Output {
@@ -123,7 +124,7 @@ export class Output {
    * @param text The text.
    */
   out(text: string): void {
-    this.#io.stdout(this.clean(text) + "\n");
+    this.#io.stdout(cleanTerminal(this.clean(text)) + "\n");
   }
 
   /**
@@ -132,6 +133,6 @@ export class Output {
    * @param text The text.
    */
   err(text: string): void {
-    this.#io.stderr(this.clean(text) + "\n");
+    this.#io.stderr(cleanTerminal(this.clean(text)) + "\n");
   }
 }

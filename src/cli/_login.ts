@@ -11,9 +11,10 @@
 import { DeviceCodeError, TokenNotFoundError } from "../errors.ts";
 import type { Resolution } from "../resolve/resolution.ts";
 import { resolveToken } from "../resolve/resolve_token.ts";
+import { join } from "../sources/_path.ts";
 import { displayPath } from "../store/paths.ts";
 import { saveToken } from "../store/save_token.ts";
-import { validateTokenName } from "../store/stored_tokens_ini.ts";
+import { showTokenName, validateTokenName } from "../store/stored_tokens_ini.ts";
 import { UsageError } from "./_args.ts";
 import { type Context, errorLine, type ExitCode } from "./_context.ts";
 import { findToken, PromptCancelledError, tokenVariablesSet } from "./_token.ts";
@@ -27,6 +28,20 @@ function usableName(name: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `"<cwd>/.env (HF_TOKEN)"` for a token that came from a project's dotenv file
+ * (source id `dotenv:<file>:<VAR>`), `undefined` for any other source.
+ */
+function dotenvOrigin(source: string, cwd: string | undefined): string | undefined {
+  const hit = /^dotenv:(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(source);
+  if (!hit) return undefined;
+  let dir = cwd;
+  try {
+    dir ??= Deno.cwd();
+  } catch { /* no --allow-read: name the file relative to the working directory */ }
+  return `${dir ? join(dir, hit[1]) : hit[1]} (${hit[2]})`;
 }
 
 /** The menu of `hf login` on a terminal (as huggingface_hub's `_prompt_login_method`). */
@@ -71,8 +86,9 @@ export async function runLogin(ctx: Context): Promise<ExitCode> {
   const given = ctx.values.name as string | undefined;
   if (given !== undefined && usableName(given) === undefined) {
     throw new UsageError(
-      `--name ${JSON.stringify(given)} cannot be stored.`,
-      "use a non-empty name without brackets, line breaks or surrounding spaces.",
+      `--name ${showTokenName(given)} cannot be stored.`,
+      "use a non-empty name of visible characters, without brackets, control or bidi " +
+        "characters, or surrounding spaces.",
     );
   }
   if (browser && paste) {
@@ -128,9 +144,14 @@ export async function runLogin(ctx: Context): Promise<ExitCode> {
   const name = given ?? usableName(validation.token?.displayName) ?? "default";
   const result = await saveToken(resolution.token, { name, env: ctx.env });
   const [stored, active] = result.changed.map((p) => displayPath(p, ctx.env));
+  const project = dotenvOrigin(resolution.source, ctx.io.cwd);
   ctx.out.out(
-    `${ctx.paint.green("✔")} Saved as "${name}" (${result.masked}) in ${stored}` +
-      (active ? `; it is now the active token (${active}).` : "."),
+    `${ctx.paint.green("✔")} Saved as ${showTokenName(name)} (${result.masked}) in ${stored}` +
+      (!active ? "." : project
+        // A project's .env token becomes every program's token on this machine: say so.
+        ? `; the machine's active token (${active}) is now the token from ${project}: hf, ` +
+          `huggingface_hub and every notebook on this machine use it, not only this project.`
+        : `; it is now the active token (${active}).`),
   );
   const shadows = tokenVariablesSet(ctx.env);
   if (shadows.length && !resolution.source.startsWith("env:")) {

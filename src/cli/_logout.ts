@@ -6,23 +6,28 @@
  */
 
 import { maskToken } from "../_mask.ts";
+import { cleanText } from "../_text.ts";
 import { displayPath, tokenPaths } from "../store/paths.ts";
-import { forgetToken, listStoredTokens, type StoredTokenInfo } from "../store/save_token.ts";
+import {
+  forgetToken,
+  listStoredTokens,
+  readActive,
+  type StoredTokenInfo,
+} from "../store/save_token.ts";
+import { showTokenName } from "../store/stored_tokens_ini.ts";
 import { UsageError } from "./_args.ts";
 import type { Context, ExitCode } from "./_context.ts";
 import { tokenVariablesSet } from "./_token.ts";
 
+/** The active token, masked (read with the library's secret-file reader: never a FIFO). */
 async function activeMasked(path: string): Promise<string | undefined> {
-  try {
-    const text = (await Deno.readTextFile(path)).trim();
-    return text ? maskToken(text) : undefined;
-  } catch {
-    return undefined;
-  }
+  const token = await readActive(path).catch(() => undefined);
+  return token ? maskToken(token) : undefined;
 }
 
+/** The names, cleaned (a section name written by another tool may hold controls). */
 function describe(list: StoredTokenInfo[]): string {
-  return list.map((t) => `${t.name}${t.active ? " (active)" : ""}`).join(", ");
+  return list.map((t) => `${cleanText(t.name)}${t.active ? " (active)" : ""}`).join(", ");
 }
 
 /** Runs `hf logout`. */
@@ -47,7 +52,7 @@ export async function runLogout(ctx: Context): Promise<ExitCode> {
     if (result.changed.length === 0) {
       ctx.out.out(`Nothing to forget: no token file or stored tokens (${show(tokenPath)}).`);
     } else {
-      const names = before.map((t) => t.name);
+      const names = before.map((t) => cleanText(t.name));
       ctx.out.out(
         `${ok} Forgot ${
           names.length ? `every stored token (${names.join(", ")})` : "no named token"
@@ -60,7 +65,9 @@ export async function runLogout(ctx: Context): Promise<ExitCode> {
   } else if (name !== undefined) {
     const gone = before.find((t) => t.name === name);
     ctx.out.out(
-      `${ok} Forgot "${name}"${gone ? ` (${gone.masked})` : ""} from ${show(storedTokensPath)}.`,
+      `${ok} Forgot ${showTokenName(name)}${gone ? ` (${gone.masked})` : ""} from ${
+        show(storedTokensPath)
+      }.`,
     );
     if (removedActive) {
       ctx.out.out(`  It was the active token: removed ${show(tokenPath)} too.`);

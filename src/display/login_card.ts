@@ -13,6 +13,7 @@
  * @module
  */
 
+import { cleanText } from "../_text.ts";
 import { escapeHtml, html, SafeHtml } from "./_html.ts";
 import { badge, hfnaRoot, INLINE, LINE, PALETTE, sx, type Tone, toneIcon } from "./_style.ts";
 
@@ -349,8 +350,7 @@ export interface LoginTextOptions {
  */
 export function renderLoginText(data: LoginCardData, options: LoginTextOptions = {}): string {
   const { text, link } = shownUri(data);
-  // deno-lint-ignore no-control-regex
-  const plain = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  const plain = (s: string) => cleanText(s).replace(/\n/g, " ");
   const lines: string[] = [];
   if (data.state !== "waiting") {
     lines.push(data.state === "cancelled" ? "Browser login cancelled." : "Browser login failed.");
@@ -363,8 +363,8 @@ export function renderLoginText(data: LoginCardData, options: LoginTextOptions =
   lines.push(`  1. Open ${plain(text)}`);
   if (!link) {
     lines.push(
-      `     ! This address is not an http(s) page of ${data.hubUrl}: do not trust it; open ` +
-        `${data.hubUrl}/oauth/device yourself.`,
+      `     ! This address is not an http(s) page of ${plain(data.hubUrl)}: do not trust it; ` +
+        `open ${plain(data.hubUrl)}/oauth/device yourself.`,
     );
   }
   lines.push(`  2. Check that it shows the code ${plain(data.userCode)}, then click Authorize.`);

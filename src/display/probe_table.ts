@@ -6,6 +6,7 @@
  * @module
  */
 
+import { cleanStrings } from "../_text.ts";
 import { html, type SafeHtml } from "./_html.ts";
 import { badge, hfnaRoot, INLINE, LINE, PALETTE, sx, TINT, type Tone } from "./_style.ts";
 import {
@@ -400,6 +401,7 @@ function rowLine(
  * @returns One or more lines, without a trailing newline.
  */
 export function renderProbeRowText(row: ProbeRow, options: TextRenderOptions = {}): string {
+  row = cleanStrings(row); // every field may hold a server's words: no control reaches a terminal
   const c = options.color ? ANSI : undefined;
   // live lines are not wrapped unless asked: the terminal wraps them at its own width
   const width = options.columns ?? Infinity;
@@ -529,6 +531,7 @@ export function renderProbeCausesText(
   data: Pick<ProbeTableData, "rows" | "complete" | "dryRun" | "summary">,
   options: TextRenderOptions = {},
 ): string {
+  data = cleanStrings({ ...data }); // every row field may hold a server's words
   const width = options.columns ?? 100;
   const models = modelLines(data.rows, width, options.color ? ANSI : undefined);
   return [causesText(data, options), ...models].join("\n");
@@ -598,6 +601,7 @@ export function renderProbeTableText(
   data: ProbeTableData,
   options: TextRenderOptions = {},
 ): string {
+  data = cleanStrings({ ...data }); // model ids, providers, reasons: a server's words, cleaned once
   const c = options.color ? ANSI : undefined;
   const width = options.columns ?? 100;
   const groups = groupProbeRows(data);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { cleanStrings } from "../_text.ts";
 import { breakable, html } from "./_html.ts";
 import { badge, hfnaRoot, INLINE, severityIconHtml, sx, type Tone } from "./_style.ts";
 import type { TokenWarning } from "../resolve/resolution.ts";
@@ -188,6 +189,7 @@ export function renderSourcesHtml(data: SourcesData): string {
  * @returns Text.
  */
 export function renderSourcesText(data: SourcesData): string {
+  data = cleanStrings({ ...data }); // details and warnings quote files and servers
   const { first, quiet } = splitSourceRows(data.rows);
   const width = Math.max(6, ...first.map((r) => r.source.length));
   const lines = [

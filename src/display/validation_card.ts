@@ -9,6 +9,7 @@
 
 import { daysUntil } from "../_days.ts";
 import type { Diagnostic, PermissionGroup, ValidationData, Verdict } from "../hub/types.ts";
+import { cleanText } from "../_text.ts";
 import { html, type SafeHtml } from "./_html.ts";
 import {
   badge,
@@ -332,12 +333,9 @@ export function renderValidationHtml(data: ValidationData): string {
   );
 }
 
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Neutralises control characters (ANSI escapes, bidi overrides) in untrusted text. */
+/** One line of untrusted text: controls shown escaped ({@linkcode cleanText}), newlines as spaces. */
 function clean(text: string): string {
-  return text.replace(CONTROL, "\uFFFD").replace(/\n/g, " ");
+  return cleanText(text).replace(/\n/g, " ");
 }
 
 const ANSI = {

@@ -9,10 +9,12 @@
 
 import type { EnvLike } from "../_env.ts";
 import { hubBaseUrl } from "../_env.ts";
-import { readJsonObject } from "../_json.ts";
+import { JSON_BODY_LIMIT, redirectText } from "../_body.ts";
+import { readJsonAnswer } from "../_json.ts";
 import { deviceClientId } from "../_oauth_client.ts";
+import { shorten } from "../_text.ts";
+import { serverTokenProblem, tokenLifetime } from "../_token_chars.ts";
 import { DeviceCodeError } from "../errors.ts";
-import { redact } from "../_mask.ts";
 
 /** Options of {@linkcode refreshAccessToken}. */
 export interface RefreshRequestOptions {
@@ -28,6 +30,11 @@ export interface RefreshRequestOptions {
   clientId?: string;
   /** Give up after this long (default 10 s, huggingface_hub's HF_HUB_DOWNLOAD_TIMEOUT). */
   timeoutMs?: number;
+  /**
+   * The current access token (and any other secret of the session): masked, with the
+   * refresh token, in every message built from the server's words.
+   */
+  accessToken?: string;
 }
 
 /** A successful refresh answer. */
@@ -70,7 +77,7 @@ export async function refreshAccessToken(
         client_id: clientId,
       }),
       signal,
-      redirect: "error", // the refresh token must not follow a redirect to another origin
+      redirect: "manual", // the refresh token must not follow a redirect to another origin
     });
   } catch (error) {
     const why = timeout.aborted
@@ -85,18 +92,53 @@ export async function refreshAccessToken(
       { cause: error },
     );
   }
-  const body = await readJsonObject(response);
-  const error = typeof body?.error === "string" ? body.error : undefined;
+  const secrets: (string | undefined)[] = [refreshToken, options.accessToken];
+  const redirect = redirectText(response);
+  if (redirect !== undefined) {
+    response.body?.cancel().catch(() => {});
+    throw new DeviceCodeError(
+      "redirect",
+      `Could not refresh the browser login: ${url} answered a redirect (${
+        shorten(redirect, 200, secrets)
+      }), refused because the request carries the refresh token. Check HF_ENDPOINT (now ` +
+        `${hub}); the current token is kept.`,
+    );
+  }
+  const answer = await readJsonAnswer(response, JSON_BODY_LIMIT);
+  if (!answer.ok && answer.kind === "too-large") {
+    throw new DeviceCodeError(
+      "too-large",
+      `Could not refresh the browser login: ${url} sent ${answer.why}. The current token is ` +
+        `kept; the refresh is tried again in 5 minutes.`,
+    );
+  }
+  const body = answer.ok ? answer.value : undefined;
+  for (const field of ["access_token", "refresh_token"]) {
+    if (typeof body?.[field] === "string") secrets.push(body[field] as string);
+  }
+  const error = typeof body?.error === "string" ? shorten(body.error, 64, secrets) : undefined;
   if (response.ok && typeof body?.access_token === "string" && body.access_token.trim()) {
-    const expiresIn = typeof body.expires_in === "number" && Number.isFinite(body.expires_in) &&
-        body.expires_in > 0
-      ? Math.floor(body.expires_in)
-      : undefined;
+    const accessToken = body.access_token.trim();
     const rotated = typeof body.refresh_token === "string" && body.refresh_token.trim()
       ? body.refresh_token.trim()
       : undefined;
+    // Checked as a pasted token is, before anything is written: a newline in either would
+    // inject a section into stored_tokens and a second line into the token file.
+    for (const [field, value] of [["access_token", accessToken], ["refresh_token", rotated]]) {
+      const problem = value === undefined ? undefined : serverTokenProblem(value);
+      if (problem) {
+        throw new DeviceCodeError(
+          "bad-token",
+          `Could not refresh the browser login: ${url} answered a ${field} that cannot be a ` +
+            `token: ${problem}. Nothing was written; the current token is kept. Check ` +
+            `HF_ENDPOINT (now ${hub}).`,
+        );
+      }
+    }
+    // An impossible lifetime (1e300, negative) is unknown, never a date that cannot be made.
+    const expiresIn = tokenLifetime(body.expires_in);
     return {
-      accessToken: body.access_token.trim(),
+      accessToken,
       ...(rotated ? { refreshToken: rotated } : {}),
       ...(expiresIn ? { expiresIn } : {}),
     };
@@ -104,7 +146,7 @@ export async function refreshAccessToken(
   if (error) {
     // A server's description is shown, but never a secret it might echo.
     const described = typeof body?.error_description === "string"
-      ? ` (${redact(body.error_description.slice(0, 200), [refreshToken, clientId])})`
+      ? ` (${shorten(body.error_description, 200, secrets)})`
       : "";
     throw new DeviceCodeError(
       error,
@@ -124,7 +166,7 @@ export async function refreshAccessToken(
   throw new DeviceCodeError(
     "bad-response",
     `Could not refresh the browser login: ${url} answered HTTP ${response.status} with ` +
-      `${body ? "JSON without an access_token" : "a body that is not JSON"}. Check HF_ENDPOINT ` +
+      `${answer.ok ? "JSON without an access_token" : answer.why}. Check HF_ENDPOINT ` +
       `(now ${hub}); the current token is kept.`,
   );
 }

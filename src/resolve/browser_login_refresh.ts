@@ -5,9 +5,13 @@
  * `refresh_token` and `expires_at`, and less than 24 h are left, it is
  * exchanged for a new one under the `stored_tokens.lock` flock, after
  * re-reading the section under the lock (another process may have refreshed
- * it already: its result is adopted). The new token, the rotated refresh
- * token (the old one when none comes back) and the new expiry are stored, and
- * the token file is updated if it still holds the old token.
+ * it already: its result is adopted). After the network call the file is
+ * read again (huggingface_hub's `hf auth login --token` writes it without the
+ * lock) and only this login's section is replaced — by the new token, the
+ * rotated refresh token (the old one when none comes back) and the new expiry,
+ * and only if it still holds the old token; the token file is updated if it
+ * still holds the old token. A `stored_tokens` that cannot be read is a
+ * warning naming the file and the line, never silence.
  *
  * `invalid_grant` (expired or revoked) keeps the old token and says "log in
  * again", and is not retried this session; a transient failure keeps the old
@@ -65,6 +69,19 @@ export interface RenewOptions {
   source?: string;
 }
 
+/** The warning for a `stored_tokens` that cannot be read (its message names the file and line). */
+function storedTokensWarning(error: unknown, source: string): TokenWarning {
+  const why = error instanceof Error ? error.message : String(error);
+  return {
+    code: "stored-tokens-unreadable",
+    source,
+    message: `The token file's token is used as it is, not renewed even if it is a browser ` +
+      `login: ${why}`,
+    fix: "Fix or remove that line; until then the token file's token is used as it is " +
+      "(huggingface_hub ignores the whole file in that case).",
+  };
+}
+
 interface Slot {
   cache?: RefreshCache;
   warnedTransient?: boolean;
@@ -115,8 +132,15 @@ export async function renewBrowserLogin(
   let file;
   try {
     file = await readStoredFile(storedTokensPath);
-  } catch {
-    file = { text: "", sections: [] }; // unreadable/malformed: not refreshable (as Python)
+  } catch (error) {
+    // huggingface_hub logs the parse error and treats the file as empty; here it is a warning
+    // naming the file and the line, and the token is used as it is (not renewed).
+    return keep({
+      fileToken,
+      resolvedToken: fileToken,
+      recheckAt: now + RECHECK_INTERVAL_MS,
+      warning: storedTokensWarning(error, source),
+    });
   }
   const section = file.sections.find((x) => x.fields.hf_token === fileToken);
   const refreshToken = section?.fields.refresh_token;
@@ -162,6 +186,8 @@ export async function renewBrowserLogin(
         };
       }
       const answer = await refreshAccessToken(fields.refresh_token ?? refreshToken, {
+        // The access token being replaced is masked too if the server echoes it.
+        accessToken: fileToken,
         env: options.env,
         fetch: options.fetch,
         signal: options.signal,
@@ -175,10 +201,19 @@ export async function renewBrowserLogin(
           ? { expires_at: String(Math.floor(now / 1000) + answer.expiresIn) }
           : {}),
       };
-      await atomicWrite(storedTokensPath, setStoredSection(locked, name, stored));
+      // Re-read after the network call: `hf auth login --token` (huggingface_hub's _save_token)
+      // writes stored_tokens without the lock, and may have done so while we waited. Only our
+      // own section changes, and only if it still holds the token we renewed.
+      const latest = await readStoredFile(storedTokensPath);
+      const mine = latest.sections.find((x) => x.name === name);
+      if (mine?.fields.hf_token === fileToken) {
+        await atomicWrite(storedTokensPath, setStoredSection(latest, name, stored), {
+          env: options.env,
+        });
+      }
       // Update the active token file, unless another process switched to a different token.
       if (await readActive(tokenPath).catch(() => undefined) === fileToken) {
-        await atomicWrite(tokenPath, answer.accessToken);
+        await atomicWrite(tokenPath, answer.accessToken, { env: options.env });
       }
       return { newToken: answer.accessToken, newFields: stored, outcome: "refreshed" as const };
     }, { timeoutMs: 30_000 }));

@@ -341,6 +341,30 @@ function normalizeUserCode(text: string): string {
   return letters.length === 8 ? `${letters.slice(0, 4)}-${letters.slice(4)}` : text.trim();
 }
 
+/**
+ * Where every secret the sandbox issues is written, one a line, when the variable
+ * `HFNA_LEAK_SECRETS_DIR` names a directory (the test suite's leak scan learns them there:
+ * access and refresh tokens, device codes, id tokens). Never read without the permission.
+ */
+export function reportIssuedSecrets(...secrets: string[]): void {
+  try {
+    const variable = "HFNA_LEAK_SECRETS_DIR";
+    if (Deno.permissions.querySync({ name: "env", variable }).state !== "granted") return;
+    const dir = Deno.env.get(variable);
+    if (!dir) return;
+    Deno.mkdirSync(dir, { recursive: true });
+    Deno.writeTextFileSync(
+      `${dir.replace(/\/+$/, "")}/sandbox.${Deno.pid}.txt`,
+      secrets.join("\n") + "\n",
+      {
+        append: true,
+      },
+    );
+  } catch {
+    // best effort: the sandbox never fails for the sake of a test's bookkeeping
+  }
+}
+
 /** The sandbox's OAuth authorization server state. */
 export class OAuthServer {
   #devices = new Map<string, DeviceGrant>();
@@ -403,12 +427,14 @@ export class OAuthServer {
       ...(resource ? { resource } : {}),
     };
     this.#tokens.set(token, info);
+    reportIssuedSecrets(token);
     return info;
   }
 
   #newRefresh(persona: OAuthPersona, clientId: string): string {
     const rt = `hf_oauthrefresh_sandbox_${persona.name}_${randomString(ALNUM, 16)}`;
     this.#refresh.set(rt, { persona, clientId, valid: true });
+    reportIssuedSecrets(rt);
     return rt;
   }
 
@@ -483,7 +509,9 @@ export class OAuthServer {
       b64url(JSON.stringify(payload))
     }`;
     const sig = await crypto.subtle.sign("HMAC", await this.#key, new TextEncoder().encode(head));
-    return `${head}.${b64url(new Uint8Array(sig))}`;
+    const jwt = `${head}.${b64url(new Uint8Array(sig))}`;
+    reportIssuedSecrets(jwt);
+    return jwt;
   }
 
   async #verifyIdToken(jwt: string): Promise<Record<string, unknown> | string> {
@@ -544,6 +572,7 @@ export class OAuthServer {
       state: "pending",
     };
     this.#devices.set(deviceCode, grant);
+    reportIssuedSecrets(deviceCode);
     this.#byUserCode.set(userCode, grant);
     const verification = `${this.hubUrl()}/oauth/device`;
     return json(200, {

@@ -43,6 +43,7 @@ import {
   oauthError,
   type OAuthPersonaName,
   OAuthServer,
+  reportIssuedSecrets,
   type SandboxOAuthOptions,
 } from "./_oauth.ts";
 import { RECORDED_FAULTS, recordedContext, type RecordedFaultName } from "./_recorded.ts";
@@ -357,6 +358,7 @@ export function startSandbox(options: SandboxOptions = {}): Sandbox {
   const oauth = new OAuthServer(now, () => context.hubUrl, options.oauth);
   context.oauth = oauth;
   const githubRequestToken = `sandbox-github-request-${crypto.randomUUID()}`;
+  reportIssuedSecrets(githubRequestToken);
 
   // `reset`: a port that accepts and immediately closes every connection.
   const resetListener = Deno.listen({ hostname, port: 0 });

@@ -42,17 +42,74 @@ function decodeSecret(bytes: Uint8Array, what: string, path: string): string {
   }
 }
 
+/** Test hooks of {@linkcode readSecretFile}. */
+export interface ReadSecretFileHooks {
+  /** Runs after the path was checked and before it is opened (tests swap the file here). */
+  afterCheck?: () => void | Promise<void>;
+}
+
+function tooLarge(what: string, path: string, size: string): SecretFileRead {
+  return {
+    kind: "error",
+    message: `${what} ${path} is ${size}, far too large to hold a token (the limit is ` +
+      `${MAX_SECRET_FILE_BYTES} bytes); it was not read. Check that the path names the right file.`,
+  };
+}
+
+function readError(error: unknown, what: string, path: string): SecretFileRead {
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return {
+      kind: "error",
+      message: `${what} ${path} exists but cannot be read (permission denied). Fix its ` +
+        `owner/mode (chmod 600 ${path}) or run as the user who owns it.`,
+    };
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return {
+      kind: "error",
+      message: `Deno was not given read permission for ${path}; run with --allow-read.`,
+    };
+  }
+  if (error instanceof NotUtf8) return { kind: "error", message: error.message };
+  return { kind: "error", message: `${what} ${path} could not be read: ${String(error)}.` };
+}
+
+/** Reads at most `limit + 1` bytes from the handle (one more than allowed tells "too large"). */
+async function readAtMost(file: Deno.FsFile, limit: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(limit + 1);
+  let got = 0;
+  while (got < buffer.length) {
+    const n = await file.read(buffer.subarray(got));
+    if (n === null || n === 0) break;
+    got += n;
+  }
+  return buffer.subarray(0, got);
+}
+
 /**
- * Reads `path` as UTF-8 text.
+ * Reads `path` as UTF-8 text. The file is opened once and everything is
+ * checked and read through that one handle: its `stat` must be a regular file
+ * (the same inode the path check saw), at most {@linkcode MAX_SECRET_FILE_BYTES},
+ * and at most that many bytes plus one are read, so a file swapped for a
+ * `/dev/zero` link or grown after the check is refused, never read whole.
+ *
+ * The path is checked (`stat`) before it is opened because opening a FIFO
+ * for reading blocks until a writer appears, and `Deno.open` has no
+ * `O_NONBLOCK`. The residual: a process that can replace the path in the
+ * instant between that check and the open can make the open wait for a
+ * writer (it cannot make anything be read: the handle check refuses it).
+ * Such a process can already replace the token itself.
  *
  * @param path Absolute path.
  * @param what How to name the file in messages (e.g. "the token file").
  * @param stats The session's counters (a source passes `ctx.session?.stats`): one read is added.
+ * @param hooks Test hooks.
  */
 export async function readSecretFile(
   path: string,
   what: string,
   stats?: { fileReads: number },
+  hooks: ReadSecretFileHooks = {},
 ): Promise<SecretFileRead> {
   if (stats) stats.fileReads++;
   let info: Deno.FileInfo;
@@ -79,13 +136,7 @@ export async function readSecretFile(
         message: `${what} ${path} cannot be reached (permission denied on a parent directory).`,
       };
     }
-    if (error instanceof Deno.errors.NotCapable) {
-      return {
-        kind: "error",
-        message: `Deno was not given read permission for ${path}; run with --allow-read.`,
-      };
-    }
-    return { kind: "error", message: `${what} ${path} could not be read: ${String(error)}.` };
+    return readError(error, what, path);
   }
   if (info.isDirectory) {
     return {
@@ -101,33 +152,40 @@ export async function readSecretFile(
         `could block forever. Point the setting at the file that holds the token.`,
     };
   }
-  if (info.size > MAX_SECRET_FILE_BYTES) {
-    return {
-      kind: "error",
-      message: `${what} ${path} is ${info.size} bytes, far too large to hold a token (the limit ` +
-        `is ${MAX_SECRET_FILE_BYTES} bytes); it was not read. Check that the path names the ` +
-        `right file.`,
-    };
+  if (info.size > MAX_SECRET_FILE_BYTES) return tooLarge(what, path, `${info.size} bytes`);
+  await hooks.afterCheck?.();
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
+    return readError(error, what, path);
   }
   try {
-    const text = decodeSecret(await Deno.readFile(path), what, path);
-    const mode = info.mode ?? undefined;
+    const opened = await file.stat();
+    const same = info.ino === null || opened.ino === null ||
+      (opened.ino === info.ino && opened.dev === info.dev);
+    if (!opened.isFile || !same) {
+      return {
+        kind: "error",
+        message:
+          `${what} ${path} changed while it was being read (it is now ${
+            opened.isFile ? "another file" : "not a regular file"
+          }); it was not read. Another process is replacing it: try again, and check who can ` +
+          `write in its directory.`,
+      };
+    }
+    if (opened.size > MAX_SECRET_FILE_BYTES) return tooLarge(what, path, `${opened.size} bytes`);
+    const bytes = await readAtMost(file, MAX_SECRET_FILE_BYTES);
+    if (bytes.length > MAX_SECRET_FILE_BYTES) {
+      return tooLarge(what, path, `more than ${MAX_SECRET_FILE_BYTES} bytes (it grew while read)`);
+    }
+    const text = decodeSecret(bytes, what, path);
+    const mode = opened.mode ?? undefined;
     return { kind: "ok", text, worldReadable: mode !== undefined && (mode & 0o004) !== 0, mode };
   } catch (error) {
-    if (error instanceof Deno.errors.PermissionDenied) {
-      return {
-        kind: "error",
-        message: `${what} ${path} exists but cannot be read (permission denied). Fix its ` +
-          `owner/mode (chmod 600 ${path}) or run as the user who owns it.`,
-      };
-    }
-    if (error instanceof Deno.errors.NotCapable) {
-      return {
-        kind: "error",
-        message: `Deno was not given read permission for ${path}; run with --allow-read.`,
-      };
-    }
-    if (error instanceof NotUtf8) return { kind: "error", message: error.message };
-    return { kind: "error", message: `${what} ${path} could not be read: ${String(error)}.` };
+    return readError(error, what, path);
+  } finally {
+    file.close();
   }
 }

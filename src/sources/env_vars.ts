@@ -76,6 +76,19 @@ export function envSources(names: readonly string[] = ALL_TOKEN_NAMES): TokenSou
     kind: "env" as const,
     lookup(ctx) {
       const value = envGet(ctx.env, name);
+      const first = envGet(ctx.env, TOKEN_ENV_NAMES[0]);
+      if (name === TOKEN_ENV_NAMES[1] && first && first.trim() === "") {
+        // huggingface_hub: `os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")`,
+        // then cleaned: a blank (but not empty) HF_TOKEN wins the `or` and cleans to nothing, so
+        // HUGGING_FACE_HUB_TOKEN is never read and the token file is used. The same here.
+        return Promise.resolve({
+          outcome: "not-found" as const,
+          detail: value === undefined
+            ? "not set"
+            : "skipped: HF_TOKEN is set to blanks, and huggingface_hub then ignores " +
+              "HUGGING_FACE_HUB_TOKEN (unset HF_TOKEN to use it)",
+        });
+      }
       if (value === undefined) {
         return Promise.resolve({ outcome: "not-found" as const, detail: "not set" });
       }

@@ -7,8 +7,9 @@
  * @module
  */
 
+import { JSON_BODY_LIMIT, readBoundedText, redirectText, tooLargeText } from "../_body.ts";
 import { envNonEmpty } from "../_env.ts";
-import { redact } from "../_mask.ts";
+import { shorten } from "../_text.ts";
 import { SecretAccessError } from "../errors.ts";
 import type { SecretStore } from "./secret_store.ts";
 import type { SourceContext } from "./types.ts";
@@ -56,24 +57,57 @@ export const kaggleSecretStore: SecretStore = {
     const iap = envNonEmpty(ctx.env, "KAGGLE_IAP_TOKEN");
     if (iap) headers["Authorization"] = `Bearer ${iap}`;
     const where = `Kaggle user secrets (${base})`;
+    const secrets = [jwt, iap];
     let response: Response;
+    let body: string;
     try {
       response = await ctx.fetch(base + ENDPOINT, {
         method: "POST",
         headers,
         body: JSON.stringify({ Label: name }),
         signal: ctx.signal ?? AbortSignal.timeout(40_000),
+        // The JWT and the label must not follow a redirect to another origin, and another
+        // origin's answer must not become the token.
+        redirect: "manual",
       });
+      const redirect = redirectText(response);
+      if (redirect !== undefined) {
+        response.body?.cancel().catch(() => {});
+        throw new SecretAccessError(
+          name,
+          "kaggle",
+          `${where} answered a redirect (${
+            shorten(redirect, 200, secrets)
+          }): refused, because the request carries the notebook's Kaggle secrets token. ` +
+            `Check KAGGLE_URL_BASE (it should be Kaggle's own address), or copy the token into ` +
+            `an environment variable instead.`,
+        );
+      }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => {});
+        body = "";
+      } else {
+        const read = await readBoundedText(response, JSON_BODY_LIMIT);
+        if (read.truncated) {
+          throw new SecretAccessError(
+            name,
+            "kaggle",
+            `${where} sent ${tooLargeText(JSON_BODY_LIMIT)}; nothing of it is used. Try again ` +
+              `in a moment; if it persists, copy the token into an environment variable instead.`,
+          );
+        }
+        body = read.text;
+      }
     } catch (error) {
+      if (error instanceof SecretAccessError) throw error;
       throw new SecretAccessError(
         name,
         "kaggle",
-        `${where} could not be reached: ${redact(String(error), [jwt])}. Check that the notebook ` +
-          `has Internet on (Settings → Internet) or re-run the cell.`,
+        `${where} could not be reached: ${shorten(String(error), 200, secrets)}. Check that ` +
+          `the notebook has Internet on (Settings → Internet) or re-run the cell.`,
         { cause: error },
       );
     }
-    const body = await response.text();
     if (response.status === 401 || response.status === 403) {
       throw new SecretAccessError(
         name,
@@ -100,7 +134,7 @@ export const kaggleSecretStore: SecretStore = {
         `${where} answered with something that is not JSON (${body.length} bytes${
           // Only an HTML page is quoted: any other body might be the secret itself.
           /^\s*</.test(body)
-            ? `, starting ${JSON.stringify(body.slice(0, 40))}`
+            ? `, starting ${JSON.stringify(shorten(body.slice(0, 40), 40, secrets))}`
             : ""}). Kaggle's service may be down; try again.`,
       );
     }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { badTokenChar } from "../_token_chars.ts";
 import { InvalidTokenError } from "../errors.ts";
 import type { TokenWarning } from "./types.ts";
 
@@ -38,36 +39,6 @@ export interface NormalizedToken {
   /** Warnings (e.g. missing `hf_` prefix). */
   warnings: TokenWarning[];
 }
-
-function describeChar(ch: string): string {
-  const code = ch.codePointAt(0)!;
-  const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
-  if (ch === " ") return "a space";
-  if (ch === "\t") return "a tab";
-  if (ch === "\n" || ch === "\r") return "a line break";
-  if (code < 0x20 || code === 0x7f) return `a control character (${hex})`;
-  const named = NAMED_CHARS[code];
-  if (named) return `${named} (${hex})`;
-  if (/\s/u.test(ch)) return `a whitespace character (${hex})`;
-  if (/\p{Cf}/u.test(ch)) return `an invisible formatting character (${hex})`;
-  const script = code >= 0x400 && code <= 0x4ff
-    ? " — a Cyrillic letter that looks like a Latin one"
-    : code >= 0x370 && code <= 0x3ff
-    ? " — a Greek letter that looks like a Latin one"
-    : "";
-  return `the non-ASCII character ${JSON.stringify(ch)} (${hex})${script}`;
-}
-
-/** Characters that are invisible or look like a space when pasted: named, not quoted. */
-const NAMED_CHARS: Record<number, string> = {
-  0xa0: "a non-breaking space",
-  0x200b: "an invisible zero-width space",
-  0x200c: "an invisible zero-width non-joiner",
-  0x200d: "an invisible zero-width joiner",
-  0x2060: "an invisible word joiner",
-  0xfeff: "an invisible byte-order mark",
-  0xfffd: 'the replacement character "�" (the text was not valid UTF-8)',
-};
 
 /**
  * Cleans a raw value into a token, or throws {@linkcode InvalidTokenError}.
@@ -130,11 +101,10 @@ export function normalizeToken(raw: string, source: string): NormalizedToken {
       source,
     );
   }
-  const bad = /[^\x21-\x7e]/u.exec(value);
+  const bad = badTokenChar(value);
   if (bad) {
-    const position = value.slice(0, bad.index).length + 1;
-    const what = describeChar(bad[0]);
-    const hint = bad[0].codePointAt(0)! > 0x7f
+    const { position, what } = bad;
+    const hint = bad.char.codePointAt(0)! > 0x7f
       ? "Tokens are plain ASCII: this is often a look-alike letter or an invisible character " +
         "pasted from a chat app, web page or PDF. Copy the token again from " +
         "https://huggingface.co/settings/tokens."

@@ -21,8 +21,10 @@
 
 import { type EnvLike, envNonEmpty, hubBaseUrl } from "../_env.ts";
 import { OidcError } from "../errors.ts";
-import { readJsonObject } from "../_json.ts";
-import { redact } from "../_mask.ts";
+import { JSON_BODY_LIMIT, redirectText } from "../_body.ts";
+import { type JsonAnswer, readJsonAnswer } from "../_json.ts";
+import { shorten } from "../_text.ts";
+import { serverTokenProblem, tokenLifetime } from "../_token_chars.ts";
 
 /**
  * The RFC 8693 grant (huggingface_hub `_TOKEN_EXCHANGE_GRANT_TYPE`).
@@ -80,6 +82,36 @@ function signalFor(options: OidcOptions): AbortSignal {
   return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 }
 
+/**
+ * A redirect is never followed (the requests carry the GitHub request token or the id
+ * token) and an answer past the cap is never parsed: each is a specific error.
+ */
+async function readAnswer(
+  response: Response,
+  where: string,
+  secrets: (string | undefined)[],
+): Promise<JsonAnswer> {
+  const redirect = redirectText(response);
+  if (redirect !== undefined) {
+    response.body?.cancel().catch(() => {});
+    throw new OidcError(
+      "redirect",
+      `${where} answered a redirect (${shorten(redirect, 200, secrets)}): refused, because ` +
+        "the request carries a secret (an id token or GitHub's request token) that must not go " +
+        "to another address. Check HF_ENDPOINT / ACTIONS_ID_TOKEN_REQUEST_URL.",
+    );
+  }
+  const body = await readJsonAnswer(response, JSON_BODY_LIMIT);
+  if (!body.ok && body.kind === "too-large") {
+    throw new OidcError(
+      "too-large",
+      `${where} sent ${body.why}; nothing of it is used. Retry the job; if it persists, check ` +
+        "HF_ENDPOINT and any proxy in between.",
+    );
+  }
+  return body;
+}
+
 /** Mints a GitHub Actions id token for `audience` (huggingface_hub `_get_github_oidc_token`). */
 async function githubIdToken(audience: string, options: OidcOptions): Promise<string> {
   const requestUrl = envNonEmpty(options.env, "ACTIONS_ID_TOKEN_REQUEST_URL");
@@ -109,7 +141,7 @@ async function githubIdToken(audience: string, options: OidcOptions): Promise<st
       // Only the GitHub request token goes here: never a Hugging Face token.
       headers: { authorization: `Bearer ${requestToken}`, accept: "application/json" },
       signal: signalFor(options),
-      redirect: "error",
+      redirect: "manual",
     });
   } catch (error) {
     throw new OidcError(
@@ -119,7 +151,10 @@ async function githubIdToken(audience: string, options: OidcOptions): Promise<st
       { cause: error },
     );
   }
-  const body = await readJsonObject(response);
+  const answer = await readAnswer(response, `GitHub's id-token service (${url.origin})`, [
+    requestToken,
+  ]);
+  const body = answer.ok ? answer.value : undefined;
   if (!response.ok || typeof body?.value !== "string" || !body.value) {
     throw new OidcError(
       response.ok ? "bad-response" : "github-refused",
@@ -180,7 +215,7 @@ export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken
         resource,
       }),
       signal: signalFor(options),
-      redirect: "error",
+      redirect: "manual",
     });
   } catch (error) {
     throw new OidcError(
@@ -190,13 +225,25 @@ export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken
       { cause: error },
     );
   }
-  const body = await readJsonObject(response);
+  const secrets = [subject, envNonEmpty(options.env, "ACTIONS_ID_TOKEN_REQUEST_TOKEN")];
+  const answer = await readAnswer(response, `The OIDC token exchange at ${url}`, secrets);
+  const body = answer.ok ? answer.value : undefined;
   if (response.ok && typeof body?.access_token === "string" && body.access_token.trim()) {
-    const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0
-      ? Math.floor(body.expires_in)
-      : 3600;
-    return { token: body.access_token.trim(), resource, expiresIn, minted: !given };
+    const token = body.access_token.trim();
+    // Checked as a pasted token is: a server's token with a newline or a control is refused.
+    const problem = serverTokenProblem(token);
+    if (problem) {
+      throw new OidcError(
+        "bad-token",
+        `The OIDC token exchange at ${url} answered an access_token that cannot be a token: ` +
+          `${problem}. Check HF_ENDPOINT (a proxy in the way?).`,
+      );
+    }
+    // An impossible lifetime (1e300, negative) is unknown: huggingface_hub's 3600 s is used.
+    const expiresIn = tokenLifetime(body.expires_in) ?? 3600;
+    return { token, resource, expiresIn, minted: !given };
   }
+  if (typeof body?.access_token === "string") secrets.push(body.access_token);
   if (response.status >= 500) {
     throw new OidcError(
       "server",
@@ -204,14 +251,10 @@ export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken
         "trouble: retry the job later.",
     );
   }
-  const oauthError = typeof body?.error === "string" ? body.error : undefined;
+  const oauthError = typeof body?.error === "string" ? shorten(body.error, 64, secrets) : undefined;
+  // A server's words are masked (every secret of the exchange) before they are cut.
   const description = typeof body?.error_description === "string"
-    ? `: ${
-      redact(body.error_description.slice(0, 200), [
-        subject,
-        envNonEmpty(options.env, "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
-      ])
-    }`
+    ? `: ${shorten(body.error_description, 200, secrets)}`
     : "";
   throw new OidcError(
     oauthError ? "exchange-refused" : "bad-response",
@@ -220,7 +263,7 @@ export async function oidcExchange(options: OidcOptions = {}): Promise<OidcToken
         `${oauthError}${description}). Check the Trusted Publisher settings of ${resource} on ` +
         `the Hub (repository, workflow, environment) and that the id token's audience is ${hub}.`
       : `The OIDC token exchange at ${url} answered HTTP ${response.status} ` +
-        `${body ? "without an access_token" : "with a body that is not JSON"}. Check HF_ENDPOINT.`,
+        `${answer.ok ? "without an access_token" : `with ${answer.why}`}. Check HF_ENDPOINT.`,
     oauthError ? { oauthError } : undefined,
   );
 }

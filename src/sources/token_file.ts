@@ -5,7 +5,7 @@
  * @module
  */
 
-import { displayPath, tokenPaths } from "../store/paths.ts";
+import { displayPath, pathSettingNotes, tokenPaths } from "../store/paths.ts";
 import { readSecretFile } from "./_read_secret_file.ts";
 import { worldReadableWarning } from "./file_secrets.ts";
 import type { TokenSource } from "./types.ts";
@@ -36,20 +36,26 @@ export function tokenFileSource(options: { env?: import("../_env.ts").EnvLike } 
     id,
     kind: "file",
     async lookup(ctx) {
+      // Settings huggingface_hub reads differently (HF_HOME="" …): said wherever the file is used.
+      const notes = pathSettingNotes(options.env);
+      const also = notes.map((n) => ` ${n.message} ${n.fix}`).join("");
       const read = await readSecretFile(path, "The token file", ctx.session?.stats);
       if (read.kind === "missing") {
         return {
           outcome: "not-found",
-          detail: `${path} does not exist (no \`hf auth login\` yet)`,
+          detail: `${path} does not exist (no \`hf auth login\` yet)${also}`,
         };
       }
-      if (read.kind === "error") return { outcome: "error", detail: read.message };
+      if (read.kind === "error") return { outcome: "error", detail: read.message + also };
       return {
         outcome: "found",
         value: read.text,
-        warnings: read.worldReadable
-          ? [{ code: "world-readable", source: id, message: worldReadableWarning(path) }]
-          : [],
+        warnings: [
+          ...(read.worldReadable
+            ? [{ code: "world-readable" as const, source: id, message: worldReadableWarning(path) }]
+            : []),
+          ...notes.map((n) => ({ code: "tools-differ" as const, source: id, ...n })),
+        ],
       };
     },
   };

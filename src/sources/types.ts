@@ -24,6 +24,10 @@ export type TokenWarningCode =
   | "browser-login-expired"
   /** A browser login's renewal failed for now (network, 5xx); retried in 5 minutes. */
   | "browser-login-refresh-failed"
+  /** `stored_tokens` could not be read (a line huggingface_hub cannot read either): no renewal. */
+  | "stored-tokens-unreadable"
+  /** A setting that huggingface_hub reads differently (e.g. `HF_HOME=""`): the tools disagree. */
+  | "tools-differ"
   /** Anything else worth saying. */
   | "other";
 

@@ -19,8 +19,11 @@ import { tokenPaths } from "./paths.ts";
 import {
   looksLikeToken,
   parseStoredTokensFile,
+  refuseUnsafeTokenName,
+  sectionToken,
   setStoredSection,
   showTokenName,
+  showTokenNames,
   type StoredTokenFields,
   type StoredTokensFile,
   validateTokenName,
@@ -33,6 +36,9 @@ export interface StoreOptions {
   /** Test hook passed to the atomic writer (runs before each rename). */
   beforeRename?: (tempPath: string) => void | Promise<void>;
 }
+
+/** How a section without `hf_token` is listed (huggingface_hub's `hf auth list` wording). */
+export const NOT_SET = "<not set>";
 
 /** What {@linkcode saveToken} stores besides the token. */
 export interface SaveTokenOptions {
@@ -86,9 +92,10 @@ export async function readStoredFile(path: string): Promise<StoredTokensFile> {
   return parseStoredTokensFile(read.text, path);
 }
 
-async function readStored(path: string): Promise<Map<string, string>> {
+/** Token by name; a section without `hf_token` maps to `undefined` (huggingface_hub: `<not set>`). */
+async function readStored(path: string): Promise<Map<string, string | undefined>> {
   const file = await readStoredFile(path);
-  return new Map(file.sections.map((s) => [s.name, s.fields.hf_token]));
+  return new Map(file.sections.map((s) => [s.name, sectionToken(s.fields)]));
 }
 
 /** Reads the active token file (trimmed), `undefined` when missing or empty. */
@@ -191,8 +198,8 @@ export async function forgetToken(
       if (active) forgotten.push(active);
     };
     if (options.all) {
-      const stored = await readStored(storedTokensPath).catch(() => new Map<string, string>());
-      forgotten.push(...stored.values());
+      const stored = await readStored(storedTokensPath).catch(() => new Map());
+      forgotten.push(...[...stored.values()].filter((t) => t !== undefined));
       // The lock file stays: huggingface_hub may be holding it (it is never deleted).
       if (active) await removeActive();
       await Deno.remove(storedTokensPath).then(() => changed.push(storedTokensPath), (error) => {
@@ -202,20 +209,20 @@ export async function forgetToken(
       });
     } else if (options.name !== undefined) {
       const file = await readStoredFile(storedTokensPath);
-      const token = file.sections.find((s) => s.name === options.name)?.fields.hf_token;
-      if (token === undefined) {
-        const names = file.sections.map((s) => s.name);
+      const section = file.sections.find((s) => s.name === options.name);
+      if (section === undefined) {
         throw new TokenStorageError(
           storedTokensPath,
           `No stored token is named ${showTokenName(options.name)}. Stored names: ${
-            names.length ? names.join(", ") : "(none)"
+            showTokenNames(file.sections.map((s) => s.name))
           }. Nothing was changed.`,
         );
       }
-      forgotten.push(token);
+      const token = sectionToken(section.fields);
+      if (token !== undefined) forgotten.push(token);
       await atomicWrite(storedTokensPath, setStoredSection(file, options.name, undefined), options);
       changed.push(storedTokensPath);
-      if (active === token) await removeActive();
+      if (token !== undefined && active === token) await removeActive();
     } else if (active) {
       await removeActive();
     }
@@ -248,17 +255,27 @@ export async function forgetToken(
  * @returns What changed.
  */
 export async function switchToken(name: string, options: StoreOptions = {}): Promise<StoreResult> {
+  if (!looksLikeToken(name)) refuseUnsafeTokenName(name);
   const { tokenPath, storedTokensPath } = tokenPaths(options);
   return await withFileLock(storedTokensPath, async () => {
     const stored = await readStored(storedTokensPath);
     const token = stored.get(name);
+    if (stored.has(name) && token === undefined) {
+      throw new TokenStorageError(
+        storedTokensPath,
+        `The stored name ${showTokenName(name)} has no token (its section in ` +
+          `${storedTokensPath} has no "hf_token = …" line; \`hf auth list\` shows it as ` +
+          `<not set>). Nothing was changed. Save one under that name with saveToken(token, ` +
+          `{ name }), or pick another name.`,
+      );
+    }
     if (token === undefined) {
       throw new TokenStorageError(
         storedTokensPath,
         `No stored token is named ${showTokenName(name)}. Stored names: ${
-          stored.size ? [...stored.keys()].join(", ") : "(none)"
+          showTokenNames(stored.keys())
         }. Save one with saveToken(token, { name }) or \`deno task hf login --persist --name ${
-          looksLikeToken(name) ? "<name>" : name
+          looksLikeToken(name) ? "<name>" : showTokenName(name)
         }\`.`,
       );
     }
@@ -271,7 +288,7 @@ export async function switchToken(name: string, options: StoreOptions = {}): Pro
 export interface StoredTokenInfo {
   /** Its name. */
   name: string;
-  /** Masked token. */
+  /** Masked token; `"<not set>"` for a section without `hf_token` (as `hf auth list` shows it). */
   masked: string;
   /** Whether it is the active token file's token. */
   active: boolean;
@@ -344,10 +361,11 @@ export async function listStoredTokens(options: StoreOptions = {}): Promise<Stor
   const active = await readActive(tokenPath);
   return file.sections.map((s) => {
     const login = browserLoginInfo(s.fields);
+    const token = sectionToken(s.fields);
     return {
       name: s.name,
-      masked: maskToken(s.fields.hf_token),
-      active: s.fields.hf_token === active,
+      masked: token === undefined ? NOT_SET : maskToken(token),
+      active: token !== undefined && token === active,
       ...(login ? { browserLogin: login } : {}),
     };
   });

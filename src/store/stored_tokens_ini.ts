@@ -10,12 +10,15 @@
  * or removes the text of exactly one section and keeps every other byte
  * (unknown keys, comments, spacing, order) as it was. On a file configparser
  * wrote, the result is byte for byte what huggingface_hub's
- * `_save_token`/`_logout_from_token` would write. The parser is strict: a file
- * it cannot fully understand is reported, never rewritten (so nothing is lost).
+ * `_save_token`/`_logout_from_token` would write. The parser reads what
+ * configparser reads; a file configparser refuses (huggingface_hub then reads
+ * it as empty and its next save drops every other token) is reported with its
+ * line and never rewritten here (so nothing is lost).
  *
  * @module
  */
 
+import { cleanText, hasUnsafeText } from "../_text.ts";
 import { TokenStorageError } from "../errors.ts";
 
 /**
@@ -36,7 +39,11 @@ import { TokenStorageError } from "../errors.ts";
 export interface StoredTokenSection {
   /** The section name (the token's name). */
   name: string;
-  /** Every key of the section, lower-cased, with its value. */
+  /**
+   * Every key of the section, lower-cased, with its value (continuation lines
+   * joined with a newline; `[DEFAULT]` keys inherited, as configparser's
+   * `items()`). `hf_token` is absent for a section without one (`<not set>`).
+   */
   fields: Record<string, string>;
   /** Offset of the `[name]` line in the file text. */
   start: number;
@@ -66,78 +73,130 @@ export interface StoredTokensFile {
 /**
  * Parses `stored_tokens` with every key of every section and their positions.
  *
+ * It reads what huggingface_hub's `configparser.ConfigParser(interpolation=None)`
+ * reads, line for line (CPython `configparser.RawConfigParser._read`): full-line
+ * `#`/`;` comments (indented too), `key = value` or `key: value` (keys
+ * lower-cased, values stripped), indented lines continuing a value (joined
+ * with a newline), `[DEFAULT]` keys inherited by every section, the header
+ * read as `[` … up to the last `]`. A section without `hf_token` is kept
+ * (huggingface_hub lists it as `<not set>`). What configparser refuses
+ * (duplicate sections or keys, an entry before any section, a line that is no
+ * `key = value`) is reported with its line, and the file is never rewritten:
+ * huggingface_hub would read such a file as empty.
+ *
  * @example Usage
  * ```ts
  * import { parseStoredTokensFile } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
- * const text = "# mine\n[work]\nhf_token = hf_sandbox_write_bob\nnote = kept\n\n";
+ * const text = "# mine\n[work]\nhf_token = hf_sandbox_write_bob\nnote = kept\n\n[notes]\nfoo = bar\n";
  * const file = parseStoredTokensFile(text, "stored_tokens");
  * assert.deepEqual(file.sections[0].fields.note, "kept");
  * assert.deepEqual(file.sections[0].start, 7);
+ * assert.deepEqual(file.sections[1].fields, { foo: "bar" }); // no hf_token: listed as not set
  * ```
  *
  * @param text File content.
  * @param path Path, for messages.
  * @returns The sections.
- * @throws {TokenStorageError} for a line configparser would not read the same way.
+ * @throws {TokenStorageError} for a line configparser refuses.
  */
 export function parseStoredTokensFile(text: string, path: string): StoredTokensFile {
-  const sections: StoredTokenSection[] = [];
+  type Open = { name: string; lines: Map<string, string[]>; start: number; line: number };
+  const sections: (Open & { end: number })[] = [];
+  const defaults: Open = { name: DEFAULT_SECTION, lines: new Map(), start: 0, line: 0 };
   const seen = new Map<string, number>();
-  let current: (StoredTokenSection & { line: number }) | undefined;
+  let current: Open | undefined;
+  let option: string | undefined;
+  let indentLevel = 0;
   const fail = (line: number, what: string): never => {
     throw new TokenStorageError(
       path,
-      `${path} line ${line}: ${what}. The file was left untouched; fix or remove that line ` +
-        `(or run \`hf auth logout\` / forgetToken({ all: true }) to start over).`,
+      `${path} line ${line}: ${what}. huggingface_hub (configparser) cannot read it either. The ` +
+        `file was left untouched; fix or remove that line (or run \`hf auth logout\` / ` +
+        `forgetToken({ all: true }) to start over).`,
     );
   };
   const close = (end: number) => {
-    if (!current) return;
-    if (current.fields.hf_token === undefined) {
-      fail(current.line, `section [${current.name}] has no "hf_token = …" entry`);
-    }
-    const { line: _line, ...section } = current;
-    sections.push({ ...section, end });
+    if (current && current !== defaults) sections.push({ ...current, end });
   };
   let offset = 0;
   let n = 0;
-  for (const raw of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
+  // Python reads text files with universal newlines: \r\n, \r and \n all end a line.
+  for (const raw of text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? []) {
     n++;
     const start = offset;
     offset += raw.length;
-    let line = raw.replace(/\r?\n$/, "");
-    if (start === 0) line = line.replace(/^\uFEFF/, "");
-    if (/^\s*$/.test(line) || /^\s*[#;]/.test(line)) continue;
-    if (/^\s/.test(line)) {
-      fail(n, "an indented line continues the previous value (a token split across lines?)");
-    }
-    const header = /^\[([^\]]*)\]\s*$/.exec(line);
-    if (header) {
-      close(start);
-      const name = header[1];
-      if (name === "") fail(n, "a section header with an empty name");
-      if (seen.has(name)) {
-        fail(n, `section [${name}] appears twice (first on line ${seen.get(name)})`);
-      }
-      seen.set(name, n);
-      current = { name, fields: {}, start, end: start, line: n };
+    let line = raw.replace(/(?:\r\n|\r|\n)$/, "");
+    if (start === 0) line = line.replace(/^\uFEFF/, ""); // Notepad's BOM (configparser: an error)
+    const stripped = line.trim();
+    const comment = stripped.startsWith("#") || stripped.startsWith(";");
+    if (stripped === "" || comment) {
+      // A blank line inside a value is kept in it (empty_lines_in_values); a comment is not.
+      if (!comment && current && option) current.lines.get(option)!.push("");
       continue;
     }
-    if (line.startsWith("[")) fail(n, "a section header without its closing bracket");
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*?)\s*$/.exec(line);
-    if (!kv) fail(n, "a line that is neither a [section] nor a key = value pair");
-    if (!current) fail(n, "an entry before any [section] header");
-    const key = kv![1].trim().toLowerCase(); // configparser's optionxform
-    if (key in current!.fields) fail(n, `${key} appears twice in section [${current!.name}]`);
-    if (key === "hf_token" && kv![2] === "") {
-      fail(n, `hf_token in section [${current!.name}] is empty`);
+    const indent = line.length - line.trimStart().length;
+    if (current && option && indent > indentLevel) {
+      current.lines.get(option)!.push(stripped); // a continuation line
+      continue;
     }
-    current!.fields[key] = kv![2];
+    indentLevel = indent;
+    const header = /^\[(.+)\]/.exec(stripped);
+    if (header) {
+      const name = header[1];
+      option = undefined;
+      if (name === DEFAULT_SECTION) {
+        close(start);
+        current = defaults;
+        continue;
+      }
+      if (seen.has(name)) {
+        fail(n, `section [${cleanText(name)}] appears twice (first on line ${seen.get(name)})`);
+      }
+      close(start);
+      seen.set(name, n);
+      current = { name, lines: new Map(), start, line: n };
+      continue;
+    }
+    const kv = /^(.*?)\s*[=:]\s*(.*)$/.exec(stripped);
+    if (!kv && stripped.startsWith("[")) {
+      fail(n, "a section header without its closing bracket (or with an empty name)");
+    }
+    if (!current) fail(n, "an entry before any [section] header");
+    if (!kv) fail(n, "a line that is neither a [section] nor a key = value pair");
+    if (kv![1] === "") fail(n, "an entry with an empty key");
+    const key = kv![1].trimEnd().toLowerCase(); // configparser's optionxform
+    if (current!.lines.has(key)) {
+      fail(n, `${cleanText(key)} appears twice in section [${cleanText(current!.name)}]`);
+    }
+    current!.lines.set(key, [kv![2].trim()]);
+    option = key;
   }
   close(text.length);
-  return { text, sections };
+  const join = (lines: Map<string, string[]>) =>
+    Object.fromEntries([...lines].map(([k, v]) => [k, v.join("\n").trimEnd()]));
+  const inherited = join(defaults.lines);
+  return {
+    text,
+    sections: sections.map(({ name, lines, start, end }) => ({
+      name,
+      fields: { ...inherited, ...join(lines) },
+      start,
+      end,
+    })),
+  };
+}
+
+/** configparser's `default_section`: its keys are every section's defaults; it is not a token. */
+const DEFAULT_SECTION = "DEFAULT";
+
+/**
+ * The token a section holds, as huggingface_hub reads it (`_clean_token`: line
+ * breaks removed, stripped); `undefined` when it has none (`<not set>`).
+ */
+export function sectionToken(fields: Record<string, string>): string | undefined {
+  return (fields.hf_token ?? "").replace(/[\r\n]/g, "").trim() || undefined;
 }
 
 /**
@@ -148,17 +207,19 @@ export function parseStoredTokensFile(text: string, path: string): StoredTokensF
  * import { parseStoredTokens } from "@hf-notebook/auth/store";
  * import assert from "node:assert/strict";
  *
- * const text = "[work]\nhf_token = hf_sandbox_write_bob\n\n";
+ * const text = "[work]\nhf_token = hf_sandbox_write_bob\n\n[notes]\nfoo = bar\n";
  * assert.deepEqual(parseStoredTokens(text, "stored_tokens").get("work"), "hf_sandbox_write_bob");
+ * assert.deepEqual(parseStoredTokens(text, "stored_tokens").get("notes"), ""); // not set
  * ```
  *
  * @param text File content.
  * @param path Path, for messages.
- * @returns Token by name, in file order.
+ * @returns Token by name, in file order (`""` for a section without one, as
+ *   huggingface_hub's `get_stored_tokens`).
  */
 export function parseStoredTokens(text: string, path: string): Map<string, string> {
   return new Map(
-    parseStoredTokensFile(text, path).sections.map((s) => [s.name, s.fields.hf_token]),
+    parseStoredTokensFile(text, path).sections.map((s) => [s.name, sectionToken(s.fields) ?? ""]),
   );
 }
 
@@ -266,7 +327,13 @@ function pythonSort(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
-/** Checks that a token name can be a configparser section. */
+/**
+ * Checks that a token name can be a configparser section and be shown safely:
+ * no brackets, line breaks or surrounding spaces, not configparser's
+ * `DEFAULT`, and no control or bidi character (see {@linkcode refuseUnsafeTokenName}).
+ *
+ * @throws {TypeError} naming the problem.
+ */
 export function validateTokenName(name: string): void {
   if (looksLikeToken(name)) {
     // Never echo it: it is most likely the token itself.
@@ -275,12 +342,38 @@ export function validateTokenName(name: string): void {
         `Call saveToken(token, { name: "work" }).`,
     );
   }
-  if (name.trim() === "" || /[\[\]\r\n]/.test(name) || name !== name.trim()) {
+  if (name === DEFAULT_SECTION) {
     throw new TypeError(
-      `The token name ${JSON.stringify(name)} cannot be stored: use a non-empty name without ` +
+      `The token name "DEFAULT" cannot be stored: configparser (huggingface_hub) treats ` +
+        `[DEFAULT] as the defaults of every section, not as a token. Pick another name.`,
+    );
+  }
+  if (name.trim() === "" || /[\[\]\r\n\t]/.test(name) || name !== name.trim()) {
+    throw new TypeError(
+      `The token name ${showTokenName(name)} cannot be stored: use a non-empty name without ` +
         `brackets, line breaks or surrounding spaces.`,
     );
   }
+  refuseUnsafeTokenName(name);
+}
+
+/**
+ * Refuses a name with a control or bidi character (`saveToken`, `switchToken`):
+ * a name from the Hub's `displayName` with `ESC c` in it would reset the
+ * terminal of whoever lists the names; a right-to-left override would
+ * disguise it. Line breaks and tabs are refused too (a name is one line).
+ *
+ * @throws {TypeError} naming the character's code point.
+ */
+export function refuseUnsafeTokenName(name: string): void {
+  const unsafe = [...name].find((ch) => hasUnsafeText(ch) || ch === "\n" || ch === "\t");
+  if (unsafe === undefined) return;
+  const code = `U+${unsafe.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  throw new TypeError(
+    `The token name ${showTokenName(name)} holds a control or bidi character (${code}), ` +
+      `which would be printed raw wherever the names are listed. Use a name of visible ` +
+      `characters only.`,
+  );
 }
 
 /** True for a "name" that is really a token (arguments swapped): it must never be echoed. */
@@ -288,9 +381,18 @@ export function looksLikeToken(name: string): boolean {
   return /^(hf_|api_org_)[A-Za-z0-9_]{16,}$/.test(name.trim());
 }
 
-/** A name as shown in messages: quoted, or a placeholder when it looks like a token. */
+/**
+ * A name as shown in messages: quoted with its controls escaped (the one text
+ * cleaner), or a placeholder when it looks like a token.
+ */
 export function showTokenName(name: string): string {
   return looksLikeToken(name)
     ? "(a value that looks like a token — arguments swapped?)"
-    : JSON.stringify(name);
+    : `"${cleanText(name.replace(/\n/g, "\\n").replace(/\t/g, "\\t"))}"`;
+}
+
+/** Names for a message: each cleaned, comma-separated, or `(none)`. */
+export function showTokenNames(names: Iterable<string>): string {
+  const shown = [...names].map((n) => cleanText(n).replace(/[\n\t]/g, " "));
+  return shown.length ? shown.join(", ") : "(none)";
 }

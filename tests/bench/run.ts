@@ -16,9 +16,15 @@
  *    sequential at 200/50 ms latency
  *    (tests/bench/probe_bench.ts, by the probe helper);
  * 4. memory: RSS added by import + login + probe in one process;
+ * 4b. endless answers: peak RSS of whoami, probe, the device login and the Kaggle lookup
+ *    against a body that never ends, over an idle process (target < +100 MB), and each ends
+ *    within its timeout (tests/bench/endless_body_bench.ts, one child process per case);
  * 5. first run: `deno task demo --script` and `deno task hf whoami` (sandbox) with an empty
  *    DENO_DIR (downloads from the npm registry) vs the same command again, warm (target: cold
- *    within 1.5 s of warm), and what the cold run put in the cache (no test/tooling package).
+ *    within 1.5 s of warm), and what the cold run put in the cache (no test/tooling package);
+ * 6. `hf scan` on a generated tree of 2,000 notebooks + 2,000 files with planted tokens and
+ *    decoys vs ripgrep (tests/bench/scan_bench.ts; `SCAN_BENCH_MB`, default 256 here to keep
+ *    CI short; BENCHMARKS.md records a hand run at 1 GB).
  *
  * Exits non-zero when a target is missed. Budget: well under 5 minutes.
  */
@@ -345,6 +351,52 @@ console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, 
     met: med("totalMb") <= 150,
   });
 
+  // ---- 4b. endless answers: bounded memory, ends within the timeout (issue 19) ---------------
+  const endless = await run(["run", "-A", "--no-check", "tests/bench/endless_body_bench.ts"]);
+  const endlessOut = endless.stdout.trim().split("\n");
+  try {
+    const e = JSON.parse(endlessOut.at(-1)!) as {
+      idleMb: number;
+      results: {
+        what: string;
+        peakMb: number;
+        addedMb: number;
+        ms: number;
+        timeoutMs: number;
+        met: boolean;
+        outcome: string;
+      }[];
+    };
+    const label: Record<string, string> = {
+      whoami: "whoami()",
+      probe: "probe()",
+      device: "the device login (polling)",
+      kaggle: "the Kaggle secret lookup",
+    };
+    for (const r of e.results) {
+      rows.push({
+        what: `${label[r.what] ?? r.what} against an endless answer: peak RSS (VmHWM) over an ` +
+          `idle process (${e.idleMb.toFixed(0)} MB); wall time`,
+        target: `< +100 MB; ends within its timeout (${r.timeoutMs / 1000} s)`,
+        measured: `+${r.addedMb.toFixed(1)} MB; ${(r.ms / 1000).toFixed(2)} s` +
+          (r.outcome.startsWith("stopped") ? ` (${r.outcome})` : ""),
+        met: r.met,
+      });
+    }
+    extra.push(
+      "Endless answers (tests/bench/endless_body_bench.ts: one child process per case, peak " +
+        "RSS from /proc/self/status VmHWM):\n\n```\n" + endlessOut.slice(0, -1).join("\n") +
+        "\n```",
+    );
+  } catch {
+    rows.push({
+      what: "endless-answer bench",
+      target: "runs",
+      measured: `failed to run: ${endless.stderr.slice(-200)}`,
+      met: false,
+    });
+  }
+
   // ---- 5. first run: empty DENO_DIR vs warm ---------------------------------------------------
   const COLD_RUNS = Number(Deno.env.get("BENCH_COLD_RUNS") ?? 5);
   const TOOLING =
@@ -394,6 +446,49 @@ console.log(JSON.stringify({ verdict: v.verdict, importMb: (r1 - r0) / 2 ** 20, 
         (tooling.length ? `, including ${tooling.join(", ")}` : ""),
       met: tooling.length === 0,
     });
+  }
+
+  // ---- 6. hf scan vs ripgrep ------------------------------------------------------------------
+  const scanMb = Deno.env.get("SCAN_BENCH_MB") ?? "256";
+  const scanBench = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-check", "tests/bench/scan_bench.ts"],
+    cwd: ROOT,
+    env: { SCAN_BENCH_MB: scanMb },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const scanLines = new TextDecoder().decode(scanBench.stdout).trim().split("\n");
+  if (!scanBench.success) {
+    rows.push({ what: "hf scan bench", target: "runs", measured: "failed to run", met: false });
+  } else {
+    const sc = JSON.parse(scanLines.at(-1)!);
+    const tree = `${sc.notebooks} notebooks + ${sc.others} files, ${sc.mb.toFixed(0)} MB`;
+    rows.push({
+      what: `hf scan (${tree}): planted tokens found, decoys flagged`,
+      target: `all ${sc.planted} found, 0 decoys`,
+      measured: `${sc.foundPlanted}/${sc.planted} found, ${sc.falsePositives} false positives ` +
+        `(${sc.decoys} decoys planted)`,
+      met: sc.foundPlanted === sc.planted && sc.falsePositives === 0,
+    });
+    rows.push({
+      what: `hf scan --json vs rg, same tree and token pattern, median of ${sc.runs}`,
+      target: "≤ 3× rg",
+      measured: Number.isFinite(sc.rgMs)
+        ? `${sc.scanMs.toFixed(0)} ms vs ${sc.rgMs.toFixed(0)} ms: ${sc.ratio.toFixed(2)}×`
+        : "rg not installed",
+      met: Number.isFinite(sc.rgMs) && sc.ratio <= 3,
+    });
+    rows.push({
+      what: "hf scan peak RSS (/usr/bin/time)",
+      target: "< 200 MB",
+      measured: Number.isFinite(sc.peakMb)
+        ? `${sc.peakMb.toFixed(0)} MB`
+        : "unknown (no /usr/bin/time)",
+      met: Number.isFinite(sc.peakMb) && sc.peakMb < 200,
+    });
+    extra.push(
+      "hf scan (tests/bench/scan_bench.ts):\n\n```\n" + scanLines.slice(0, -1).join("\n") + "\n```",
+    );
   }
 } finally {
   await Deno.remove(tmp, { recursive: true });

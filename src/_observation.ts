@@ -12,7 +12,7 @@
  * @module
  */
 
-import { ERROR_BODY_LIMIT, readBoundedText } from "./_body.ts";
+import { describeLimit, ERROR_BODY_LIMIT, readBoundedText } from "./_body.ts";
 import { type Json, obj } from "./_json.ts";
 
 /** One HTTP answer (or its absence), as a diagnosis reads it. Never holds a request header. */
@@ -108,7 +108,17 @@ export type ObservationSink = (observed: ObservedResponse) => void;
  */
 export function recordingFetch(
   inner: typeof fetch,
-  options: { limit?: number; onObservation?: ObservationSink } = {},
+  options: {
+    /** Cap for an error answer's body (read here). Default {@linkcode ERROR_BODY_LIMIT}. */
+    limit?: number;
+    /**
+     * Cap for a 2xx body, which the client reads: past it the body errors and the answer is
+     * recorded as cut (`bodyTruncated`). Default: none (a user's own download or stream may be
+     * large); the probe sets one.
+     */
+    okLimit?: number;
+    onObservation?: ObservationSink;
+  } = {},
 ): RecordingFetch {
   let last: ObservedResponse | undefined;
   let lastError: unknown;
@@ -130,7 +140,16 @@ export function recordingFetch(
     observed.method = method.toUpperCase();
     last = observed;
     options.onObservation?.(observed);
-    if (response.ok || NULL_BODY.has(response.status)) return response;
+    if (NULL_BODY.has(response.status)) return response;
+    if (response.ok) {
+      return options.okLimit === undefined
+        ? response
+        : capped(response, url, options.okLimit, () => {
+          observed.bodyTruncated = true;
+          observed.bodyLimit = options.okLimit;
+          last = observed; // the cut answer is what the failure is about
+        });
+    }
     try {
       const body = await readBoundedText(response, limit);
       observed.body = body.text;
@@ -150,6 +169,43 @@ export function recordingFetch(
     return copy;
   };
   return { fetch: wrapped, last: () => last, lastError: () => lastError, count: () => count };
+}
+
+/**
+ * `response` with a body that errors once more than `limit` bytes went through (the source is
+ * cancelled, so the connection is released): a client reading it holds at most the cap.
+ */
+function capped(response: Response, url: string, limit: number, onCut: () => void): Response {
+  const source = response.body;
+  if (!source) return response;
+  const reader = source.getReader();
+  let bytes = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      bytes += value.byteLength;
+      if (bytes > limit) {
+        onCut();
+        reader.cancel().catch(() => {});
+        controller.error(
+          new TypeError(`answer larger than ${describeLimit(limit)}: a proxy or a broken server`),
+        );
+        return;
+      }
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  const copy = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  Object.defineProperty(copy, "url", { value: url });
+  return copy;
 }
 
 /** `error.name` when it is a string, else `""`. */

@@ -27,7 +27,15 @@ import {
 } from "./_runners.ts";
 import { kernelSink, type LiveSink, stdoutIsTerminal, terminalSink } from "./_live.ts";
 import { jupyterApi } from "../_jupyter.ts";
+import { ERROR_BODY_LIMIT, JSON_BODY_LIMIT } from "../_body.ts";
 import type { ProbeContext, ProbeFunction, ProbeResult, ProbeRow, ProbeTask } from "./types.ts";
+
+/**
+ * Cap of one answer a probe reads: just above the JSON cap (1 MiB, which whoami and the model
+ * search apply themselves and word), far above a model list page or a config file; six rows
+ * in flight then hold a few MiB at most against an endless answer.
+ */
+const PROBE_BODY_LIMIT = JSON_BODY_LIMIT + ERROR_BODY_LIMIT;
 
 interface Job {
   probe: SuiteProbe;
@@ -337,6 +345,8 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
       : controller.signal;
     const rec: RecordingFetch = recordingFetch(
       guardedFetch({ hubUrl, inferenceUrl, fetch: limitedFetch, env: options.env, signal }),
+      // A probe's answers are small (JSON, a config file): past the cap, a row says so.
+      { okLimit: PROBE_BODY_LIMIT },
     );
     const ctx: ProbeContext = {
       token,

@@ -157,11 +157,21 @@ function publicPiece(piece: string): boolean {
   );
 }
 
-/** The 8-character pieces of `secret` that are secret material. */
+/** A JSON Web Token: base64url header `.` payload `.` signature. */
+const JWT = /^eyJ[\w-]*\.[\w-]*\.([\w-]+)$/;
+
+/**
+ * The 8-character pieces of `secret` that are secret material. An id token's header and
+ * payload are base64 of public JSON claims (`"iss":"https://…"`), whose pieces also occur in
+ * any base64 of the same words (an inline SVG's `xmlns="http://www.w3.org/…"`): only its
+ * signature is random, so only the signature's pieces count (the whole token still counts
+ * raw, base64- and URL-encoded).
+ */
 function secretPieces(secret: string): string[] {
+  const material = JWT.exec(secret)?.[1] ?? secret;
   const out: string[] = [];
-  for (let i = 0; i + 8 <= secret.length; i++) {
-    const piece = secret.slice(i, i + 8);
+  for (let i = 0; i + 8 <= material.length; i++) {
+    const piece = material.slice(i, i + 8);
     if (!publicPiece(piece)) out.push(piece);
   }
   return out;

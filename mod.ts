@@ -55,16 +55,14 @@ export { maskToken, redact } from "./src/_mask.ts";
 export type { EnvLike } from "./src/_env.ts";
 
 // Errors: typed classes whose messages say what happened, where, and what to do.
+// Rarer ones are in subpaths (all are `HfAuthError`s): `SecretAccessError`,
+// `SecretNotFoundError` and `OidcError` in /sources, `UnknownProbeTaskError` in /probes.
 export {
   DeviceCodeError,
   HfAuthError,
   InvalidTokenError,
-  OidcError,
-  SecretAccessError,
-  SecretNotFoundError,
   TokenNotFoundError,
   TokenStorageError,
-  UnknownProbeTaskError,
 } from "./src/errors.ts";
 
 // Finding the token: resolution, the session, the sources table, named secrets.
@@ -131,12 +129,16 @@ export type { ModelSearch, SuiteCall, SuiteProbe } from "./src/probes/default_su
 export type { HubTaskId } from "./src/probes/probe_task.ts";
 export type { ProbeNeed } from "./src/probes/predict.ts";
 export type {
+  FailureClass,
+  FailureDiagnosis,
+  FailureFacts,
+  NetworkKind,
   ObservedResponse,
   ProbeDiagnosis,
   ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
-} from "./src/probes/diagnose_failure.ts";
+} from "./src/hub/diagnose_failure.ts";
 export { ProbeTable } from "./src/probes/probe_table.ts";
 export type {
   ProbeContext,
@@ -151,6 +153,24 @@ export type {
   ProbeVerdict,
 } from "./src/probes/types.ts";
 
+// Your own calls explained: explain() any failure; a client whose failures say why and
+// whose short rate-limit waits are waited out; credentials for @huggingface/hub calls.
+export {
+  Diagnosis,
+  explain,
+  HfCallError,
+  hubCredentials,
+  inferenceClient,
+} from "./src/calls/mod.ts";
+export type {
+  DiagnosisData,
+  ExplainOptions,
+  HfInferenceClient,
+  HubCredentials,
+  HubCredentialsOptions,
+  InferenceClientOptions,
+  RetryWait,
+} from "./src/calls/mod.ts";
 // Finding a leaked token before it is shared: scan() returns the report (`hf scan` in a shell).
 export { scan } from "./src/scan/scan.ts";
 export type { ScanOptions } from "./src/scan/scan.ts";

@@ -52,16 +52,21 @@ export type {
 } from "./hub/types.ts";
 export {
   diagnoseFailure,
+  FAILURE_CLASSES,
   PROBE_FAILURE_CLASSES,
   PROBE_PERMISSION_LABELS,
-} from "./probes/diagnose_failure.ts";
+} from "./hub/diagnose_failure.ts";
 export type {
+  FailureClass,
+  FailureDiagnosis,
+  FailureFacts,
+  NetworkKind,
   ObservedResponse,
   ProbeDiagnosis,
   ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
-} from "./probes/diagnose_failure.ts";
+} from "./hub/diagnose_failure.ts";
 export { predictProbe } from "./probes/predict.ts";
 export type { ProbeNeed } from "./probes/predict.ts";
 export type { ProbePrediction } from "./probes/types.ts";

@@ -80,7 +80,7 @@ export class InvalidTokenError extends HfAuthError {
  *
  * @example Usage
  * ```ts
- * import { SecretNotFoundError } from "@hf-notebook/auth";
+ * import { SecretNotFoundError } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const e = new SecretNotFoundError("MY_SECRET", "Secret MY_SECRET was not found.");
@@ -108,7 +108,7 @@ export class SecretNotFoundError extends HfAuthError {
  *
  * @example Usage
  * ```ts
- * import { SecretAccessError } from "@hf-notebook/auth";
+ * import { SecretAccessError } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const e = new SecretAccessError("HF_TOKEN", "kaggle", "Kaggle answered 401.");
@@ -224,7 +224,8 @@ export class DeviceCodeError extends HfAuthError {
  *
  * @example Usage
  * ```ts
- * import { HfAuthError, OidcError } from "@hf-notebook/auth";
+ * import { HfAuthError } from "@hf-notebook/auth";
+ * import { OidcError } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const e = new OidcError("no-id-token", "HF_OIDC_RESOURCE is set but no OIDC id token is available.");
@@ -259,7 +260,8 @@ export class OidcError extends HfAuthError {
  *
  * @example Usage
  * ```ts
- * import { probe, UnknownProbeTaskError } from "@hf-notebook/auth";
+ * import { probe } from "@hf-notebook/auth";
+ * import { UnknownProbeTaskError } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *
  * await assert.rejects(

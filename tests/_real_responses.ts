@@ -6,6 +6,48 @@
 import type { ProbeFailureCode } from "../mod.ts";
 import type { ProbeTask } from "../src/probes/types.ts";
 
+/**
+ * A user's own call to replay (fixtures with `expect.via: "call"`): the client, its method
+ * (an `InferenceClient` method, an `@huggingface/hub` function, or `fetch` for an endpoint
+ * no client function covers), and what the call names.
+ */
+export interface CallSpec {
+  client: "inference" | "hub";
+  method: string;
+  model?: string;
+  provider?: string;
+  /** For a dedicated Inference Endpoint: `new InferenceClient(token, { endpointUrl })`. */
+  endpointUrl?: string;
+  /** For `method: "fetch"`: the HTTP method and the Hub path. */
+  httpMethod?: string;
+  path?: string;
+}
+
+/** The failure classes a user's own call adds to the probe vocabulary (issue 18). */
+export type CallFailureCode =
+  | "repo-exists"
+  | "action-quota"
+  | "endpoint-paused"
+  | "oauth-token-not-accepted"
+  | "payload-too-large"
+  | "response-too-large"
+  | "invalid-input";
+
+/**
+ * What a fixture with `expect.via: "call"` expects (calls_*.json): the class its diagnosis
+ * must reach, whether the token is to blame, the call to replay and the sandbox fault that
+ * serves the answer. (`RealResponse.expect` keeps its whoami/probe typing; read a call
+ * fixture's expectations as `f.expect as unknown as CallExpect`.)
+ */
+export interface CallExpect {
+  via: "call";
+  code: ProbeFailureCode | CallFailureCode;
+  tokenFault: boolean;
+  call: CallSpec;
+  /** The sandbox fault that serves this answer (src/sandbox/_recorded.ts). */
+  fault: string;
+}
+
 /** One recorded answer (see tests/fixtures/real_responses/README.md). */
 export interface RealResponse {
   id: string;
@@ -16,12 +58,12 @@ export interface RealResponse {
   reconstructed?: { headers?: boolean; body?: boolean; status?: boolean; reason: string };
   expect: {
     via: "whoami" | "probe";
-    code: ProbeFailureCode | "ok" | "token-invalid" | "rate-limited";
+    code: ProbeFailureCode | "ok" | "rate-limited";
     tokenFault: boolean;
     verdict?: string;
     role?: string;
     waitSeconds?: number;
-    call?: "modelInfo" | "gatedAccess" | "downloadFile";
+    call?: "modelInfo" | "gatedAccess" | "downloadFile" | CallSpec;
     target?: string;
     path?: string;
     task?: ProbeTask;

@@ -20,12 +20,12 @@ import {
   type ResolveOptions,
   resolveToken,
   saveToken,
-  SecretAccessError,
   secrets,
   switchToken,
   TokenNotFoundError,
   TokenStorageError,
 } from "../mod.ts";
+import { SecretAccessError } from "../src/sources/mod.ts";
 import { spoolOutput } from "./_leak_scanner.ts";
 
 const READ = "hf_sandbox_read_alice";

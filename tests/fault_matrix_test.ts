@@ -113,7 +113,7 @@ const CASES: Case[] = [
     fault: "html-error",
     match: WHOAMI,
     verdict: "server-error",
-    code: "html-error-page",
+    code: "unexpected-response",
     reason: /502 with an HTML error page/,
   },
   {
@@ -122,7 +122,7 @@ const CASES: Case[] = [
     fault: "truncated-json",
     match: WHOAMI,
     verdict: "server-error",
-    code: "truncated-response",
+    code: "unexpected-response",
     reason: /truncated/,
   },
   {
@@ -131,7 +131,7 @@ const CASES: Case[] = [
     fault: "reset",
     match: WHOAMI,
     verdict: "network-error",
-    code: "connection-reset",
+    code: "connection-failed",
     reason: /connection to 127\.0\.0\.1:\d+ was reset/,
   },
   {
@@ -139,7 +139,7 @@ const CASES: Case[] = [
     name: "connection refused (closed loopback port)",
     url: "refused",
     verdict: "network-error",
-    code: "connection-refused",
+    code: "offline",
     reason: /127\.0\.0\.1:\d+ refused/,
   },
   {
@@ -148,7 +148,7 @@ const CASES: Case[] = [
     url: "dns",
     timeoutMs: 10_000,
     verdict: "network-error",
-    code: "dns-error",
+    code: "offline",
     reason: /Could not resolve the host name hfna-does-not-exist\.invalid \(DNS\)/,
   },
   // ---- probe rows: every fault on a Hub read (model-info) ----

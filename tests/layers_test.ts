@@ -41,6 +41,8 @@ const RANKS: { prefix: string; rank: number; typesAnywhere?: boolean; isolated?:
   { prefix: "src/resolve/", rank: 2 },
   { prefix: "src/hub/", rank: 3 },
   { prefix: "src/probes/", rank: 4 },
+  // Your own calls: explain() and the clients need the session (resolve) and the classifier (hub).
+  { prefix: "src/calls/", rank: 5 },
   { prefix: "src/scan/", rank: 5 },
   { prefix: "src/sandbox/", rank: 9, isolated: true },
   { prefix: "src/cli/", rank: 9 },

@@ -224,6 +224,12 @@ kernelTest("notebook 03_troubleshooting: each failure diagnosed by card and tabl
   );
   assert.match(all, /429-provider +→ inference\.chat: failed 429 provider-rate-limited/);
   assert.match(all, /429-hub +→ hub\.model-info: failed 429 rate-limited\n.*retry after 55 s/);
+  // your own call failed: the raw error, explain(), inferenceClient() waiting out a 429, a stream error
+  assert.match(all, /raw: ProviderApiError: /);
+  assert.match(all, /Model not found \(model-not-found\) — not your token's fault/);
+  assert.match(all, /waiting 7 s as asked, then retry 1\/2/);
+  assert.match(all, /after the wait: Hello from the sandbox/);
+  assert.match(all, /after 2 chunks: invalid-request \(422\), token's fault: false/);
   await assertHtmlReport(htmlPath);
 });
 

@@ -3,7 +3,8 @@
  * fake GitHub Actions id-token service (a separate, non-HF origin).
  */
 import assert from "node:assert/strict";
-import { clearToken, getToken, OidcError, resolveToken, whoami } from "../mod.ts";
+import { clearToken, getToken, resolveToken, whoami } from "../mod.ts";
+import { OidcError } from "../src/sources/mod.ts";
 import { sessionState } from "../src/resolve/mod.ts";
 import { startSandbox } from "../src/sandbox/mod.ts";
 

@@ -23,9 +23,9 @@ import {
   type ProbeRow,
   type ProbeTable,
   type SuiteProbe,
-  UnknownProbeTaskError,
   whoami,
 } from "../mod.ts";
+import { UnknownProbeTaskError } from "../src/probes/mod.ts";
 
 type Sandbox = ReturnType<typeof startSandbox>;
 

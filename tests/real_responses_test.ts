@@ -14,7 +14,11 @@ import type { SuiteProbe } from "../src/probes/default_suite.ts";
 import { loadHubClient } from "../src/_clients.ts";
 import { loadRealResponses, type RealResponse } from "./_real_responses.ts";
 
-const FIXTURES = await loadRealResponses();
+// The answers to users' own calls (`via: "call"`) are replayed through the real clients in
+// tests/explain_test.ts.
+const FIXTURES = (await loadRealResponses()).filter((f) =>
+  (f.expect as { via: string }).via !== "call"
+);
 const BY_ID = new Map(FIXTURES.map((f) => [f.id, f]));
 const HUB = "https://huggingface.co";
 const ROUTER = "https://router.huggingface.co";

@@ -5,14 +5,13 @@ import {
   InvalidTokenError,
   type ResolveOptions,
   resolveToken,
-  SecretAccessError,
-  SecretNotFoundError,
   secrets,
   type SecretStore,
   setToken,
   sources,
   TokenNotFoundError,
 } from "../mod.ts";
+import { SecretAccessError, SecretNotFoundError } from "../src/sources/mod.ts";
 import { sessionState } from "../src/resolve/mod.ts";
 
 const READ = "hf_sandbox_read_alice";

@@ -6,11 +6,22 @@
 
 import assert from "node:assert/strict";
 import { startSandbox } from "../src/sandbox/mod.ts";
-import { RECORDED_FAULT_NAMES, RECORDED_FAULTS } from "../src/sandbox/_recorded.ts";
-import { FAULT_NAMES, parseFault } from "../src/sandbox/faults.ts";
-import { loadRealResponses } from "./_real_responses.ts";
+import {
+  RECORDED_FAULT_NAMES,
+  RECORDED_FAULTS,
+  type RecordedFaultName,
+} from "../src/sandbox/_recorded.ts";
+import { CALL_FAULT_NAMES, FAULT_NAMES, parseFault } from "../src/sandbox/faults.ts";
+import { type CallExpect, type CallSpec, loadRealResponses } from "./_real_responses.ts";
 
 const FIXTURES = new Map((await loadRealResponses()).map((f) => [f.id, f]));
+
+/** Faults reproducing answers to a user's own calls (fixtures with `expect.via: "call"`). */
+const CALL_FAULTS = RECORDED_FAULT_NAMES.filter((name) =>
+  (FIXTURES.get(RECORDED_FAULTS[name].fixture)?.expect as { via?: string })?.via === "call"
+);
+/** The recorded faults of the module's own calls (whoami, probes). */
+const PROBE_FAULTS = RECORDED_FAULT_NAMES.filter((name) => !CALL_FAULTS.includes(name));
 
 /** Headers the diagnosis reads: their presence must match the recording. */
 const SIGNALS = [
@@ -60,13 +71,18 @@ function parse(text: string): unknown {
 
 Deno.test("every recorded fault is a sandbox fault and cites an existing fixture", () => {
   for (const name of RECORDED_FAULT_NAMES) {
-    assert.ok((FAULT_NAMES as readonly string[]).includes(name), name);
+    // The module's own endpoints' faults are FAULT_NAMES (also tried on whoami-v2); the
+    // faults for a user's own calls are CALL_FAULT_NAMES. parseFault accepts both.
+    const listed = CALL_FAULTS.includes(name)
+      ? (CALL_FAULT_NAMES as readonly string[]).includes(name)
+      : (FAULT_NAMES as readonly string[]).includes(name);
+    assert.ok(listed, name);
     assert.equal(parseFault(name).kind, name);
     assert.ok(FIXTURES.has(RECORDED_FAULTS[name].fixture), `${name}: unknown fixture`);
   }
 });
 
-for (const name of RECORDED_FAULT_NAMES) {
+for (const name of PROBE_FAULTS) {
   Deno.test(`sandbox fault ${name} answers like ${RECORDED_FAULTS[name].fixture}`, async () => {
     const fixture = FIXTURES.get(RECORDED_FAULTS[name].fixture)!;
     await using hub = startSandbox({ quiet: true });
@@ -217,7 +233,7 @@ Deno.test("every recorded fault is diagnosed by probe() as its fixture is", asyn
     ...p,
     target: "sandbox/gated-model",
   }));
-  for (const name of RECORDED_FAULT_NAMES) {
+  for (const name of PROBE_FAULTS) {
     const fixture = FIXTURES.get(RECORDED_FAULTS[name].fixture)!;
     const want = CODE_DEVIATIONS[name] ?? fixture.expect.code;
     hub.clearFaults();
@@ -244,3 +260,144 @@ Deno.test("every recorded fault is diagnosed by probe() as its fixture is", asyn
     assert.equal(row.code, want, `${name}: ${row.code} ${row.reason}`);
   }
 });
+
+// ---------------------------------------------------------------------------
+// A user's own calls: every fixture with `expect.via: "call"` has its fault, and the
+// fault answers in the fixture's shape (status, content type, signal headers, body keys,
+// and for streams the SSE framing and the error event's keys).
+
+/** The `data:` payloads of an SSE body, with the prefix each used. */
+function sseEvents(text: string): { prefix: string; data: string }[] {
+  return text.split(/\n\n/).filter((block) => block.trim() !== "").map((block) => {
+    const line = block.split("\n").find((l) => l.startsWith("data:")) ?? "";
+    const prefix = line.startsWith("data: ") ? "data: " : "data:";
+    return { prefix, data: line.slice(prefix.length) };
+  });
+}
+
+/** Where the sandbox is asked, for a call fixture: the hub or router path of its call. */
+function callRequest(
+  hub: { url: string; inferenceUrl: string },
+  call: CallSpec,
+  fault: string,
+): Request {
+  const headers = {
+    "x-sandbox-fault": fault,
+    authorization: "Bearer hf_sandbox_write_alice",
+    "content-type": "application/json",
+  };
+  if (call.client === "hub") {
+    const path = call.method === "createRepo"
+      ? "/api/repos/create"
+      : call.method === "uploadFile"
+      ? "/api/models/sandbox/tiny-chat/commit/main"
+      : call.method === "pathsInfo"
+      ? "/api/models/sandbox/tiny-chat/paths-info/main"
+      : call.path!;
+    return new Request(`${hub.url}${path}`, {
+      method: call.httpMethod ?? "POST",
+      headers,
+      body: JSON.stringify({ name: "new-repo", organization: "sandbox-labs", type: "model" }),
+    });
+  }
+  const stream = call.method.endsWith("Stream");
+  const chat = call.method.startsWith("chat");
+  const path = call.endpointUrl
+    ? "/"
+    : chat
+    ? `/hf-inference/models/${call.model}/v1/chat/completions`
+    : `/hf-inference/models/${call.model ?? "sandbox/tiny-chat"}`;
+  return new Request(`${hub.inferenceUrl}${path}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify(
+      chat
+        ? { model: call.model, messages: [{ role: "user", content: "hi" }], stream }
+        : { inputs: "hi", ...(stream ? { stream } : {}) },
+    ),
+  });
+}
+
+Deno.test("the call faults are exactly CALL_FAULT_NAMES, outside FAULT_NAMES", () => {
+  assert.deepEqual([...CALL_FAULTS].sort(), [...CALL_FAULT_NAMES].sort());
+  for (const name of CALL_FAULT_NAMES) {
+    assert.ok(!(FAULT_NAMES as readonly string[]).includes(name), name);
+  }
+});
+
+Deno.test("every call fixture names a sandbox fault that cites it", () => {
+  const calls = [...FIXTURES.values()].filter((f) => (f.expect as { via: string }).via === "call");
+  assert.ok(calls.length >= 18, `only ${calls.length} call fixtures`);
+  for (const f of calls) {
+    const fault = (f.expect as unknown as CallExpect).fault as RecordedFaultName;
+    assert.ok((RECORDED_FAULT_NAMES as readonly string[]).includes(fault), `${f.id}: ${fault}`);
+    assert.equal(RECORDED_FAULTS[fault].fixture, f.id, `${f.id}: ${fault} cites another fixture`);
+    const call = f.expect.call as CallSpec;
+    assert.ok(call.client === "inference" || call.client === "hub", f.id);
+    assert.equal(typeof call.method, "string", f.id);
+    assert.equal(typeof f.expect.tokenFault, "boolean", f.id);
+  }
+  for (const name of CALL_FAULTS) {
+    assert.equal(
+      (FIXTURES.get(RECORDED_FAULTS[name].fixture)!.expect as unknown as CallExpect).fault,
+      name,
+      name,
+    );
+  }
+});
+
+for (const name of CALL_FAULTS) {
+  Deno.test(`sandbox fault ${name} answers like ${RECORDED_FAULTS[name].fixture}`, async () => {
+    const fixture = FIXTURES.get(RECORDED_FAULTS[name].fixture)!;
+    await using hub = startSandbox({ quiet: true });
+    const res = await fetch(callRequest(hub, fixture.expect.call as CallSpec, name));
+    const text = await res.text();
+    assert.equal(res.status, fixture.response.status, `${name}: status`);
+    assert.equal(
+      mediaType(res.headers.get("content-type")),
+      mediaType(fixture.response.headers["content-type"]),
+      `${name}: content type`,
+    );
+    for (const header of [...SIGNALS, "ratelimit-remaining", "ratelimit-reset"]) {
+      assert.equal(
+        res.headers.has(header),
+        header in fixture.response.headers,
+        `${name}: header ${header} ${res.headers.has(header) ? "extra" : "missing"}`,
+      );
+    }
+    if (mediaType(fixture.response.headers["content-type"]) === "text/event-stream") {
+      const want = sseEvents(fixture.response.body);
+      const got = sseEvents(text);
+      const wantError = want.find((e) => e.data.includes('"error"'))!;
+      const gotError = got.find((e) => e.data.includes('"error"'));
+      assert.ok(gotError, `${name}: no error event in ${text}`);
+      assert.equal(gotError.prefix, wantError.prefix, `${name}: SSE framing`);
+      assert.deepEqual(
+        keys(parse(gotError.data)),
+        keys(parse(wantError.data)),
+        `${name}: event keys`,
+      );
+      assert.equal(gotError.data, wantError.data.replace(/"model":"[^"]*"/, ""), `${name}: event`);
+      const afterError = (events: typeof got) =>
+        events.slice(events.indexOf(events.find((e) => e.data.includes('"error"'))!) + 1)
+          .map((e) => e.data);
+      assert.deepEqual(afterError(got), afterError(want), `${name}: what follows the event`);
+      // Deliberate difference (see streamThenError): two normal chunks come first.
+      const before = got.slice(0, got.indexOf(gotError));
+      assert.equal(before.length, 2, `${name}: chunks before the error`);
+      for (const chunk of before) assert.ok(parse(chunk.data), `${name}: chunk is JSON`);
+      return;
+    }
+    const want = parse(fixture.response.body);
+    const got = parse(text);
+    if (want === undefined) {
+      assert.equal(got, undefined, `${name}: the recording is not JSON`);
+      assert.equal(text === "", fixture.response.body === "", `${name}: empty body`);
+    } else {
+      assert.deepEqual(keys(got), keys(want), `${name}: body keys`);
+    }
+    if (res.headers.has("x-error-message") && got && typeof got === "object") {
+      assert.equal((got as { error?: string }).error, res.headers.get("x-error-message"));
+    }
+  });
+}

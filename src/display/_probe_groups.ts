@@ -10,7 +10,10 @@
 
 import type { ProbeRow, ProbeTableData } from "../probes/types.ts";
 import type { Tone } from "./_style.ts";
-import { PROBE_FAILURE_CLASSES, type ProbeFailureCode } from "../_probe_failure_classes.ts";
+import {
+  FAILURE_CLASSES as PROBE_FAILURE_CLASSES,
+  type FailureCode as ProbeFailureCode,
+} from "../_failure_classes.ts";
 
 /** Whose fault a cause is: the token's (its permissions, role, validity), not, or unclear. */
 export type CauseFault = "token" | "not-token" | "unclear";
@@ -61,8 +64,11 @@ export interface ProbeGroups {
   headline: string;
 }
 
-/** Short titles and headline phrases of every failure class; other codes get a readable fallback. */
-const KNOWN: Record<ProbeFailureCode, [title: string, phrase: string]> = {
+/**
+ * Table titles and headline phrases of the failure classes probes meet; other classes use
+ * their title in `FAILURE_CLASSES`, other codes a readable fallback.
+ */
+const KNOWN: Partial<Record<ProbeFailureCode, [title: string, phrase: string]>> = {
   "invalid-token": ["Token rejected (401): invalid, revoked or expired", "rejected (401)"],
   "expired-token": ["Token expired (401)", "refused: token expired"],
   "missing-inference-permission": [
@@ -169,7 +175,10 @@ function describe(key: string, rows: ProbeRow[]): [string, string, boolean] {
   const cls = failureClass(code ?? "unknown");
   // `unknown` has a title, but it says no more than "failed": the block shows the reason
   const known = cls !== undefined && cls !== "unknown";
-  const [title, phrase] = cls ? KNOWN[cls] : [humanize(code!), humanize(code!).toLowerCase()];
+  const [title, phrase] = cls
+    ? KNOWN[cls] ??
+      [PROBE_FAILURE_CLASSES[cls].title, PROBE_FAILURE_CLASSES[cls].title.toLowerCase()]
+    : [humanize(code!), humanize(code!).toLowerCase()];
   if (rows[0].legacy && code !== "legacy-model") {
     return [`Legacy checks: ${title.charAt(0).toLowerCase()}${title.slice(1)}`, phrase, known];
   }

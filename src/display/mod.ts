@@ -73,3 +73,5 @@ export type {
   ProbeTableData,
   ProbeVerdict,
 } from "../probes/types.ts";
+export { renderDiagnosisHtml, renderDiagnosisText } from "./diagnosis_card.ts";
+export type { DiagnosisData } from "./diagnosis_card.ts";

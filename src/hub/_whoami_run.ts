@@ -6,6 +6,16 @@
  */
 import { type Json, obj } from "../_json.ts";
 import { shorten } from "../_text.ts";
+import { describeLimit, JSON_BODY_LIMIT, readBoundedText } from "../_body.ts";
+import {
+  errorName,
+  isHtml,
+  messageChain,
+  parseJsonObject,
+  recordingFetch,
+} from "../_observation.ts";
+import { diagnoseFailure } from "./diagnose_failure.ts";
+import { whoamiReason } from "./_failure_wording.ts";
 import { DEFAULT_WHOAMI_TIMEOUT_MS } from "./whoami.ts";
 import type { WhoamiOptions } from "./whoami.ts";
 import { envFlag } from "../_env.ts";
@@ -16,7 +26,7 @@ import { sessionState } from "../resolve/session_cache.ts";
 import { explicitResolution } from "../resolve/_explicit_resolution.ts";
 import { diagnoseToken } from "./diagnose_token.ts";
 import { guardedFetch, resolveEndpoints } from "./endpoints.ts";
-import { parseRateLimit, type RateLimitInfo } from "./_rate_limit.ts";
+import { parseRateLimit } from "./_rate_limit.ts";
 import type {
   Failure,
   FailureCode,
@@ -48,31 +58,18 @@ interface CacheEntry {
 /** Outcomes that say something about the token itself are kept for the session. */
 const DEFINITIVE: ReadonlySet<Verdict> = new Set(["valid", "invalid", "expired"]);
 
-/** What the instrumented fetch saw. */
-interface Trace {
-  fetchError?: unknown;
-  bodyError?: unknown;
-  status?: number;
-  statusText?: string;
-  contentType?: string;
-  retryAfter?: string | null;
-  rateLimit?: RateLimitInfo;
-  /** `X-Error-Message`: the Hub's own sentence for an error. */
-  errorMessage?: string;
-  text?: string;
-}
-
+/** A date from the Hub as ISO 8601; `undefined` (shown as unknown) when impossible. */
 function iso(value: unknown): string | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  if (typeof value === "string" && value) {
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? value : new Date(t).toISOString();
-  }
-  if (typeof value === "number" && Number.isFinite(value)) {
+  let t: number;
+  if (value instanceof Date) t = value.getTime();
+  else if (typeof value === "string" && value) t = Date.parse(value);
+  else if (typeof value === "number" && Number.isFinite(value)) {
     // Unix seconds (the Hub's periodEnd style) or milliseconds.
-    return new Date(value < 1e12 ? value * 1000 : value).toISOString();
-  }
-  return undefined;
+    t = value < 1e12 ? value * 1000 : value;
+  } else return undefined;
+  // Out of the Date range (±8.64e15 ms, e.g. a hostile `1e300`): unknown, never a RangeError.
+  const date = new Date(t);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 function str(value: unknown): string | undefined {
@@ -156,67 +153,10 @@ function describeIdentity(identity: Identity, token: TokenFacts): string {
     (role ? ` (${role} token${token.displayName ? ` "${token.displayName}"` : ""})` : "") + ".";
 }
 
-function messageChain(error: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = error;
-  for (let i = 0; e && i < 5; i++) {
-    if (e instanceof Error) {
-      parts.push(`${e.name}: ${e.message}`);
-      const code = (e as { code?: unknown }).code;
-      if (typeof code === "string") parts.push(code);
-      e = e.cause;
-    } else {
-      parts.push(String(e));
-      break;
-    }
-  }
-  return parts.join(" | ");
-}
-
-/** Ends `text` with exactly one period. */
-function sentence(text: string): string {
-  return text.replace(/[\s.!?…]+$/u, "") + ".";
-}
-
-function networkCode(chain: string): FailureCode {
-  if (/refused|ECONNREFUSED/i.test(chain)) return "connection-refused";
-  if (
-    /dns|lookup|name or service not known|nodename nor servname|getaddrinfo|ENOTFOUND/i.test(chain)
-  ) {
-    return "dns-error";
-  }
-  if (/certificate|tls|ssl|handshake/i.test(chain)) return "tls-error";
-  if (
-    /reset|closed|broken pipe|incomplete|unexpected eof|end of file|ECONNRESET|connection error|aborted by peer/i
-      .test(chain)
-  ) return "connection-reset";
-  return "network-error";
-}
-
-function retryAfterSeconds(header: string | null | undefined, now: number): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
-}
-
-function hubErrorText(trace: Trace): string | undefined {
-  if (trace.errorMessage) return trace.errorMessage;
-  const text = trace.text ?? "";
-  if (!text) return undefined;
-  try {
-    const json = obj(JSON.parse(text));
-    const message = str(json?.error) ?? str(json?.message);
-    if (message) return message;
-  } catch {
-    // Not JSON: fall through.
-  }
-  return undefined;
-}
-
-function looksHtml(trace: Trace): boolean {
-  return /html/i.test(trace.contentType ?? "") || /^\s*</.test(trace.text ?? "");
+/** The Hub's sentence in a JSON error body (`{"error": …}` or `{"message": …}`). */
+function hubErrorText(text: string | undefined): string | undefined {
+  const json = parseJsonObject(text);
+  return str(json?.error) ?? str(json?.message);
 }
 
 function expiredBefore(previous: Outcome | undefined, now: number): string | undefined {
@@ -233,68 +173,68 @@ interface AskContext {
   previous?: Outcome;
 }
 
+/** whoami's verdict for each failure class (the classifier decides the class). */
+function verdictOf(code: FailureCode): Verdict {
+  switch (code) {
+    case "invalid-token":
+    case "not-hf-prefix":
+    case "oauth-token-not-accepted":
+      return "invalid";
+    case "expired-token":
+      return "expired";
+    case "offline-mode":
+      return "offline";
+    case "rate-limited":
+    case "action-quota":
+    case "provider-rate-limited":
+      return "rate-limited";
+    case "offline":
+    case "connection-failed":
+    case "timeout":
+      return "network-error";
+    default:
+      return "server-error";
+  }
+}
+
 async function ask(ctx: AskContext): Promise<Outcome> {
   const { token, hubUrl, host, timeoutMs, options } = ctx;
   const secrets = [token];
   const checkedAt = () => new Date().toISOString();
-  const fail = (
-    verdict: Verdict,
-    reason: string,
-    failure: Failure,
-    status?: number,
-    extra?: Partial<Outcome>,
-  ): Outcome => {
-    const out: Outcome = {
-      verdict,
-      reason: redact(reason, secrets),
-      failure: failure.detail ? { ...failure, detail: redact(failure.detail, secrets) } : failure,
-      checkedAt: checkedAt(),
-      ...extra,
-    };
-    if (status !== undefined) out.status = status;
-    return out;
-  };
 
   if (!token.startsWith("hf_")) {
-    return fail(
-      "invalid",
-      'The token does not start with "hf_", so it was not sent to the Hub.',
-      { code: "not-hf-prefix", host },
-    );
+    return {
+      verdict: "invalid",
+      reason: 'The token does not start with "hf_", so it was not sent to the Hub.',
+      failure: { code: "not-hf-prefix", host },
+      checkedAt: checkedAt(),
+    };
   }
 
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const inner = guardedFetch({ ...options, hubUrl, signal });
-  const trace: Trace = {};
-  const traced: typeof fetch = async (input, init) => {
+  const counted: typeof fetch = (input, init) => {
     sessionState().stats.requests++;
-    let res: Response;
-    try {
-      res = await inner(input, init);
-    } catch (error) {
-      trace.fetchError = error;
-      throw error;
+    return inner(input, init);
+  };
+  // The one recording fetch: an error answer's body is read bounded there; a 2xx body is
+  // read here, bounded too, and handed to the client as text.
+  const rec = recordingFetch(counted);
+  let okBytes = 0;
+  const traced: typeof fetch = async (input, init) => {
+    const res = await rec.fetch(input, init);
+    if (!res.ok) return res;
+    const body = await readBoundedText(res, JSON_BODY_LIMIT);
+    okBytes = body.bytes;
+    const observed = rec.last();
+    if (body.truncated && observed) {
+      observed.bodyTruncated = true;
+      observed.bodyLimit = JSON_BODY_LIMIT;
+      throw new SyntaxError(`answer larger than ${describeLimit(JSON_BODY_LIMIT)}`);
     }
-    trace.status = res.status;
-    trace.statusText = res.statusText;
-    trace.contentType = res.headers.get("content-type") ?? undefined;
-    trace.retryAfter = res.headers.get("retry-after");
-    trace.errorMessage = res.headers.get("x-error-message") ?? undefined;
-    trace.rateLimit = parseRateLimit(
-      res.headers.get("ratelimit"),
-      res.headers.get("ratelimit-policy"),
-    );
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (error) {
-      trace.bodyError = error;
-      throw error;
-    }
-    trace.text = text;
     const nullBody = [101, 204, 205, 304].includes(res.status);
-    const copy = new Response(nullBody ? null : text, {
+    const copy = new Response(nullBody ? null : body.text, {
       status: res.status,
       statusText: res.statusText,
       headers: res.headers,
@@ -307,137 +247,90 @@ async function ask(ctx: AskContext): Promise<Outcome> {
   let me: Json;
   try {
     me = await whoAmI({ accessToken: token, hubUrl, fetch: traced }) as unknown as Json;
+    if (!obj(me)) throw new TypeError("whoami-v2 answered something that is not an object");
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
+    const observed = rec.last();
+    const networkError = rec.lastError() ??
+      (observed === undefined ||
+          (observed.status < 300 && errorName(error) === "TypeError" && okBytes === 0)
+        ? error
+        : undefined);
+    const now = Date.now();
+    const knownExpiry = expiredBefore(ctx.previous, now);
+    const d = diagnoseFailure({
+      area: "whoami",
+      error,
+      response: observed,
+      timedOut: timeout.aborted,
+      timeoutMs,
+      networkError,
+      hubUrl,
+      secrets,
+      now,
+      ...(knownExpiry ? { validation: { verdict: "expired" } } : {}),
+    });
+    const status = observed?.status;
+    const hubText = observed?.errorMessage ?? hubErrorText(observed?.body);
     const chain = redact(messageChain(error), secrets);
-    if (timeout.aborted) {
-      const seconds = timeoutMs / 1000;
-      return fail(
-        "network-error",
-        `No answer from ${host} within ${seconds} s (timeout).`,
-        { code: "timeout", host, detail: `no answer within ${seconds} s` },
-        trace.status,
-      );
-    }
-    if (trace.fetchError !== undefined || trace.status === undefined) {
-      const code = networkCode(chain);
-      const what: Record<string, string> = {
-        "connection-refused": `Connection to ${host} refused (nothing listening).`,
-        "dns-error": `Could not resolve the host name ${host} (DNS).`,
-        "tls-error": `The TLS connection to ${host} failed.`,
-        "connection-reset": `The connection to ${host} was reset before any answer.`,
-        "network-error": `The request to ${host} failed (network error).`,
-      };
-      return fail("network-error", what[code], { code, host, detail: shorten(chain) });
-    }
-    if (trace.bodyError !== undefined) {
-      return fail(
-        "network-error",
-        `The connection to ${host} broke while the answer (status ${trace.status}) was being read.`,
-        { code: "connection-reset", host, detail: shorten(chain) },
-        trace.status,
-      );
-    }
-    const status = trace.status;
-    const hubText = hubErrorText(trace);
-    if (status === 401 || status === 403) {
-      const now = Date.now();
-      const knownExpiry = expiredBefore(ctx.previous, now);
-      const saysExpired = /expired/i.test(hubText ?? "");
-      const detail = hubText ? shorten(hubText, 120) : `HTTP ${status}`;
-      if (knownExpiry || saysExpired) {
-        const token = { ...(ctx.previous?.token ?? { permissions: [] }) };
-        return fail(
-          "expired",
-          `The token expired${
-            knownExpiry ? ` on ${knownExpiry.slice(0, 10)}` : ""
-          }: the Hub answered ${status} (${detail.replace(/[.!?]+$/, "")}).`,
-          { code: "token-expired", host, detail },
-          status,
-          { token },
-        );
-      }
-      return fail(
-        "invalid",
-        `${sentence(`The Hub answered ${status}: ${detail}`)} The token was revoked, has ` +
-          `expired, or was mistyped.`,
-        { code: "token-invalid", host, detail },
-        status,
-      );
-    }
-    if (status === 429) {
-      // Retry-After when sent, else the IETF RateLimit header's reset time.
-      const wait = retryAfterSeconds(trace.retryAfter, Date.now()) ??
-        trace.rateLimit?.resetSeconds;
-      const header = trace.retryAfter ? "Retry-After" : `RateLimit "${trace.rateLimit?.resource}"`;
-      return fail(
-        "rate-limited",
-        `The Hub answered 429 Too Many Requests` +
-          (wait !== undefined ? ` (${header}: ${wait} s)` : "") + ".",
-        {
-          code: "rate-limited",
-          host,
-          ...(wait !== undefined ? { retryAfterSeconds: wait } : {}),
-          ...(hubText ? { detail: shorten(hubText, 120) } : {}),
-        },
-        status,
-      );
-    }
-    if (status >= 400 && looksHtml(trace)) {
-      return fail(
-        "server-error",
-        `${host} answered ${status} with an HTML error page instead of JSON.`,
-        { code: "html-error-page", host, detail: `HTTP ${status} text/html` },
-        status,
-      );
-    }
-    if (status >= 400) {
-      const detail = `HTTP ${status}${trace.statusText ? ` ${trace.statusText}` : ""}` +
-        (hubText ? `: ${shorten(hubText, 100)}` : "");
-      return fail(
-        "server-error",
-        sentence(
-          `The Hub at ${host} answered ${status} ` +
-            `(${status >= 500 ? "server error" : "not an answer whoami-v2 gives"}): ${detail}`,
-        ),
-        { code: "server-error", host, detail },
-        status,
-      );
-    }
-    // Status 2xx/3xx, but the client could not use the body.
-    if (looksHtml(trace)) {
-      return fail(
-        "server-error",
-        `${host} answered ${status} with an HTML page instead of JSON.`,
-        { code: "html-error-page", host, detail: `HTTP ${status} text/html` },
-        status,
-      );
-    }
-    if (error instanceof SyntaxError) {
-      const len = trace.text?.length ?? 0;
-      return fail(
-        "server-error",
-        `The Hub's answer from ${host} was truncated: invalid JSON after ${len} bytes.`,
-        { code: "truncated-response", host, detail: shorten(chain, 120) },
-        status,
-      );
-    }
-    return fail(
-      "server-error",
-      `The answer from ${host} is not a whoami-v2 answer (malformed response).`,
-      { code: "malformed-response", host, detail: shorten(chain, 120) },
+    const detail = networkError !== undefined || (status !== undefined && status < 300)
+      ? shorten(chain, 120, secrets)
+      : status !== undefined && status >= 400 && status !== 401 && status !== 403
+      ? `HTTP ${status}${observed?.statusText ? ` ${observed.statusText}` : ""}${
+        hubText ? `: ${shorten(hubText, 100, secrets)}` : ""
+      }`
+      : hubText
+      ? shorten(hubText, 120, secrets)
+      : undefined;
+    const waitHeader = observed?.retryAfter
+      ? "Retry-After"
+      : `RateLimit "${parseRateLimit(observed?.rateLimit)?.resource}"`;
+    const reason = whoamiReason(d, {
+      host,
       status,
-    );
+      detail: d.code === "invalid-token" || d.code === "expired-token"
+        ? (hubText ? shorten(hubText, 120, secrets) : undefined)
+        : detail,
+      knownExpiry,
+      timeoutMs,
+      html: isHtml(observed?.contentType, observed?.body),
+      bodyBytes: okBytes,
+      waitHeader,
+    });
+    const failure: Failure = {
+      code: d.code,
+      host,
+      ...(d.network ? { network: d.network } : {}),
+      ...(d.waitSeconds !== undefined ? { retryAfterSeconds: d.waitSeconds } : {}),
+      ...(d.code === "timeout"
+        ? { detail: `no answer within ${timeoutMs / 1000} s` }
+        : detail
+        ? { detail: redact(detail, secrets) }
+        : {}),
+    };
+    const out: Outcome = {
+      verdict: verdictOf(d.code),
+      reason: redact(reason, secrets),
+      failure,
+      checkedAt: checkedAt(),
+    };
+    if (status !== undefined && networkError === undefined) out.status = status;
+    else if (status !== undefined && status >= 300) out.status = status;
+    if (d.code === "expired-token") out.token = { ...(ctx.previous?.token ?? { permissions: [] }) };
+    return out;
   }
 
-  const identity = toIdentity(me);
-  const facts = toTokenFacts(me);
+  // Every string the Hub sent (names, the token's display name, scopes) is masked with the
+  // token: a hostile or broken server may echo it anywhere.
+  const masked = <T>(value: T): T => JSON.parse(redact(JSON.stringify(value), secrets));
+  const identity = masked(toIdentity(me));
+  const facts = masked(toTokenFacts(me));
   return {
     verdict: "valid",
     reason: describeIdentity(identity, facts),
     identity,
     token: facts,
-    status: trace.status ?? 200,
+    status: rec.last()?.status ?? 200,
     checkedAt: checkedAt(),
   };
 }
@@ -475,7 +368,7 @@ async function validate(
     const outcome: Outcome = {
       verdict: "offline",
       reason: "HF_HUB_OFFLINE is set: the token was not checked with the Hub (no request made).",
-      failure: { code: "offline", host },
+      failure: { code: "offline-mode", host },
       checkedAt: new Date().toISOString(),
     };
     return new Validation(buildData(outcome, resolution, hubUrl));

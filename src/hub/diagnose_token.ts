@@ -94,7 +94,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
   const src = where(data.source);
   const shadow = data.warnings.find((w) => w.code === "shadowed-token");
   const login = data.browserLogin;
-  if ((f.code === "token-invalid" || f.code === "token-expired") && login) {
+  if ((f.code === "invalid-token" || f.code === "expired-token") && login) {
     // A browser login is not fixed by creating a token: it is fixed by logging in again.
     return {
       code: "browser-login-expired",
@@ -111,7 +111,8 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
     };
   }
   switch (f.code) {
-    case "token-invalid":
+    case "invalid-token":
+    case "oauth-token-not-accepted":
       return {
         code: f.code,
         severity: "error",
@@ -122,7 +123,7 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
             `or paste a fresh token from ${TOKENS_PAGE}.`
           : `Create a new token at ${TOKENS_PAGE} and put it in ${src} (or log in again).`,
       };
-    case "token-expired":
+    case "expired-token":
       return {
         code: f.code,
         severity: "error",
@@ -140,14 +141,16 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         fix: `Copy a token that starts with "hf_" from ${TOKENS_PAGE} into ${src} ` +
           `(another service's API key pasted by mistake is a common cause).`,
       };
-    case "offline":
+    case "offline-mode":
       return {
         code: f.code,
         severity: "info",
         message: "HF_HUB_OFFLINE is set, so the token was not checked with the Hub.",
         fix: "Unset HF_HUB_OFFLINE (or set it to 0) and check again.",
       };
-    case "rate-limited": {
+    case "rate-limited":
+    case "action-quota":
+    case "provider-rate-limited": {
       const wait = f.retryAfterSeconds !== undefined ? `${f.retryAfterSeconds} s` : "a minute";
       return {
         code: f.code,
@@ -158,39 +161,15 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         fix: `Wait ${wait}, then check again; the token itself was not judged.`,
       };
     }
-    case "server-error":
+    case "unexpected-response":
+    case "response-too-large":
       return {
         code: f.code,
         severity: "error",
-        message: `The Hub at ${host} answered ${data.status ?? "an error"}${detail}, ` +
-          `so the token could not be checked.`,
-        fix: "This is on the server's side: check again in a few minutes " +
-          "and see https://status.huggingface.co.",
-      };
-    case "html-error-page":
-      return {
-        code: f.code,
-        severity: "error",
-        message: `The Hub at ${host} answered ${data.status ?? ""} with an HTML page instead of ` +
-          `JSON (an outage page, proxy or captive portal).`.replace("  ", " "),
-        fix: "If HF_ENDPOINT points at a mirror or proxy, check it; otherwise retry later " +
-          "(https://status.huggingface.co).",
-      };
-    case "truncated-response":
-      return {
-        code: f.code,
-        severity: "error",
-        message: `The answer from ${host} was cut off or is not valid JSON${detail}.`,
-        fix: "Check again; if it persists, check proxies between you and " +
-          "the Hub.",
-      };
-    case "malformed-response":
-      return {
-        code: f.code,
-        severity: "error",
-        message: `The answer from ${host} is JSON but not a whoami answer${detail}.`,
-        fix: "Check that HF_ENDPOINT points at a Hugging Face Hub (or unset it to use " +
-          "https://huggingface.co).",
+        message: `The answer from ${host} is not a whoami answer${detail}: an outage page, ` +
+          `a proxy or captive portal, or an answer cut off.`,
+        fix: "If HF_ENDPOINT points at a mirror or proxy, check it (or unset it to use " +
+          "https://huggingface.co); otherwise retry later (https://status.huggingface.co).",
       };
     case "timeout":
       return {
@@ -200,45 +179,47 @@ function failureDiagnostic(data: DiagnoseInput, f: Failure): Diagnostic {
         fix: "Check your network or proxy (HTTPS_PROXY), then retry; pass a larger timeoutMs " +
           "if the connection is just slow.",
       };
-    case "connection-refused":
-      return {
-        code: f.code,
-        severity: "error",
-        message: `The connection to ${host} was refused: nothing is listening there.`,
-        fix: `Check HF_ENDPOINT (now ${data.hubUrl}): unset it to use https://huggingface.co, ` +
-          `or start the server it points to.`,
-      };
-    case "connection-reset":
-      return {
-        code: f.code,
-        severity: "error",
-        message: `The connection to ${host} was closed before the answer was complete${detail}.`,
-        fix: "Check again; if it keeps happening, check proxies, VPNs " +
-          "or firewalls on the way.",
-      };
-    case "dns-error":
-      return {
-        code: f.code,
-        severity: "error",
-        message: `The host name ${host} could not be resolved (DNS).`,
-        fix: "Check the internet connection and HF_ENDPOINT; on an offline machine set " +
-          "HF_HUB_OFFLINE=1.",
-      };
-    case "tls-error":
-      return {
-        code: f.code,
-        severity: "error",
-        message: `The secure connection to ${host} failed${detail}.`,
-        fix: "A proxy may be intercepting HTTPS: install its certificate (DENO_CERT) or use " +
-          "a network without it.",
-      };
-    case "network-error":
+    case "offline":
+      return f.network === "dns"
+        ? {
+          code: f.code,
+          severity: "error",
+          message: `The host name ${host} could not be resolved (DNS).`,
+          fix: "Check the internet connection and HF_ENDPOINT; on an offline machine set " +
+            "HF_HUB_OFFLINE=1.",
+        }
+        : {
+          code: f.code,
+          severity: "error",
+          message: `The connection to ${host} was refused: nothing is listening there.`,
+          fix: `Check HF_ENDPOINT (now ${data.hubUrl}): unset it to use https://huggingface.co, ` +
+            `or start the server it points to.`,
+        };
+    case "connection-failed":
+      return f.network === "tls"
+        ? {
+          code: f.code,
+          severity: "error",
+          message: `The secure connection to ${host} failed${detail}.`,
+          fix: "A proxy may be intercepting HTTPS: install its certificate (DENO_CERT) or use " +
+            "a network without it.",
+        }
+        : {
+          code: f.code,
+          severity: "error",
+          message: `The connection to ${host} was closed before the answer was complete${detail}.`,
+          fix: "Check again; if it keeps happening, check proxies, VPNs " +
+            "or firewalls on the way.",
+        };
+    case "server-error":
     default:
       return {
-        code: "network-error",
+        code: f.code,
         severity: "error",
-        message: `The request to ${host} failed${detail}.`,
-        fix: "Check the network connection, proxy settings and HF_ENDPOINT, then check again.",
+        message: `The Hub at ${host} answered ${data.status ?? "an error"}${detail}, ` +
+          `so the token could not be checked.`,
+        fix: "This is on the server's side: check again in a few minutes " +
+          "and see https://status.huggingface.co.",
       };
   }
 }
@@ -304,7 +285,7 @@ function tokenDiagnostics(data: DiagnoseInput): Diagnostic[] {
     const days = daysUntil(token.expiresAt, data.checkedAt);
     if (days !== undefined && days < 0) {
       out.push({
-        code: "token-expired",
+        code: "expired-token",
         severity: "error",
         message: `The token${name} expired on ${date(token.expiresAt)}.`,
         fix: `Create a new token at ${TOKENS_PAGE} and put it in ${where(data.source)}.`,

@@ -111,38 +111,12 @@ export interface ValidationData {
   failure?: Failure;
 }
 
-/** Machine-readable cause of a failed check (each has a diagnostic with the same code). */
-export type FailureCode =
-  /** The Hub answered 401 (or the token was refused before any request). */
-  | "token-invalid"
-  /** The Hub answered 401 for a token known to be past its expiry date. */
-  | "token-expired"
-  /** The token does not start with `hf_`: it was not sent. */
-  | "not-hf-prefix"
-  /** `HF_HUB_OFFLINE` is set: no request was made. */
-  | "offline"
-  /** The Hub answered 429. */
-  | "rate-limited"
-  /** The Hub answered 5xx (or another unexpected status). */
-  | "server-error"
-  /** The Hub answered with an HTML page instead of JSON. */
-  | "html-error-page"
-  /** The JSON body ended early or did not parse. */
-  | "truncated-response"
-  /** The JSON parsed but lacked the expected fields. */
-  | "malformed-response"
-  /** No answer within the time limit. */
-  | "timeout"
-  /** Nothing listens on the Hub's port. */
-  | "connection-refused"
-  /** The connection was closed or reset mid-request. */
-  | "connection-reset"
-  /** The Hub's host name did not resolve. */
-  | "dns-error"
-  /** A TLS handshake or certificate failure. */
-  | "tls-error"
-  /** Any other network failure. */
-  | "network-error";
+/**
+ * Machine-readable cause of a failed check: the one failure vocabulary (see
+ * `FAILURE_CLASSES` in `@hf-notebook/auth/diagnose`); each has a diagnostic with the same code.
+ */
+export type { FailureCode } from "../_failure_classes.ts";
+import type { FailureCode } from "../_failure_classes.ts";
 
 /** Details of a failed check. Never contains the token. */
 export interface Failure {
@@ -154,4 +128,6 @@ export interface Failure {
   retryAfterSeconds?: number;
   /** Redacted, short detail from the client or server (for people). */
   detail?: string;
+  /** For `offline` / `connection-failed`: DNS, refused, TLS, reset or other. */
+  network?: "dns" | "refused" | "tls" | "reset" | "other";
 }

@@ -26,6 +26,7 @@
 
 import { type Json, obj } from "../_json.ts";
 import { shorten } from "../_text.ts";
+import { describeLimit, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, readBoundedText } from "../_body.ts";
 import type { ModelSearch, SuiteProbe } from "./default_suite.ts";
 import { HUB_TASK_IDS } from "./probe_task.ts";
 import { redact } from "../_mask.ts";
@@ -92,10 +93,23 @@ function servedBy(search: ModelSearch): string {
 }
 
 /** Reads the answer; throws `SearchFailed` with the reason the row shows. */
-async function readAnswer(response: Response, search: ModelSearch, task: string): Promise<Found> {
-  const text = await response.text().catch((e) => {
+async function readAnswer(
+  response: Response,
+  search: ModelSearch,
+  task: string,
+  secrets: readonly (string | undefined)[],
+): Promise<Found> {
+  // Bounded: a model list is far below the JSON cap, an error answer below the error cap.
+  const limit = response.ok ? JSON_BODY_LIMIT : ERROR_BODY_LIMIT;
+  const read = await readBoundedText(response, limit).catch((e) => {
     throw new SearchFailed(`the answer was cut off (${e instanceof Error ? e.name : e})`);
   });
+  if (read.truncated) {
+    throw new SearchFailed(
+      `answer larger than ${describeLimit(limit)}: a proxy or a broken server`,
+    );
+  }
+  const text = read.text;
   if (!response.ok) {
     let detail = response.headers.get("x-error-message") ?? "";
     try {
@@ -106,7 +120,7 @@ async function readAnswer(response: Response, search: ModelSearch, task: string)
       // not JSON: the status says enough
     }
     throw new SearchFailed(
-      `the Hub answered ${response.status}${detail ? ` (${shorten(detail, 80)})` : ""}`,
+      `the Hub answered ${response.status}${detail ? ` (${shorten(detail, 80, secrets)})` : ""}`,
     );
   }
   let body: unknown;
@@ -236,9 +250,9 @@ export async function chooseModel(probe: SuiteProbe, options: ChooseOptions): Pr
         if (options.signal?.aborted) throw error;
         if (timeout.aborted) throw new SearchFailed(`no answer within ${limit / 1000} s`);
         const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new SearchFailed(`the request failed (${shorten(what, 80)})`);
+        throw new SearchFailed(`the request failed (${shorten(what, 80, [options.token])})`);
       }
-      return await readAnswer(response, search, task);
+      return await readAnswer(response, search, task, [options.token]);
     })();
     const entry: { pending: Promise<unknown>; found?: unknown } = { pending };
     picks.set(key, entry);
@@ -251,11 +265,13 @@ export async function chooseModel(probe: SuiteProbe, options: ChooseOptions): Pr
     return pickedChoice(probe, await pending);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
-    const why = error instanceof SearchFailed
-      ? error.message
-      : `the search failed (${
-        shorten(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 80)
-      })`;
+    const why = error instanceof SearchFailed ? error.message : `the search failed (${
+      shorten(
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        80,
+        [options.token],
+      )
+    })`;
     return {
       model: probe.target ?? "",
       reason: redact(`pinned fallback: search failed: ${why}`, [options.token]),

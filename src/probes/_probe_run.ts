@@ -8,16 +8,12 @@ import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from "./probe.ts"
 import type { ProbeOptions } from "./probe.ts";
 import { maskToken, redact } from "../_mask.ts";
 import { guardedFetch, resolveEndpoints } from "../hub/endpoints.ts";
-import type { ValidationData, Verdict } from "../hub/types.ts";
+import type { ValidationData } from "../hub/types.ts";
 import { TOKENS_PAGE } from "../hub/diagnose_token.ts";
 import { ARGUMENT_SOURCE } from "../resolve/_explicit_resolution.ts";
 import { DEFAULT_SUITE, type SuiteProbe } from "./default_suite.ts";
-import {
-  diagnoseFailure,
-  PROBE_FAILURE_CLASSES,
-  PROBE_PERMISSION_LABELS,
-  type ProbeFailureCode,
-} from "./diagnose_failure.ts";
+import { diagnoseFailure, PROBE_PERMISSION_LABELS } from "../hub/diagnose_failure.ts";
+import { FAILURE_CLASSES, failureClassOf } from "../_failure_classes.ts";
 import { predictProbe, type ProbeNeed } from "./predict.ts";
 import { requireProbeTask } from "./probe_task.ts";
 import { chooseModel, describeChoice, knownChoice } from "./_model_pick.ts";
@@ -31,7 +27,15 @@ import {
 } from "./_runners.ts";
 import { kernelSink, type LiveSink, stdoutIsTerminal, terminalSink } from "./_live.ts";
 import { jupyterApi } from "../_jupyter.ts";
+import { ERROR_BODY_LIMIT, JSON_BODY_LIMIT } from "../_body.ts";
 import type { ProbeContext, ProbeFunction, ProbeResult, ProbeRow, ProbeTask } from "./types.ts";
+
+/**
+ * Cap of one answer a probe reads: just above the JSON cap (1 MiB, which whoami and the model
+ * search apply themselves and word), far above a model list page or a config file; six rows
+ * in flight then hold a few MiB at most against an endless answer.
+ */
+const PROBE_BODY_LIMIT = JSON_BODY_LIMIT + ERROR_BODY_LIMIT;
 
 interface Job {
   probe: SuiteProbe;
@@ -175,27 +179,6 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(workers);
 }
 
-/** Validation failure codes → the probe codes the other rows use for the same cause. */
-const FAILURE_CODES: Partial<Record<string, ProbeFailureCode>> = {
-  "html-error-page": "unexpected-response",
-  "truncated-response": "unexpected-response",
-  "malformed-response": "unexpected-response",
-  "timeout": "timeout",
-  "dns-error": "offline",
-  "connection-refused": "offline",
-  "connection-reset": "connection-failed",
-  "tls-error": "connection-failed",
-};
-
-const VERDICT_CODES: Partial<Record<Verdict, ProbeFailureCode>> = {
-  invalid: "invalid-token",
-  expired: "expired-token",
-  offline: "offline",
-  "network-error": "connection-failed",
-  "rate-limited": "rate-limited",
-  "server-error": "server-error",
-};
-
 /** The body of `probe()` (loaded on first use by `probe.ts`). */
 export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> {
   const { hubUrl, inferenceUrl } = resolveEndpoints(options);
@@ -324,13 +307,15 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
       predictionFor(jobs.find((j) => j.probe.id === row.id)!.probe);
     // Failed rows not diagnosed by diagnoseFailure() (whoami's own verdict, a custom probe's
     // code) take the blame of their class, when it is one.
-    const cls = row.verdict === "failed" && row.tokenFault === undefined &&
-        row.code !== undefined && row.code !== "unknown" &&
-        Object.hasOwn(PROBE_FAILURE_CLASSES, row.code)
-      ? PROBE_FAILURE_CLASSES[row.code as ProbeFailureCode]
+    const known = row.verdict === "failed" && row.tokenFault === undefined &&
+        row.code !== "unknown"
+      ? failureClassOf(row.code)
       : undefined;
+    const cls = known ? FAILURE_CLASSES[known] : undefined;
+    // Every string in the row may come from a server (a searched model id, a request id, the
+    // server's sentence): the whole row is masked with the token.
     const done: ProbeRow = {
-      ...row,
+      ...(JSON.parse(redact(JSON.stringify(row), secrets)) as ProbeRow),
       ...(cls ? { tokenFault: cls.tokenFault } : {}),
       ...(row.reason !== undefined ? { reason: clean(row.reason) } : {}),
       ...(row.fix !== undefined ? { fix: clean(row.fix) } : {}),
@@ -360,6 +345,8 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
       : controller.signal;
     const rec: RecordingFetch = recordingFetch(
       guardedFetch({ hubUrl, inferenceUrl, fetch: limitedFetch, env: options.env, signal }),
+      // A probe's answers are small (JSON, a config file): past the cap, a row says so.
+      { okLimit: PROBE_BODY_LIMIT },
     );
     const ctx: ProbeContext = {
       token,
@@ -408,7 +395,8 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
         fix: d.fix,
         // the diagnosis knows whose fault it is (for `unknown` it cannot say)
         ...(d.code !== "unknown" ? { tokenFault: d.tokenFault } : {}),
-        ...(response?.requestId ? { requestId: response.requestId } : {}),
+        // A server may echo anything into its request id: masked like every server string.
+        ...(response?.requestId ? { requestId: redact(response.requestId, secrets) } : {}),
       };
     };
 
@@ -483,8 +471,8 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeTable> 
             verdict: "failed",
             latencyMs: latency(),
             ...(v?.status !== undefined ? { status: v.status } : {}),
-            code: (v?.failure && FAILURE_CODES[v.failure.code]) ??
-              (v && VERDICT_CODES[v.verdict]) ?? "unknown",
+            // whoami's failure is diagnosed by the same classifier: its code is a row code.
+            code: v?.failure?.code ?? "unknown",
             reason: v?.reason ?? "The token could not be validated.",
             fix: v?.diagnostics[0]?.fix ?? "Run again; check the network connection.",
           };

@@ -7,74 +7,12 @@
  */
 
 import type { SuiteProbe } from "./default_suite.ts";
-import type { ObservedResponse } from "./diagnose_failure.ts";
+import { observeResponse } from "../_observation.ts";
+import { ERROR_BODY_LIMIT, readBoundedText } from "../_body.ts";
 import type { ProbeContext, ProbeEntry, ProbeResult, ProbeTask } from "./types.ts";
 import { loadHubClient, loadInferenceClient } from "../_clients.ts";
 
-/** A fetch that remembers the last response it saw (status, headers, error body). */
-export interface RecordingFetch {
-  /** The fetch to hand to clients. */
-  fetch: typeof fetch;
-  /** The last response, if any. */
-  last(): ObservedResponse | undefined;
-  /** Number of requests started. */
-  count(): number;
-}
-
-const BODY_LIMIT = 4096;
-
-/**
- * What the diagnosis reads from a response's headers: status, content type and the
- * structured error signals (`Retry-After`, `X-Error-Code`, `X-Error-Message`,
- * `WWW-Authenticate`, `RateLimit`, `RateLimit-Policy`, `X-Request-Id`).
- */
-export function observeResponse(response: Response, url: string): ObservedResponse {
-  const h = response.headers;
-  const observed: ObservedResponse = { url, status: response.status };
-  const pick: [keyof ObservedResponse, string][] = [
-    ["contentType", "content-type"],
-    ["retryAfter", "retry-after"],
-    ["errorCode", "x-error-code"],
-    ["errorMessage", "x-error-message"],
-    ["wwwAuthenticate", "www-authenticate"],
-    ["rateLimit", "ratelimit"],
-    ["rateLimitPolicy", "ratelimit-policy"],
-    ["requestId", "x-request-id"],
-  ];
-  for (const [field, name] of pick) {
-    const value = h.get(name);
-    if (value) (observed as unknown as Record<string, string>)[field] = value;
-  }
-  return observed;
-}
-
-/**
- * Wraps a fetch so the diagnosis can see what actually came back: status and the
- * headers of {@linkcode observeResponse}, and (for non-2xx) the first few KB of the
- * body, read from a clone so the client still gets the body.
- */
-export function recordingFetch(inner: typeof fetch): RecordingFetch {
-  let last: ObservedResponse | undefined;
-  let count = 0;
-  const wrapped: typeof fetch = async (input, init) => {
-    count++;
-    const response = await inner(input, init);
-    const observed = observeResponse(
-      response,
-      response.url || (input instanceof Request ? input.url : String(input)),
-    );
-    if (!response.ok) {
-      try {
-        observed.body = (await response.clone().text()).slice(0, BODY_LIMIT);
-      } catch {
-        // body unreadable (reset mid-body): the client will report it
-      }
-    }
-    last = observed;
-    return response;
-  };
-  return { fetch: wrapped, last: () => last, count: () => count };
-}
+export { observeResponse, type RecordingFetch, recordingFetch } from "../_observation.ts";
 
 /** The provider that answered, read from the router URL (`/hf-inference/…` → `hf-inference`). */
 export function providerFromUrl(url: string | undefined, inferenceUrl: string): string | undefined {
@@ -214,7 +152,9 @@ async function runGated(ctx: ProbeContext, target: string): Promise<ProbeResult>
         headers: { Authorization: `Bearer ${ctx.token}` },
         signal: ctx.signal,
       });
-      const body = response.ok ? undefined : (await response.text()).slice(0, 4096);
+      const body = response.ok
+        ? undefined
+        : (await readBoundedText(response, ERROR_BODY_LIMIT)).text;
       if (response.ok) await response.body?.cancel();
       return { status: response.status, body, response };
     })(),

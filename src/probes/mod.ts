@@ -32,6 +32,10 @@ export type { HubTaskId } from "./probe_task.ts";
 export { countProbeRows, summarizeProbeRows } from "./summary.ts";
 export type { ProbeNeed } from "./predict.ts";
 export type {
+  FailureClass,
+  FailureDiagnosis,
+  FailureFacts,
+  NetworkKind,
   ObservedResponse,
   ProbeDiagnosis,
   ProbeFailureClass,
@@ -51,6 +55,9 @@ export type {
   ProbeVerdict,
 } from "./types.ts";
 export type { ProbeTable } from "./probe_table.ts";
+// Thrown by probe() for a custom entry with an unknown task (before any request).
+export { UnknownProbeTaskError } from "../errors.ts";
+export type { HfAuthError } from "../errors.ts";
 export type { Displayable, MimeBundle } from "../display/displayable.ts";
 export type { Endpoints, NetworkOptions } from "../hub/endpoints.ts";
 export type {

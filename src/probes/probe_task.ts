@@ -91,7 +91,7 @@ export function probeTask(name: string): ProbeTask | undefined {
  *
  * @example Usage
  * ```ts
- * import { UnknownProbeTaskError } from "@hf-notebook/auth";
+ * import { UnknownProbeTaskError } from "@hf-notebook/auth/probes";
  * import { requireProbeTask } from "@hf-notebook/auth/probes";
  * import assert from "node:assert/strict";
  *

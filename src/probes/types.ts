@@ -7,7 +7,7 @@
  */
 
 import type { ValidationData } from "../hub/types.ts";
-import type { ObservedResponse } from "./diagnose_failure.ts";
+import type { ObservedResponse } from "../_observation.ts";
 import type { HubTaskId } from "./probe_task.ts";
 
 /**

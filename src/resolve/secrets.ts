@@ -71,7 +71,8 @@ async function get(name: string, options: SecretsOptions = {}): Promise<string> 
  *
  * @example Usage
  * ```ts
- * import { SecretNotFoundError, secrets } from "@hf-notebook/auth";
+ * import { secrets } from "@hf-notebook/auth";
+ * import { SecretNotFoundError } from "@hf-notebook/auth/sources";
  * import assert from "node:assert/strict";
  *
  * const store = { id: "vault", get: (n: string) => Promise.resolve(n === "DB" ? "s3cret" : undefined) };

@@ -30,6 +30,8 @@ export interface RouteContext {
   loadingCounts: Map<string, number>;
   /** The OAuth server (issued tokens, device codes). */
   oauth?: OAuthServer;
+  /** Repos created through `POST /api/repos/create` (ids). */
+  createdRepos?: Set<string>;
 }
 
 function userOf(caller: Caller): string | undefined {
@@ -146,7 +148,12 @@ function shape(model: SandboxModel, params: URLSearchParams, listing: boolean) {
 const MODEL_ROUTE = /^\/api\/models\/(.+?)(?:\/(revision\/[^/]+|auth-check))?\/?$/;
 
 /** Handles a request to the hub origin. */
-export function handleHub(request: Request, url: URL, caller: Caller, ctx: RouteContext): Response {
+export function handleHub(
+  request: Request,
+  url: URL,
+  caller: Caller,
+  ctx: RouteContext,
+): Response | Promise<Response> {
   const path = decodeURIComponent(url.pathname);
   if (request.method === "GET" && path === "/api/whoami-v2") {
     if (caller.auth === "none") {
@@ -195,7 +202,114 @@ export function handleHub(request: Request, url: URL, caller: Caller, ctx: Route
       },
     });
   }
+  const write = hubWrite(request, path, caller, ctx);
+  if (write) return write;
   return json(404, { error: "Sorry, we can't find the page you are looking for." });
+}
+
+/** Whether the caller's token may write to a namespace (classic write tokens, own namespace or org). */
+function canWrite(caller: Caller, namespace: string): boolean {
+  const persona = caller.persona;
+  if (!persona || persona.role !== "write") return false;
+  const user = persona.username ?? "";
+  return namespace === user || (ORG_MEMBERS[namespace] ?? []).includes(user);
+}
+
+/**
+ * The Hub write endpoints @huggingface/hub calls: `POST /api/repos/create`, and for a repo
+ * `preupload`, `commit` and `paths-info`; `POST /api/spaces/{id}/restart` (which refuses
+ * browser-login tokens, huggingface_hub#4972). Answers as recorded
+ * (`tests/fixtures/real_responses/calls_hub.json`); nothing is stored but the repo names.
+ */
+function hubWrite(
+  request: Request,
+  path: string,
+  caller: Caller,
+  ctx: RouteContext,
+): Response | Promise<Response> | undefined {
+  if (request.method !== "POST") return undefined;
+  if (caller.auth === "none") {
+    return json(401, { error: "Invalid username or password." }, {
+      "x-error-message": "Invalid username or password.",
+      "www-authenticate": 'Bearer realm="Authentication required", charset="UTF-8"',
+    });
+  }
+  if (path === "/api/repos/create") return createRepo(request, caller, ctx);
+  const space = /^\/api\/spaces\/(.+?)\/(restart|sleeptime|hardware)$/.exec(path);
+  if (space) {
+    if (caller.oauth) {
+      // huggingface_hub#4972: browser-login tokens get the anonymous 401 on these endpoints
+      return json(401, { error: "Invalid username or password." }, {
+        "x-error-message": "Invalid username or password.",
+        "www-authenticate": 'Bearer realm="Authentication required", charset="UTF-8"',
+      });
+    }
+    return json(200, {
+      stage: "RUNNING_BUILDING",
+      hardware: { current: null, requested: "cpu-basic" },
+    });
+  }
+  const repo = /^\/api\/(model|dataset|space)s\/(.+?)\/(preupload|commit|paths-info)\/([^/]+)$/
+    .exec(path);
+  if (!repo) return undefined;
+  const [, , id, action] = repo;
+  const known = findModel(id) !== undefined || (ctx.createdRepos?.has(id) ?? false);
+  if (!known) return repoNotFound(false);
+  if (action === "paths-info") return json(200, []);
+  if (!canWrite(caller, id.split("/")[0])) {
+    const message = "You don't have the rights to write to this repository.";
+    return json(403, { error: message }, { "x-error-message": message });
+  }
+  if (action === "preupload") {
+    return request.json().then(
+      (body: { files?: { path?: string }[] }) =>
+        json(200, {
+          files: (body.files ?? []).map((f) => ({
+            path: f.path,
+            uploadMode: "regular",
+            shouldIgnore: false,
+          })),
+        }),
+      () => json(400, { error: "Request body must be a JSON object." }),
+    );
+  }
+  const oid = objectId(`${id}${Date.now()}`).padEnd(40, "0");
+  return json(200, {
+    success: true,
+    commitOid: oid,
+    commitUrl: `${ctx.hubUrl}/${id}/commit/${oid}`,
+    hookOutput: "",
+  });
+}
+
+/** `POST /api/repos/create` (reads the JSON body). */
+async function createRepo(request: Request, caller: Caller, ctx: RouteContext): Promise<Response> {
+  const body = await request.json().catch(() => ({})) as {
+    name?: unknown;
+    organization?: unknown;
+    type?: unknown;
+  };
+  const user = caller.persona?.username ?? "sandbox-alice";
+  const namespace = typeof body.organization === "string" ? body.organization : user;
+  const type = typeof body.type === "string" ? body.type : "model";
+  const id = `${namespace}/${String(body.name ?? "")}`;
+  if (!canWrite(caller, namespace)) {
+    // As recorded (fixture create-repo-403-no-rights-namespace-2024).
+    const message =
+      `You don't have the rights to create a ${type} under the namespace "${namespace}"`;
+    return json(403, { error: message }, { "x-error-message": message });
+  }
+  const prefix = type === "model" ? "" : `${type}s/`;
+  if (findModel(id) || ctx.createdRepos?.has(id)) {
+    // As recorded (fixture create-repo-409-already-created-2024).
+    return json(409, {
+      error: `You already created this ${type} repo`,
+      url: `${ctx.hubUrl}/${prefix}${id}`,
+    });
+  }
+  ctx.createdRepos ??= new Set();
+  ctx.createdRepos.add(id);
+  return json(200, { url: `${ctx.hubUrl}/${prefix}${id}`, name: id, id });
 }
 
 function listModels(url: URL, caller: Caller): Response {

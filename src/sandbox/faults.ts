@@ -10,7 +10,10 @@
  * @module
  */
 
-import { RECORDED_FAULT_NAMES } from "./_recorded.ts";
+import { MODULE_FAULT_NAMES } from "./_recorded.ts";
+import { CALL_FAULT_NAMES, type CallFaultName } from "./_call_faults.ts";
+
+export { CALL_FAULT_NAMES, type CallFaultName } from "./_call_faults.ts";
 
 /**
  * The fault kinds, without parameters. `latency` takes `:<ms>`. The recorded-answer
@@ -41,7 +44,7 @@ export const FAULT_NAMES = [
   "expired_token",
   "access_denied",
   "invalid_grant",
-  ...RECORDED_FAULT_NAMES,
+  ...MODULE_FAULT_NAMES,
 ] as const;
 
 /**
@@ -88,7 +91,9 @@ export type Fault =
   | "reset"
   // the OAuth token endpoint's faults (503, slow_down, invalid_grant, …) and the
   // recorded-answer faults (402-credits, gated-awaiting-review, 429-hub, …)
-  | Exclude<(typeof FAULT_NAMES)[number], "latency">;
+  | Exclude<(typeof FAULT_NAMES)[number], "latency">
+  // the faults for a user's own calls (stream-error-tgi, 409-repo-exists, …)
+  | CallFaultName;
 
 /**
  * Which requests a {@link FaultRule} applies to. All given fields must match.
@@ -151,7 +156,7 @@ export interface FaultRule {
  */
 export type ParsedFault =
   | { kind: "latency"; ms: number }
-  | { kind: Exclude<(typeof FAULT_NAMES)[number], "latency"> };
+  | { kind: Exclude<(typeof FAULT_NAMES)[number], "latency"> | CallFaultName };
 
 /**
  * Parses and validates a fault specification.
@@ -177,9 +182,12 @@ export function parseFault(spec: string): ParsedFault {
   if ((FAULT_NAMES as readonly string[]).includes(value) && value !== "latency") {
     return { kind: value as Exclude<(typeof FAULT_NAMES)[number], "latency"> };
   }
+  if ((CALL_FAULT_NAMES as readonly string[]).includes(value)) {
+    return { kind: value as CallFaultName };
+  }
   throw new TypeError(
     `Unknown sandbox fault ${JSON.stringify(spec)}. Use one of: latency:<ms>, ` +
-      FAULT_NAMES.filter((f) => f !== "latency").join(", ") + ".",
+      [...FAULT_NAMES.filter((f) => f !== "latency"), ...CALL_FAULT_NAMES].join(", ") + ".",
   );
 }
 

@@ -23,7 +23,8 @@ export type SandboxTask =
   | "text-generation"
   | "text-classification"
   | "token-classification"
-  | "feature-extraction";
+  | "feature-extraction"
+  | "text-to-image";
 
 /**
  * One provider serving a model (an `inferenceProviderMapping` entry).
@@ -188,6 +189,22 @@ export const MODELS: readonly SandboxModel[] = Object.freeze(
       downloads: 90_000_000,
       likes: 3000,
       demonstrates: "feature extraction (384-dim embeddings) on hf-inference",
+    },
+    {
+      id: "sandbox/tiny-image",
+      author: "sandbox",
+      pipelineTag: "text-to-image",
+      libraryName: "diffusers",
+      private: false,
+      gated: false,
+      providers: [
+        live("fal-ai", "fal-ai/sandbox-tiny-image", "text-to-image"),
+        live("nscale", "sandbox/tiny-image-nscale", "text-to-image"),
+        live("replicate", "sandbox/tiny-image", "text-to-image"),
+      ],
+      downloads: 321,
+      likes: 7,
+      demonstrates: "text-to-image on fal-ai, nscale and replicate (answered by recorded faults)",
     },
     {
       id: "sandbox/provider-only",

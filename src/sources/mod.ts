@@ -40,6 +40,10 @@ export type {
   TokenWarningCode,
 } from "./types.ts";
 export type { SecretStore, SecretValue } from "./secret_store.ts";
+// A secret store failed / a named secret is nowhere (`secrets()`, the stores) / the OIDC
+// exchange failed: `HfAuthError`s (the main entry point exports the base class).
+export { OidcError, SecretAccessError, SecretNotFoundError } from "../errors.ts";
+export type { HfAuthError } from "../errors.ts";
 export { kaggleSecretStore } from "./kaggle_secrets.ts";
 export { credentialsDirectoryStore, mountedSecretStore, runSecretsStore } from "./file_secrets.ts";
 export { envSources, LEGACY_ENV_NAMES, TOKEN_ENV_NAMES } from "./env_vars.ts";

@@ -10,6 +10,8 @@
  *    Deno file APIs in a subprocess), and their time per call (`deno bench`);
  * 2b. one whoami-v2 per token per session: login() + three probe() calls, counted
  *    at the sandbox (and one model search per searched task);
+ * 3b. inferenceClient(): overhead vs a plain InferenceClient, and the bounded retries
+ *    (tests/bench/calls_bench.ts);
  * 3. probe table vs the least time allowed (slowest probe, or ⌈requests/6⌉ rounds) vs
  *    sequential at 200/50 ms latency
  *    (tests/bench/probe_bench.ts, by the probe helper);
@@ -274,6 +276,45 @@ console.log(JSON.stringify({
   }
   if (!probeOut.match(/^\d+ ms\s/m)) {
     rows.push({ what: "probe bench", target: "runs", measured: "failed to run", met: false });
+  }
+
+  // ---- 3b. your own calls: inferenceClient() overhead and bounded retries -----------------
+  const callsBench = await run(["run", "-A", "--no-check", "tests/bench/calls_bench.ts"]);
+  const callsOut = (callsBench.stdout + callsBench.stderr).trim();
+  const callsLine = callsOut.split("\n").find((l) => l.startsWith("RESULT "));
+  if (callsLine) {
+    const c = JSON.parse(callsLine.slice("RESULT ".length));
+    rows.push({
+      what: `inferenceClient() vs plain InferenceClient, same fetch, sandbox, median of ${c.calls}`,
+      target: "≤ +1 ms, no extra request",
+      measured: `+${c.overheadMs.toFixed(3)} ms (${c.medianWrappedMs.toFixed(3)} vs ` +
+        `${
+          c.medianPlainMs.toFixed(3)
+        } ms); ${c.wrappedRequests} vs ${c.plainRequests} request/call`,
+      met: c.overheadMs <= 1 && c.wrappedRequests === c.plainRequests,
+    });
+    rows.push({
+      what: "inferenceClient(): a 429 with Retry-After: 2",
+      target: "retried once after 2 s (± 0.2 s)",
+      measured: `${c.retry.requests} requests, ${c.retry.seconds.toFixed(2)} s, ` +
+        (c.retry.ok ? "succeeded" : "failed"),
+      met: c.retry.ok && c.retry.requests === 2 && Math.abs(c.retry.seconds - 2) <= 0.2,
+    });
+    rows.push({
+      what: "inferenceClient(): a 429 asking 120 s (> maxWaitSeconds 60)",
+      target: "not retried",
+      measured: `${c.long.requests} request, ${c.long.seconds.toFixed(2)} s, ${c.long.code}`,
+      met: c.long.requests === 1,
+    });
+    rows.push({
+      what: "inferenceClient(): a 503 with Retry-After: 1 every time",
+      target: "ends after maxRetries (2): 3 requests",
+      measured: `${c.loop.requests} requests, ${c.loop.seconds.toFixed(2)} s, ${c.loop.code}`,
+      met: c.loop.requests === 3,
+    });
+  } else {
+    rows.push({ what: "calls bench", target: "runs", measured: "failed to run", met: false });
+    extra.push("calls bench output:\n\n```\n" + callsOut + "\n```");
   }
 
   // ---- 4. memory --------------------------------------------------------------------------

@@ -351,3 +351,41 @@ Deno.test("browserLogin with HF_HUB_OFFLINE=1: no request, a DeviceCodeError tha
   assert.match(out, /HF_HUB_OFFLINE is set, so no browser login was started/);
   assert.match(out, /Next: Unset HF_HUB_OFFLINE/);
 });
+
+Deno.test("browserLogin: a Hub displayName that saveToken would refuse (ESC, RLM) is not the section name; a clean one is", async () => {
+  for (
+    const [displayName, expected] of [
+      ["laptop\u001bc", "oauth-sandbox-alice"],
+      ["\u200fعمل", "oauth-sandbox-alice"],
+      ["work laptop", "work laptop"],
+    ]
+  ) {
+    await using sandbox = startSandbox({ quiet: true, oauth: { interval: 1 } });
+    await using tmp = await tempHome();
+    const env = bareEnv(sandbox.env, tmp.home);
+    clearToken();
+    // The Hub's whoami-v2 answer for this token, with the displayName under test.
+    const withName: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      if (!url.endsWith("/api/whoami-v2") || !response.ok) return response;
+      const body = await response.json();
+      body.auth = { ...body.auth, accessToken: { ...body.auth?.accessToken, displayName } };
+      return Response.json(body, { status: response.status });
+    };
+    const card = await browserLogin({
+      env,
+      fetch: withName,
+      display: "terminal",
+      live: false,
+      write: () => {},
+      onCode: ({ userCode }) => assert.ok(sandbox.approveDevice(userCode)),
+    });
+    assert.equal(card.browserLogin?.name, expected, JSON.stringify(card.diagnostics));
+    const { storedTokensPath } = tokenPaths({ env });
+    const file = parseStoredTokensFile(await Deno.readTextFile(storedTokensPath), storedTokensPath);
+    assert.deepEqual(file.sections.map((s) => s.name), [expected]);
+    learnSecret(file.sections[0].fields.hf_token, file.sections[0].fields.refresh_token);
+    clearToken();
+  }
+});

@@ -25,6 +25,7 @@ import { type BrowserLoginInfo, Resolution } from "../resolve/resolution.ts";
 import { envFlag, envNonEmpty } from "../_env.ts";
 import { ALL_TOKEN_NAMES } from "../sources/env_vars.ts";
 import { sessionState } from "../resolve/session_cache.ts";
+import { validateTokenName } from "../store/stored_tokens_ini.ts";
 import { detectPlatform } from "../sources/platform.ts";
 import { BROWSER_LOGIN_SOURCE, type BrowserLoginOptions } from "./browser_login.ts";
 import { resolveEndpoints } from "./endpoints.ts";
@@ -179,12 +180,27 @@ function withDiagnostics(v: Validation, extra: Diagnostic[]): ValidationData {
   return { ...v.toJSON(), diagnostics };
 }
 
+/**
+ * The section name for a browser login: the caller's, else the token's Hub `displayName` when
+ * `saveToken` would accept it (a name with a control or bidi character, brackets or a line
+ * break — a right-to-left mark is common in right-to-left names — is not used), else
+ * `oauth-<user>` as huggingface_hub names it.
+ */
 function loginName(v: Validation, given: string | undefined): string {
   if (given) return given;
   const display = v.token?.displayName?.trim();
-  // deno-lint-ignore no-control-regex
-  if (display && !/[[\]\u0000-\u001f]/.test(display)) return display;
-  return `oauth-${v.identity?.name ?? "user"}`;
+  if (display && isStorableName(display)) return display;
+  const fallback = `oauth-${v.identity?.name ?? "user"}`;
+  return isStorableName(fallback) ? fallback : "oauth-user";
+}
+
+function isStorableName(name: string): boolean {
+  try {
+    validateTokenName(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Listens for Ctrl-C / a kernel interrupt (SIGINT) while the login waits. */
@@ -233,6 +249,8 @@ export async function runDeviceLogin(
     signal,
     env: options.env,
     clientId: options.clientId ?? deviceClientId(options.env),
+    // The session's current token is masked too in anything built from the server's words.
+    secrets: [sessionState().resolution?.token],
     now,
     sleep: options.sleep,
   };

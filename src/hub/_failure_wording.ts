@@ -362,7 +362,7 @@ export const WORDING: Readonly<Record<string, Wording>> = {
     reason: `${where} rejected the request for ${target} (${status})` +
       `${said ? `: ${shorten(said)}` : "."} (${NOT_YOUR_TOKEN})`,
     fix: "Check the task and parameters for this model (the message above names the " +
-      "field); the probe's tiny input may not fit every model — pick another model.",
+      "field); if they are right, this model does not take that input — pick another model.",
   }),
   "unexpected-response:json": ({ where, message }) => ({
     reason: `${where} sent a response that is not valid JSON (cut off or garbled)` +

@@ -454,7 +454,9 @@ function decide(input: FailureFacts): Decision {
   const isHtml = looksHtml(facts.response?.contentType, facts.response?.body);
   const said = s.said; // the server's sentence (header, {"error"}, error.message, text/plain)
   words.said = said;
-  words.saidShort = said ? `: ${shorten(said)}` : ".";
+  // The server's sentence closes with its own stop, or gets one: the wording goes on after it.
+  const saidLine = said ? shorten(said) : "";
+  words.saidShort = said ? `: ${saidLine}${/[.!?…]["')]?$/.test(saidLine) ? "" : "."}` : ".";
   const routerArea = facts.area === "inference";
   const gated = s.errorCode === "GatedRepo" ||
     (s.errorCode === undefined &&

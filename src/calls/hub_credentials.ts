@@ -5,7 +5,7 @@
  * @module
  */
 
-import { guardedFetch, type NetworkOptions, resolveEndpoints } from "../hub/endpoints.ts";
+import type { NetworkOptions } from "../hub/endpoints.ts";
 import { maskToken } from "../_mask.ts";
 
 /** Options of {@linkcode hubCredentials}. */
@@ -51,9 +51,12 @@ export interface HubCredentials {
  * @returns The credentials to spread.
  */
 export async function hubCredentials(options: HubCredentialsOptions = {}): Promise<HubCredentials> {
-  const { hubUrl, inferenceUrl } = resolveEndpoints(options);
   // Loaded on first use: importing the module stays cheap.
-  const { callFetch, callToken } = await import("./_call_setup.ts");
+  const [{ callFetch, callToken }, { guardedFetch, resolveEndpoints }] = await Promise.all([
+    import("./_call_setup.ts"),
+    import("../hub/endpoints.ts"),
+  ]);
+  const { hubUrl, inferenceUrl } = resolveEndpoints(options);
   const accessToken = await callToken(options);
   const rec = callFetch(guardedFetch({ ...options, hubUrl, inferenceUrl }));
   const credentials: HubCredentials = { accessToken, hubUrl, fetch: rec.fetch };

@@ -11,7 +11,6 @@
 
 import { type EnvLike, envNonEmpty } from "../_env.ts";
 import { maskToken } from "../_mask.ts";
-import { oidcExchange } from "../sources/oidc.ts";
 import { type Platform, Resolution } from "./resolution.ts";
 import { privateSlot } from "./session_cache.ts";
 
@@ -45,6 +44,8 @@ export async function oidcResolution(options: {
   const source = `oidc:${resource}`;
   let cache = state.oidcToken;
   if (!cache || cache.resource !== resource || cache.hubUrl !== hubUrl || now >= cache.expiresAt) {
+    // Loaded when an exchange is due (HF_OIDC_RESOURCE set): importing the module stays cheap.
+    const { oidcExchange } = await import("../sources/oidc.ts");
     const got = (await oidcExchange({
       env: options.env,
       hubUrl: options.hubUrl,

@@ -28,7 +28,6 @@ import { atomicWrite, withFileLock } from "../store/_atomic_write.ts";
 import { tokenPaths } from "../store/paths.ts";
 import { browserLoginInfo, readActive, readStoredFile } from "../store/save_token.ts";
 import { setStoredSection } from "../store/stored_tokens_ini.ts";
-import { refreshAccessToken } from "./_refresh_request.ts";
 import type { BrowserLoginInfo, TokenWarning } from "./resolution.ts";
 import { privateSlot } from "./session_cache.ts";
 
@@ -185,6 +184,8 @@ export async function renewBrowserLogin(
           outcome: "adopted" as const,
         };
       }
+      // Loaded when a renewal is due: importing the module stays cheap.
+      const { refreshAccessToken } = await import("./_refresh_request.ts");
       const answer = await refreshAccessToken(fields.refresh_token ?? refreshToken, {
         // The access token being replaced is masked too if the server echoes it.
         accessToken: fileToken,

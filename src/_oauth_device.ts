@@ -22,6 +22,7 @@ import { DeviceCodeError } from "./errors.ts";
 
 export { DEFAULT_DEVICE_CLIENT_ID, DEVICE_CLIENT_ID_ENV, deviceClientId } from "./_oauth_client.ts";
 import { DEVICE_CLIENT_ID_ENV, deviceClientId } from "./_oauth_client.ts";
+import { abortableSleep } from "./_sleep.ts";
 /** RFC 8628 §3.4 grant type. */
 export const DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -111,21 +112,6 @@ export interface PollOptions extends DeviceFlowOptions {
 /** "45 s" or "15 min". */
 function span(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function cancelled(url: string, signal: AbortSignal | undefined): DeviceCodeError {
@@ -372,7 +358,7 @@ export async function pollDeviceToken(
 ): Promise<DeviceTokenResponse> {
   const url = `${options.hubUrl}/oauth/token`;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const clientId = options.clientId ?? deviceClientId(options.env);
   let interval = Math.min(Math.max(1, info.interval), MAX_INTERVAL_S);
   // The deadline bounds the wait; the poll cap bounds it too should the clock not move.

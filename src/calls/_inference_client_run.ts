@@ -22,21 +22,7 @@ import {
   type InferenceClientOptions,
   type RetryWait,
 } from "./inference_client.ts";
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+import { abortableSleep } from "../_sleep.ts";
 
 function waitLine(wait: RetryWait): string {
   return cleanText(
@@ -79,7 +65,7 @@ export async function runInferenceClient(
   const rec = callFetch(guardedFetch({ ...options, hubUrl, inferenceUrl }));
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_MAX_RETRIES));
   const maxWait = Math.max(0, options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS);
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const show = options.showWaits === false ? undefined : waitShower();
   const base = new InferenceClient(token, {
     fetch: rec.fetch,

@@ -6,10 +6,9 @@
  * calls succeed.
  */
 
-import { createRepo, HubApiError, pathsInfo, uploadFile } from "@huggingface/hub";
-import { InferenceClient, InferenceClientProviderApiError } from "@huggingface/inference";
+import { HubApiError } from "@huggingface/hub";
+import { InferenceClientProviderApiError } from "@huggingface/inference";
 import assert from "node:assert/strict";
-import { guardedFetch } from "../src/hub/endpoints.ts";
 import { RECORDED_FAULTS, type RecordedFaultName } from "../src/sandbox/_recorded.ts";
 import { PERSONAS, type Sandbox, startSandbox } from "../src/sandbox/mod.ts";
 import {
@@ -18,15 +17,12 @@ import {
   loadRealResponses,
   type RealResponse,
 } from "./_real_responses.ts";
+import { faultMatch, plainClients, runCall } from "./_call_driver.ts";
 
 const CALLS = (await loadRealResponses()).filter((f) =>
   (f.expect as { via: string }).via === "call"
 );
 const WRITE = PERSONAS.write.token;
-
-function routedFetch(hub: Sandbox): typeof fetch {
-  return guardedFetch({ hubUrl: hub.url, inferenceUrl: hub.inferenceUrl, env: {} });
-}
 
 /** What a call yielded before it failed, and how it failed. */
 interface Outcome {
@@ -34,100 +30,9 @@ interface Outcome {
   error?: unknown;
 }
 
-/** Runs the fixture's call with the real client against the sandbox. */
-async function run(hub: Sandbox, call: CallSpec, token = WRITE): Promise<Outcome> {
-  const fetch = routedFetch(hub);
-  const outcome: Outcome = { chunks: 0 };
-  try {
-    if (call.client === "inference") {
-      const client = new InferenceClient(token, {
-        fetch,
-        ...(call.endpointUrl ? { endpointUrl: `${hub.inferenceUrl}/endpoint/sandbox` } : {}),
-      });
-      const provider = call.provider as "hf-inference" | undefined;
-      switch (call.method) {
-        case "chatCompletionStream":
-          for await (
-            const chunk of client.chatCompletionStream({
-              model: call.model,
-              provider,
-              messages: [{ role: "user", content: "Hello sandbox" }],
-            })
-          ) {
-            if (chunk.choices.length > 0) outcome.chunks++;
-          }
-          break;
-        case "chatCompletion":
-          await client.chatCompletion({
-            model: call.model,
-            provider,
-            messages: [{ role: "user", content: "Hello sandbox" }],
-          });
-          break;
-        case "textGenerationStream":
-          for await (
-            const _ of client.textGenerationStream({
-              model: call.model,
-              provider,
-              inputs: "Once upon a time",
-            })
-          ) outcome.chunks++;
-          break;
-        case "textToImage":
-          await client.textToImage({ model: call.model, provider, inputs: "a tortoise" });
-          break;
-        case "featureExtraction":
-          await client.featureExtraction({
-            ...(call.endpointUrl ? {} : { model: call.model, provider }),
-            inputs: "Hello sandbox",
-          });
-          break;
-        case "textGeneration":
-          await client.textGeneration({ inputs: "Once upon a time" });
-          break;
-        default:
-          throw new Error(`no driver for ${call.method}`);
-      }
-    } else {
-      const credentials = { accessToken: token, hubUrl: hub.url, fetch };
-      switch (call.method) {
-        case "createRepo":
-          await createRepo({
-            ...credentials,
-            repo: { type: "model", name: "sandbox-alice/fresh" },
-          });
-          break;
-        case "uploadFile":
-          await uploadFile({
-            ...credentials,
-            repo: { type: "model", name: "sandbox/tiny-chat" },
-            file: { path: "notes.txt", content: new Blob(["hello"]) },
-          });
-          break;
-        case "pathsInfo":
-          await pathsInfo({
-            ...credentials,
-            repo: { type: "model", name: "sandbox/tiny-chat" },
-            paths: ["README.md"],
-          });
-          break;
-        case "fetch": {
-          const res = await fetch(`${hub.url}${call.path}`, {
-            method: call.httpMethod,
-            headers: { authorization: `Bearer ${token}` },
-          });
-          await res.body?.cancel();
-          if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { response: res });
-          break;
-        }
-        default:
-          throw new Error(`no driver for ${call.method}`);
-      }
-    }
-  } catch (error) {
-    outcome.error = error;
-  }
-  return outcome;
+/** Runs the fixture's call with the real (plain) client against the sandbox. */
+function run(hub: Sandbox, call: CallSpec, token = WRITE): Promise<Outcome> {
+  return runCall(hub, call, plainClients(hub, token));
 }
 
 /** The status the client saw, from whichever error class it threw. */
@@ -144,28 +49,13 @@ function eventMessage(f: RealResponse): string {
   return typeof event.error === "string" ? event.error : event.error.message;
 }
 
-/** Only the call the fixture names fails: the client's other requests (mapping lookup, preupload) pass. */
-function faultMatch(f: RealResponse, call: CallSpec): Parameters<Sandbox["setFault"]>[0]["match"] {
-  if (call.client === "inference") return { origin: "router" };
-  switch (call.method) {
-    case "createRepo":
-      return { path: "/api/repos/create" };
-    case "uploadFile":
-      return { path: /\/commit\// };
-    case "pathsInfo":
-      return { path: /\/paths-info\// };
-    default:
-      return { path: call.path ?? f.id };
-  }
-}
-
 for (const f of CALLS) {
   const call = f.expect.call as CallSpec;
   const fault = (f.expect as unknown as CallExpect).fault as RecordedFaultName;
   Deno.test(`${call.client}.${call.method} meets ${fault} (${f.id})`, async () => {
     assert.equal(RECORDED_FAULTS[fault].fixture, f.id);
     await using hub = startSandbox({ quiet: true });
-    hub.setFault({ match: faultMatch(f, call), fault });
+    hub.setFault({ match: faultMatch(call), fault });
     const outcome = await run(hub, call);
     assert.ok(outcome.error, `${f.id}: the call did not fail`);
     const stream = call.method.endsWith("Stream");

@@ -24,7 +24,6 @@
 
 import type { EnvLike } from "../_env.ts";
 import { DeviceCodeError } from "../errors.ts";
-import { atomicWrite, withFileLock } from "../store/_atomic_write.ts";
 import { tokenPaths } from "../store/paths.ts";
 import { browserLoginInfo, readActive, readStoredFile } from "../store/save_token.ts";
 import { setStoredSection } from "../store/stored_tokens_ini.ts";
@@ -173,6 +172,8 @@ export async function renewBrowserLogin(
   let newFields: Record<string, string>;
   let outcome: "refreshed" | "adopted";
   try {
+    // The writer loads when a renewal is due: importing the module stays cheap.
+    const { atomicWrite, withFileLock } = await import("../store/_atomic_write.ts");
     ({ newToken, newFields, outcome } = await withFileLock(storedTokensPath, async () => {
       // Re-read under the lock: another process may have refreshed in the meantime.
       const locked = await readStoredFile(storedTokensPath);

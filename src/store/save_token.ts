@@ -14,7 +14,6 @@ import { maskToken } from "../_mask.ts";
 import { TokenStorageError } from "../errors.ts";
 import { normalizeToken } from "../sources/normalize_token.ts";
 import { readSecretFile } from "../sources/_read_secret_file.ts";
-import { atomicWrite, withFileLock } from "./_atomic_write.ts";
 import { tokenPaths } from "./paths.ts";
 import {
   looksLikeToken,
@@ -28,6 +27,9 @@ import {
   type StoredTokensFile,
   validateTokenName,
 } from "./stored_tokens_ini.ts";
+
+/** The writer (lock + atomic write), loaded on the first write: importing stays cheap. */
+const loadWriter = () => import("./_atomic_write.ts");
 
 /** Options shared by the persistence functions. */
 export interface StoreOptions {
@@ -142,6 +144,7 @@ export async function saveToken(
   const clean = normalizeToken(token, "saveToken()").token;
   const fields = sectionFields(clean, options);
   const { tokenPath, storedTokensPath } = tokenPaths(options);
+  const { atomicWrite, withFileLock } = await loadWriter();
   return await withFileLock(storedTokensPath, async () => {
     const file = await readStoredFile(storedTokensPath);
     await atomicWrite(storedTokensPath, setStoredSection(file, name, fields), options);
@@ -184,6 +187,7 @@ export async function forgetToken(
   options: StoreOptions & { name?: string; all?: boolean } = {},
 ): Promise<StoreResult> {
   const { tokenPath, storedTokensPath } = tokenPaths(options);
+  const { atomicWrite, withFileLock } = await loadWriter();
   return await withFileLock(storedTokensPath, async () => {
     const changed: string[] = [];
     const forgotten: string[] = [];
@@ -257,6 +261,7 @@ export async function forgetToken(
 export async function switchToken(name: string, options: StoreOptions = {}): Promise<StoreResult> {
   if (!looksLikeToken(name)) refuseUnsafeTokenName(name);
   const { tokenPath, storedTokensPath } = tokenPaths(options);
+  const { atomicWrite, withFileLock } = await loadWriter();
   return await withFileLock(storedTokensPath, async () => {
     const stored = await readStored(storedTokensPath);
     const token = stored.get(name);

@@ -48,6 +48,9 @@ export interface ByteScan {
 
 /** Read size. */
 export const CHUNK_BYTES = 1 << 20;
+
+/** Notebooks larger than this are searched as text, not parsed nor rewritten (64 MiB). */
+export const NOTEBOOK_PARSE_LIMIT = 64 * 2 ** 20;
 /** Bytes before a candidate given to the matcher (for its lookbehind: ANSI codes, `\n`). */
 const BEHIND = 32;
 /** Bytes kept from the previous read: the lookbehind of a match plus {@linkcode CANDIDATE_WINDOW}. */

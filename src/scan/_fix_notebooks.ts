@@ -8,6 +8,7 @@
  */
 
 import { atomicWrite } from "../store/_atomic_write.ts";
+import { NOTEBOOK_PARSE_LIMIT } from "./_byte_scan.ts";
 import { removeOutputs } from "./remove_outputs.ts";
 import type { ScanChange, ScanFinding, ScanNotice } from "./scan_report.ts";
 
@@ -43,7 +44,7 @@ export async function fixNotebooks(
     try {
       // Through a symlink, the notebook it points at is rewritten (the link stays a link).
       target = await Deno.realPath(path);
-      text = await Deno.readTextFile(target);
+      text = await readNotebook(target);
       mode = (await Deno.stat(target)).mode ?? undefined;
       const dir = target.slice(0, target.lastIndexOf("/")) || "/";
       dirMode = (await Deno.stat(dir)).mode ?? undefined;
@@ -101,4 +102,27 @@ export async function fixNotebooks(
       },
     });
   }
+}
+
+/**
+ * The notebook's text, read again for the fix through one handle: a regular file of at most
+ * {@linkcode NOTEBOOK_PARSE_LIMIT} bytes (one swapped for a FIFO or grown past the limit since
+ * the scan is refused, never read whole).
+ */
+async function readNotebook(path: string): Promise<string> {
+  // Checked before the open too: opening a FIFO for reading waits for a writer.
+  if (!(await Deno.stat(path)).isFile) throw new Error("not a regular file any more");
+  using file = await Deno.open(path, { read: true });
+  const info = await file.stat();
+  if (!info.isFile) throw new Error("not a regular file any more");
+  if (info.size > NOTEBOOK_PARSE_LIMIT) throw new Error("larger than 64 MiB since the scan");
+  const bytes = new Uint8Array(info.size + 1);
+  let total = 0;
+  while (total < bytes.length) {
+    const n = await file.read(bytes.subarray(total));
+    if (n === null) break;
+    total += n;
+  }
+  if (total > info.size) throw new Error("it grew while it was read");
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, total));
 }

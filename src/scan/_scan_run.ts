@@ -10,7 +10,13 @@
  */
 
 import { maskToken } from "../_mask.ts";
-import { type ByteSource, lineColumnOf, lineColumns, scanBytes } from "./_byte_scan.ts";
+import {
+  type ByteSource,
+  lineColumnOf,
+  lineColumns,
+  NOTEBOOK_PARSE_LIMIT,
+  scanBytes,
+} from "./_byte_scan.ts";
 import { checkToken, tokenInUse } from "./_check.ts";
 import { type JsonErrorPosition, jsonErrorPosition } from "./_json_error.ts";
 import { openBlob, stagedFiles } from "./_staged.ts";
@@ -29,8 +35,6 @@ import {
   type ScanToken,
 } from "./scan_report.ts";
 
-/** Notebooks larger than this are searched as text, not parsed (64 MiB). */
-export const NOTEBOOK_PARSE_LIMIT = 64 * 2 ** 20;
 /** UTF-16 files larger than this are not decoded whole (64 MiB). */
 const UTF16_LIMIT = 64 * 2 ** 20;
 /** Files larger than this get a notice that they were streamed (256 MiB). */
@@ -85,13 +89,14 @@ function size(bytes: number): string {
     : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
+/** The first `known` bytes of `input` (what was scanned; a file grown since is not read further). */
 async function readAll(input: Input, known: number): Promise<Uint8Array> {
   const source = await input.open();
   try {
     const parts: Uint8Array[] = [];
     let total = 0;
-    for (;;) {
-      const buf = new Uint8Array(Math.max(65536, Math.min(known - total + 1, 1 << 24)));
+    while (total < known) {
+      const buf = new Uint8Array(Math.max(1, Math.min(known - total, 1 << 24)));
       const n = await source.read(buf);
       if (n === null) break;
       parts.push(buf.subarray(0, n));

@@ -41,7 +41,7 @@ export type {
   ProbeFailureClass,
   ProbeFailureCode,
   ProbeFailureFacts,
-} from "./diagnose_failure.ts";
+} from "../hub/diagnose_failure.ts";
 export type {
   ProbeContext,
   ProbeCounts,

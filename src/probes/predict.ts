@@ -6,7 +6,7 @@
  */
 
 import type { ValidationData } from "../hub/types.ts";
-import { PROBE_PERMISSION_LABELS } from "./diagnose_failure.ts";
+import { PROBE_PERMISSION_LABELS } from "../hub/diagnose_failure.ts";
 import type { ProbePrediction } from "./types.ts";
 
 /**

@@ -112,6 +112,16 @@ function oaiError(status: number, message: string, code: string): Response {
 
 const WWW_AUTHENTICATE = 'Bearer realm="Authentication required", charset="UTF-8"';
 
+/**
+ * The Hub's 401 for a request it will not attribute (anonymous on a private repo, a token type
+ * a Space endpoint refuses): "Invalid username or password." with `WWW-Authenticate`.
+ */
+function invalidUsernameOrPassword(): Response {
+  return hubError(401, "Invalid username or password.", undefined, {
+    "www-authenticate": WWW_AUTHENTICATE,
+  });
+}
+
 /** TGI's stream headers, as recorded (tape 55d57dc6…: hf-inference text generation stream). */
 const TGI_STREAM_HEADERS = {
   "content-type": "text/event-stream",
@@ -245,15 +255,7 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
   },
   "401-not-visible": {
     fixture: "hf-inference-401-invalid-username-or-password-2025",
-    respond: () =>
-      jsonAnswer(
-        401,
-        { error: "Invalid username or password." },
-        hubHeaders({
-          "x-error-message": "Invalid username or password.",
-          "www-authenticate": WWW_AUTHENTICATE,
-        }),
-      ),
+    respond: invalidUsernameOrPassword,
   },
   "410-deprecated": {
     fixture: "hf-inference-410-deprecated-2026",
@@ -550,15 +552,7 @@ export const RECORDED_FAULTS: Readonly<Record<RecordedFaultName, RecordedFault>>
   },
   "401-space-oauth": {
     fixture: "space-restart-401-oauth-token-2026",
-    respond: () =>
-      jsonAnswer(
-        401,
-        { error: "Invalid username or password." },
-        hubHeaders({
-          "x-error-message": "Invalid username or password.",
-          "www-authenticate": WWW_AUTHENTICATE,
-        }),
-      ),
+    respond: invalidUsernameOrPassword,
   },
   "413-too-many-parameters": {
     fixture: "paths-info-413-too-many-parameters-2023",

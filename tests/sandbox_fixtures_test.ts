@@ -117,18 +117,7 @@ for (const name of PROBE_FAULTS) {
         `${name}: header ${header} ${res.headers.has(header) ? "extra" : "missing"}`,
       );
     }
-    const want = parse(fixture.response.body);
-    const got = parse(text);
-    if (want === undefined) {
-      assert.equal(got, undefined, `${name}: the recording is not JSON`);
-      assert.equal(text === "", fixture.response.body === "", `${name}: empty body`);
-    } else {
-      assert.deepEqual(keys(got), keys(want), `${name}: body keys`);
-    }
-    if (res.headers.has("x-error-message") && got && typeof got === "object") {
-      // The Hub repeats its sentence in the body.
-      assert.equal((got as { error?: string }).error, res.headers.get("x-error-message"));
-    }
+    assertBodyShape(name, fixture, res, text);
   });
 }
 
@@ -388,16 +377,27 @@ for (const name of CALL_FAULTS) {
       for (const chunk of before) assert.ok(parse(chunk.data), `${name}: chunk is JSON`);
       return;
     }
-    const want = parse(fixture.response.body);
-    const got = parse(text);
-    if (want === undefined) {
-      assert.equal(got, undefined, `${name}: the recording is not JSON`);
-      assert.equal(text === "", fixture.response.body === "", `${name}: empty body`);
-    } else {
-      assert.deepEqual(keys(got), keys(want), `${name}: body keys`);
-    }
-    if (res.headers.has("x-error-message") && got && typeof got === "object") {
-      assert.equal((got as { error?: string }).error, res.headers.get("x-error-message"));
-    }
+    assertBodyShape(name, fixture, res, text);
   });
+}
+
+/** The answer's body has the recording's shape: JSON keys (or not JSON, or empty, alike). */
+function assertBodyShape(
+  name: string,
+  fixture: { response: { body: string } },
+  res: Response,
+  text: string,
+) {
+  const want = parse(fixture.response.body);
+  const got = parse(text);
+  if (want === undefined) {
+    assert.equal(got, undefined, `${name}: the recording is not JSON`);
+    assert.equal(text === "", fixture.response.body === "", `${name}: empty body`);
+  } else {
+    assert.deepEqual(keys(got), keys(want), `${name}: body keys`);
+  }
+  if (res.headers.has("x-error-message") && got && typeof got === "object") {
+    // The Hub repeats its sentence in the body.
+    assert.equal((got as { error?: string }).error, res.headers.get("x-error-message"));
+  }
 }

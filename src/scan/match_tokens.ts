@@ -75,7 +75,7 @@ function bodyOf(token: string): string {
  * import assert from "node:assert/strict";
  *
  * assert.equal(isPlaceholderToken("hf_" + "x".repeat(34)), true);
- * assert.equal(isPlaceholderToken("hf_abcdefghijklmnopqrstuvwxyz01234567"), true);
+ * assert.equal(isPlaceholderToken("hf_" + "abcdefghijklmnopqrstuvwxyz01234567"), true);
  * ```
  *
  * @param token A string of a token's shape.
@@ -103,7 +103,7 @@ export function isPlaceholderToken(token: string): boolean {
  *
  * // Built at run time, so no token-shaped string is written in the source.
  * const token = "hf_" + "Q7vT2mZp9KxR4bWn8LcY3hJd6FgS1aUe5N".split("").reverse().join("");
- * const text = `HF_TOKEN=${token}\nHF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n` +
+ * const text = `HF_TOKEN=${token}\nHF_TOKEN=hf_${"x".repeat(34)}\n` +
  *   "shown as hf_Ab…xyz, sandbox hf_sandbox_read_alice";
  * assert.deepEqual(findTokens(text), [{ token, kind: "user", index: 9 }]);
  * ```

@@ -10,7 +10,7 @@
  *
  * const token = "hf_" + "N5eUa1SgF6dJh3YcL8nWb4RxK9pZm2Tv7Q"; // built, not written out
  * assert.equal(findTokens(`login(${JSON.stringify(token)})`).length, 1);
- * assert.equal(findTokens('login("hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")').length, 0);
+ * assert.equal(findTokens(`login("hf_${"x".repeat(34)}")`).length, 0);
  * ```
  *
  * @module

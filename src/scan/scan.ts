@@ -63,7 +63,7 @@ export interface ScanOptions {
  * const dir = await Deno.makeTempDir();
  * const token = "hf_" + "N5eUa1SgF6dJh3YcL8nWb4RxK9pZm2Tv7Q"; // built, not written out
  * await Deno.writeTextFile(`${dir}/.env`, `HF_TOKEN=${token}\n`);
- * await Deno.writeTextFile(`${dir}/README.md`, "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n");
+ * await Deno.writeTextFile(`${dir}/README.md`, `HF_TOKEN=hf_${"x".repeat(34)}\n`);
  *
  * const report = await scan([dir]);
  * assert.equal(report.found, true);

@@ -53,7 +53,7 @@ const DECOYS = [
   () => token().slice(0, 36),
   () => "my" + token(),
   () => token() + "_v2",
-  () => "hf_abcdefghijklmnopqrstuvwxyz01234567",
+  () => "hf_" + "abcdefghijklmnopqrstuvwxyz01234567",
 ];
 
 function filler(bytes: number, seed: number): string {

@@ -5,6 +5,7 @@
 
 import type { ProbeFailureCode } from "../mod.ts";
 import type { ProbeTask } from "../src/probes/types.ts";
+import type { FailureCode } from "../src/_failure_classes.ts";
 
 /**
  * A user's own call to replay (fixtures with `expect.via: "call"`): the client, its method
@@ -23,15 +24,8 @@ export interface CallSpec {
   path?: string;
 }
 
-/** The failure classes a user's own call adds to the probe vocabulary (issue 18). */
-export type CallFailureCode =
-  | "repo-exists"
-  | "action-quota"
-  | "endpoint-paused"
-  | "oauth-token-not-accepted"
-  | "payload-too-large"
-  | "response-too-large"
-  | "invalid-input";
+/** The failure class a user's own call reaches (the one vocabulary, src/_failure_classes.ts). */
+export type CallFailureCode = FailureCode;
 
 /**
  * What a fixture with `expect.via: "call"` expects (calls_*.json): the class its diagnosis

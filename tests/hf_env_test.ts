@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { clearToken, resolveToken } from "../mod.ts";
 import { tokenPaths } from "../src/store/mod.ts";
+import { pythonJson } from "./_python.ts";
 
 const quiet = { prompt: false, dotenv: false as const, mountedSecretDirs: [], kaggle: false };
 
@@ -25,15 +26,7 @@ print(os.path.expandvars(os.path.expanduser(os.getenv("HF_TOKEN_PATH", os.path.j
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     out.append(r.stdout.rstrip("\\n"))
 print(json.dumps(out))`;
-  const python = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", script],
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const writer = python.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(envs)));
-  await writer.close();
-  return JSON.parse(new TextDecoder().decode((await python.output()).stdout));
+  return await pythonJson(script, envs);
 }
 
 Deno.test("row 16: $VAR, ${VAR} and ~ in HF_HOME / HF_TOKEN_PATH / XDG_CACHE_HOME: the same path as Python", async () => {

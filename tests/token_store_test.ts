@@ -11,6 +11,7 @@ import {
 } from "../mod.ts";
 import { normalizeToken } from "../src/sources/mod.ts";
 import { sessionState } from "../src/resolve/mod.ts";
+import { pythonJson } from "./_python.ts";
 import {
   parseStoredTokens,
   parseStoredTokensFile,
@@ -141,15 +142,10 @@ for text in json.load(sys.stdin):
     c.read_string(text.replace("\\r\\n", "\\n").replace("\\r", "\\n"))
     out.append({s: c.get(s, "hf_token", fallback="") for s in c.sections()})
 print(json.dumps(out))`;
-  const python = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", script],
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const writer = python.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(cases.map(([text]) => text))));
-  await writer.close();
-  const fromPython = JSON.parse(new TextDecoder().decode((await python.output()).stdout));
+  const fromPython = await pythonJson<Record<string, string>[]>(
+    script,
+    cases.map(([text]) => text),
+  );
   cases.forEach(([text, expected], i) => {
     const ours = Object.fromEntries(
       parseStoredTokensFile(text, "x").sections.map((s) => [
